@@ -1,0 +1,35 @@
+// ts-jest transpiles only (isolatedModules); `tsc --noEmit` in `npm test` does the type checking once.
+const transform = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    {
+      isolatedModules: true,
+      tsconfig: { module: 'commonjs', moduleResolution: 'node', esModuleInterop: true, resolveJsonModule: true, target: 'ES2022' },
+    },
+  ],
+};
+
+const common = { testEnvironment: 'node', transform };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['<rootDir>/test/integration/', '<rootDir>/test/template/'],
+      setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+    },
+    {
+      ...common,
+      displayName: 'template',
+      testMatch: ['<rootDir>/test/template/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    },
+  ],
+};

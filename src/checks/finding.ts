@@ -1,0 +1,56 @@
+import type { CloudTrailRecord } from '../events/record';
+import { secretOf, type SecretRef } from '../events/secret';
+import type { Finding } from '../findings/finding';
+import type { Severity } from '../findings/severity';
+import type { CheckMetadata } from './types';
+
+export interface FindingParts {
+  severity: Severity;
+  title: string;
+  details?: Record<string, unknown>;
+  remediation: string;
+  secret?: SecretRef;
+}
+
+function actorOf(record: CloudTrailRecord): Finding['actor'] {
+  const identity = record.userIdentity;
+  const arn = identity?.arn ?? identity?.sessionContext?.sessionIssuer?.arn ?? identity?.invokedBy ?? null;
+  const type = identity?.type ?? (identity?.invokedBy ? 'AWSService' : null);
+  if (!arn && !type && !record.sourceIp && !record.userAgent) return null;
+  return { arn, type, sourceIp: record.sourceIp, userAgent: record.userAgent };
+}
+
+/** Everything a finding takes from its record, so that each check states only its verdict. */
+export function findingFromRecord(check: CheckMetadata, record: CloudTrailRecord, parts: FindingParts): Finding {
+  return {
+    check: check.id,
+    severity: parts.severity,
+    title: parts.title,
+    secret: parts.secret ?? secretOf(record),
+    account: record.account,
+    region: record.region,
+    actor: actorOf(record),
+    event: { id: record.eventId, name: record.eventName, time: record.eventTime },
+    details: parts.details ?? {},
+    remediation: parts.remediation,
+  };
+}
+
+/** How a secret is named in titles and commands: its name when known, else what the caller gave. */
+export function secretLabel(secret: SecretRef): string {
+  return secret.name ?? secret.id ?? secret.arn ?? 'unknown secret';
+}
+
+/** The --secret-id value for a CLI command: the ARN is unambiguous, the name is what's left. */
+export function secretIdArg(secret: SecretRef): string {
+  return shellQuote(secret.arn ?? secret.id ?? secret.name ?? '<secret-id>');
+}
+
+export function regionArg(region: string | null): string {
+  return region ? ` --region ${shellQuote(region)}` : '';
+}
+
+/** Quote only when needed so commands stay readable; names come from hostile input. */
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_@%+=:,./!-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}

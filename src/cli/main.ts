@@ -1,0 +1,92 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '../config/config';
+import type { OutputFormat } from '../findings/render';
+import type { Severity } from '../findings/severity';
+import { loadCliConfig } from './config';
+import { EXIT, type CliIO } from './io';
+import { collect, formatOption, severityOption, timeOption } from './options';
+import { runReplay } from './replay/command';
+import { runTestPattern } from './testPattern';
+
+const VERSION = '0.1.0';
+
+interface ReplayFlags {
+  format?: OutputFormat;
+  minSeverity?: Severity;
+  failOn?: Severity;
+  since?: Date;
+  until?: Date;
+  config?: string;
+  set: string[];
+  progress: boolean;
+  quiet?: boolean;
+}
+
+/** The `secretwatch` command. Returns the exit code; never calls process.exit itself. */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('secretwatch')
+    .description('Compliance monitor for AWS Secrets Manager: replay CloudTrail offline, test event patterns.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run secretwatch --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok; 1 a finding at or above --fail-on; 2 usage, configuration or pattern error; 3 some input could not be read (reported on stderr).',
+    );
+
+  program
+    .command('replay')
+    .description('Run CloudTrail data through the rules and checks, as EventBridge and the monitors would.')
+    .argument('<paths...>', 'files or directories: {"Records":[...]} files (.json or .json.gz), single records, EventBridge events, JSON Lines')
+    .addOption(new Option('--format <format>', 'table | json | markdown (default: table on a terminal, else json)').argParser(formatOption))
+    .addOption(new Option('--min-severity <severity>', 'drop findings below this severity').argParser(severityOption))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(severityOption))
+    .addOption(new Option('--since <time>', 'only records at or after this time (ISO 8601, or 36h / 7d ago)').argParser(timeOption(() => new Date())))
+    .addOption(new Option('--until <time>', 'only records at or before this time').argParser(timeOption(() => new Date())))
+    .option('--config <file>', 'settings file (default: ./secretwatch.config.json if present)')
+    .option('--set <key=value>', 'override one setting, e.g. --set minRecoveryWindowDays=7 (repeatable)', collect, [])
+    .option('--no-progress', 'no progress bar on stderr')
+    .option('-q, --quiet', 'no summary line on stderr')
+    .action(async (paths: string[], flags: ReplayFlags) => {
+      const config = loadCliConfig(io.cwd, flags.config, flags.set);
+      exitCode = await runReplay(
+        paths,
+        {
+          config,
+          format: flags.format ?? (io.stdout.isTTY ? 'table' : 'json'),
+          minSeverity: flags.minSeverity,
+          failOn: flags.failOn,
+          since: flags.since,
+          until: flags.until,
+          progress: flags.progress && Boolean(io.stderr.isTTY),
+          quiet: Boolean(flags.quiet),
+        },
+        io,
+      );
+    });
+
+  program
+    .command('test-pattern')
+    .description('Offline `aws events test-event-pattern`: prints true or false per event, one a line.')
+    .argument('<pattern>', 'a JSON file holding an EventBridge event pattern')
+    .argument('<events...>', 'files holding one JSON event each, or JSON Lines')
+    .action(async (pattern: string, events: string[]) => {
+      exitCode = await runTestPattern(pattern, events, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof ConfigError) {
+      io.stderr.write(`secretwatch: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  return exitCode;
+}

@@ -1,0 +1,86 @@
+import cliProgress from 'cli-progress';
+import type { Config } from '../../config/config';
+import type { Finding } from '../../findings/finding';
+import { findingJsonLine, findingsMarkdown, findingsTable, type OutputFormat } from '../../findings/render';
+import { atLeast, type Severity } from '../../findings/severity';
+import { EXIT, type CliIO } from '../io';
+import { replay, type ReplayStats } from './engine';
+
+export interface ReplayCommandOptions {
+  config: Config;
+  format: OutputFormat;
+  minSeverity?: Severity;
+  failOn?: Severity;
+  since?: Date;
+  until?: Date;
+  progress: boolean;
+  quiet: boolean;
+}
+
+/** Large enough that a bar is worth drawing. */
+const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
+
+function summary(stats: ReplayStats): string {
+  return (
+    `secretwatch replay: ${stats.findings} finding(s) from ${stats.records} record(s) in ${stats.files} file(s) ` +
+    `(${stats.parsed} Secrets Manager record(s) parsed, ${stats.matched} matched a rule` +
+    (stats.invalid ? `, ${stats.invalid} invalid` : '') +
+    (stats.filesFailed ? `, ${stats.filesFailed} file(s) failed` : '') +
+    (stats.duplicates ? `, ${stats.duplicates} duplicate(s) dropped` : '') +
+    (stats.outsideWindow ? `, ${stats.outsideWindow} outside --since/--until` : '') +
+    ')\n'
+  );
+}
+
+export async function runReplay(paths: readonly string[], opts: ReplayCommandOptions, io: CliIO): Promise<number> {
+  const collected: Finding[] = [];
+  let failOnHit = false;
+  let bar: cliProgress.SingleBar | undefined;
+  let total = 0;
+  const say = (line: string) => {
+    if (bar) bar.stop();
+    io.stderr.write(line);
+    bar = undefined;
+  };
+
+  const stats = await replay(
+    paths,
+    { config: opts.config, since: opts.since, until: opts.until, minSeverity: opts.minSeverity },
+    {
+      finding(finding) {
+        if (opts.failOn && atLeast(finding.severity, opts.failOn)) failOnHit = true;
+        // JSON streams as it goes; tables and markdown need every row first.
+        if (opts.format === 'json') io.stdout.write(findingJsonLine(finding));
+        else collected.push(finding);
+      },
+      invalidRecord(file, reason, message, offset, eventId) {
+        say(`secretwatch: ${file}: record at byte ${offset}${eventId ? ` (eventID ${eventId})` : ''} skipped: ${reason}: ${message}\n`);
+      },
+      fileFailed(error) {
+        say(`secretwatch: ${error.message} (file skipped)\n`);
+      },
+      fileStarted(_file, size) {
+        total += size;
+        if (!opts.progress || total < PROGRESS_MIN_BYTES) return;
+        if (!bar) {
+          bar = new cliProgress.SingleBar(
+            { stream: io.stderr as NodeJS.WriteStream, format: 'replay [{bar}] {percentage}% | {value}/{total} MB read', hideCursor: true, clearOnComplete: true },
+            cliProgress.Presets.shades_classic,
+          );
+          bar.start(Math.ceil(total / 1e6), 0);
+        } else bar.setTotal(Math.ceil(total / 1e6));
+      },
+      progress(read) {
+        bar?.update(Math.floor(read / 1e6));
+      },
+    },
+  );
+  bar?.stop();
+
+  if (opts.format === 'table') io.stdout.write(findingsTable(collected, io.stdout.columns ?? 160));
+  else if (opts.format === 'markdown') io.stdout.write(findingsMarkdown(collected));
+  if (!opts.quiet) io.stderr.write(summary(stats));
+
+  if (failOnHit) return EXIT.failOn;
+  return stats.filesFailed || stats.invalid ? EXIT.badInput : EXIT.ok;
+}

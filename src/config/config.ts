@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { SEVERITIES, type Severity } from '../findings/severity';
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const commaList = z.preprocess(
+  (value) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value),
+  z.array(accountId),
+);
+const booleanText = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+  return value;
+}, z.boolean());
+const severity = z.preprocess((value) => (typeof value === 'string' ? value.trim().toUpperCase() : value), z.enum(SEVERITIES));
+const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+const arn = (service: string) =>
+  z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`).optional(),
+  );
+
+/** DESIGN section 6: every setting, its default and its bounds. */
+export const configSchema = z.object({
+  maxRotationDays: positiveInt(3650).default(90),
+  minRecoveryWindowDays: positiveInt(30).default(30),
+  unusedDays: positiveInt(3650).default(90),
+  trustedAccounts: commaList.default([]),
+  trustedOrgId: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like o-a1b2c3d4e5').optional(),
+  ),
+  requireCustomerManagedKey: booleanText.default(false),
+  notifyMinSeverity: severity.default('LOW'),
+  metricNamespace: z.string().min(1).max(255).regex(/^[^:]/, 'must not start with a colon').default('SecretWatch'),
+  alertTopicArn: arn('sns'),
+  findingsBusName: optionalText,
+  scanIntervalHours: positiveInt(24 * 7).default(24),
+  slackWebhookSecretArn: arn('secretsmanager'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigKey = keyof Config;
+export const CONFIG_KEYS = Object.keys(configSchema.shape) as ConfigKey[];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly setting: string, message: string) {
+    super(`invalid setting ${setting}: ${message}`);
+  }
+}
+
+/** maxRotationDays -> MAX_ROTATION_DAYS */
+export function envName(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+function build(input: Record<string, unknown>, nameOf: (key: string) => string): Config {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = String(issue.path[0] ?? 'config');
+    throw new ConfigError(nameOf(key), issue.message);
+  }
+  return result.data;
+}
+
+/** Lambda: each setting is the environment variable of the same name in upper snake case. */
+export function configFromEnv(env: Record<string, string | undefined>): Config {
+  const input: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = env[envName(key)];
+    if (value !== undefined) input[key] = value;
+  }
+  return build(input, envName);
+}
+
+/** CLI: a config file's object, then flags over it. Unknown keys in the file are an error, not ignored. */
+export function configFromObject(input: Record<string, unknown>, source = 'config'): Config {
+  for (const key of Object.keys(input)) {
+    if (!(CONFIG_KEYS as string[]).includes(key)) throw new ConfigError(`${source}.${key}`, `unknown setting (known: ${CONFIG_KEYS.join(', ')})`);
+  }
+  return build(input, (key) => `${source}.${key}`);
+}
+
+export const DEFAULT_CONFIG: Config = configSchema.parse({});
+export type { Severity };

@@ -1,0 +1,39 @@
+import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { Finding } from '../findings/finding';
+
+export const FINDING_SOURCE = 'secretwatch';
+export const FINDING_DETAIL_TYPE = 'Secrets Manager Compliance Finding';
+/** PutEvents takes at most 10 entries a call. */
+const MAX_ENTRIES_PER_CALL = 10;
+
+export function findingEntry(busName: string, finding: Finding, time: Date): PutEventsRequestEntry {
+  return {
+    EventBusName: busName,
+    Source: FINDING_SOURCE,
+    DetailType: FINDING_DETAIL_TYPE,
+    Detail: JSON.stringify(finding),
+    Resources: finding.secret.arn ? [finding.secret.arn] : [],
+    Time: time,
+  };
+}
+
+export class BusDeliveryError extends Error {
+  override readonly name = 'BusDeliveryError';
+  constructor(readonly failures: { check: string; errorCode?: string; errorMessage?: string }[]) {
+    super(`${failures.length} finding(s) not accepted by the event bus: ${failures.map((f) => f.errorCode ?? 'error').join(', ')}`);
+  }
+}
+
+/** Puts every finding on the bus; throws when any entry was refused (PutEvents reports them per entry, not as an error). */
+export async function putFindings(client: EventBridgeClient, busName: string, findings: readonly Finding[], time: Date): Promise<void> {
+  const failures: BusDeliveryError['failures'] = [];
+  for (let i = 0; i < findings.length; i += MAX_ENTRIES_PER_CALL) {
+    const batch = findings.slice(i, i + MAX_ENTRIES_PER_CALL);
+    const out = await client.send(new PutEventsCommand({ Entries: batch.map((f) => findingEntry(busName, f, time)) }));
+    (out.Entries ?? []).forEach((entry, j) => {
+      if (entry.ErrorCode) failures.push({ check: batch[j].check, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage });
+    });
+    if ((out.FailedEntryCount ?? 0) > 0 && failures.length === 0) failures.push({ check: batch[0].check, errorCode: 'FailedEntryCount' });
+  }
+  if (failures.length) throw new BusDeliveryError(failures);
+}

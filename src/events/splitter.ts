@@ -1,0 +1,225 @@
+import { MAX_RECORD_BYTES } from './parse';
+
+/** What the splitter hands on: a record's JSON text, or why a piece of input is not one. */
+export type SplitItem =
+  | { kind: 'record'; text: string; offset: number }
+  | { kind: 'invalid'; reason: 'invalid-json' | 'not-an-object' | 'record-too-large'; message: string; offset: number };
+
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const NEWLINE = 0x0a;
+const RECORDS_KEY = Buffer.from('Records');
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09;
+}
+
+/**
+ * Splits a stream of CloudTrail data into records without parsing it: `{"Records": [...]}`
+ * files, top-level arrays of records, single records or EventBridge events, and JSON Lines (any
+ * number of top-level values). It tracks only nesting and strings, so it costs a byte loop; a
+ * record is handed on (and later parsed) only when its bytes contain `needle`, which is how a
+ * replay of an organisation trail skips the 999 in 1,000 records that are not Secrets Manager's.
+ *
+ * Memory is bounded by the chunk size plus one record (at most MAX_RECORD_BYTES): a larger
+ * record is reported, not buffered.
+ */
+export class RecordSplitter {
+  private depth = 0;
+  private inString = false;
+  private escape = false;
+  /** The depth that a record's opening brace brings us to: 1 top-level, 2 in a top-level array, 3 in Records. */
+  private recordDepth = 1;
+  private containerIsArray = false;
+  private parts: Buffer[] = [];
+  private partsBytes = 0;
+  private inRecord = false;
+  private oversize = false;
+  private recordOffset = 0;
+  /** Matching a depth-1 key against "Records" as its bytes go by (keys can span chunks). */
+  private keyIndex = -1;
+  private lastKeyIsRecords = false;
+  /** Once two top-level values were seen on separate lines, the input is JSON Lines: a newline inside a value means the line was cut short. */
+  private jsonLines = false;
+  private sawTopLevelValue = false;
+  private sawNewlineAfterValue = false;
+  private consumed = 0;
+  private scalarStart = -1;
+
+  constructor(private readonly needle: Buffer = Buffer.from('secretsmanager')) {}
+
+  /** Bytes seen so far. */
+  get bytes(): number {
+    return this.consumed;
+  }
+
+  /** Records handed on and records skipped by the needle. */
+  skipped = 0;
+
+  push(chunk: Buffer, out: SplitItem[]): void {
+    const n = chunk.length;
+    let start = this.inRecord ? 0 : -1;
+    let i = 0;
+    while (i < n) {
+      const c = chunk[i];
+      if (this.inString) {
+        if (this.escape) {
+          this.escape = false;
+        } else if (c === BACKSLASH) {
+          this.escape = true;
+          this.keyIndex = -1;
+        } else if (c === QUOTE) {
+          this.inString = false;
+          if (this.keyIndex >= 0) this.lastKeyIsRecords = this.keyIndex === RECORDS_KEY.length;
+        } else if (this.keyIndex >= 0) {
+          this.keyIndex = this.keyIndex < RECORDS_KEY.length && RECORDS_KEY[this.keyIndex] === c ? this.keyIndex + 1 : -1;
+        }
+        i++;
+        continue;
+      }
+      if (c === QUOTE) {
+        this.inString = true;
+        this.keyIndex = this.depth === 1 && !this.containerIsArray ? 0 : -1;
+        if (this.depth === 0) this.startScalar(i);
+      } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+        if (this.depth === 0) {
+          this.noteTopLevelValue();
+          this.recordDepth = c === OPEN_ARRAY ? 2 : 1;
+          this.containerIsArray = c === OPEN_ARRAY;
+        } else if (this.depth === 1 && c === OPEN_ARRAY && !this.containerIsArray && this.lastKeyIsRecords) {
+          // {"Records": [ ... ]}: the wrapper object is not a record, its elements are.
+          this.recordDepth = 3;
+          this.inRecord = false;
+          this.parts = [];
+          this.partsBytes = 0;
+          this.oversize = false;
+          start = -1;
+        }
+        this.depth++;
+        if (this.depth === this.recordDepth) {
+          if (c === OPEN_OBJECT) {
+            this.inRecord = true;
+            this.oversize = false;
+            this.recordOffset = this.consumed + i;
+            start = i;
+          }
+        }
+      } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+        if (this.depth === 0) {
+          out.push({ kind: 'invalid', reason: 'invalid-json', message: `unexpected "${String.fromCharCode(c)}"`, offset: this.consumed + i });
+          i = this.skipLine(chunk, i);
+          continue;
+        }
+        this.depth--;
+        if (this.inRecord && this.depth === this.recordDepth - 1) {
+          this.finishRecord(chunk, start, i + 1, out);
+          start = -1;
+        }
+        if (this.depth === 0) this.recordDepth = 1;
+      } else if (c === NEWLINE) {
+        if (this.depth === 0) {
+          if (this.sawTopLevelValue) this.sawNewlineAfterValue = true;
+          this.flushScalar(chunk, i, out);
+        } else if (this.jsonLines) {
+          out.push({ kind: 'invalid', reason: 'invalid-json', message: 'line ends inside a JSON value (truncated line)', offset: this.recordOffset });
+          this.resetValue();
+          start = -1;
+        }
+      } else if (this.depth === 0 && !isSpace(c)) {
+        this.startScalar(i);
+      } else if (this.depth === 1 && c === 0x2c) {
+        this.lastKeyIsRecords = false;
+      }
+      i++;
+    }
+    if (this.inRecord && start >= 0) this.keepPart(chunk.subarray(start));
+    this.consumed += n;
+  }
+
+  /** Call once at the end of the input. */
+  end(out: SplitItem[]): void {
+    if (this.scalarStart >= 0) {
+      out.push({ kind: 'invalid', reason: 'not-an-object', message: 'top-level value is not a JSON object', offset: this.scalarStart });
+      this.scalarStart = -1;
+    }
+    if (this.depth > 0 || this.inString) {
+      out.push({
+        kind: 'invalid',
+        reason: 'invalid-json',
+        message: `input ends inside a JSON value (truncated file?) at byte ${this.consumed}`,
+        offset: this.inRecord ? this.recordOffset : this.consumed,
+      });
+      this.resetValue();
+    }
+  }
+
+  private noteTopLevelValue(): void {
+    if (this.sawNewlineAfterValue) this.jsonLines = true;
+    this.sawTopLevelValue = true;
+    this.sawNewlineAfterValue = false;
+  }
+
+  private startScalar(i: number): void {
+    if (this.scalarStart < 0) {
+      this.noteTopLevelValue();
+      this.scalarStart = this.consumed + i;
+    }
+  }
+
+  private flushScalar(chunk: Buffer, i: number, out: SplitItem[]): void {
+    void chunk;
+    void i;
+    if (this.scalarStart >= 0) {
+      out.push({ kind: 'invalid', reason: 'not-an-object', message: 'top-level value is not a JSON object', offset: this.scalarStart });
+      this.scalarStart = -1;
+    }
+  }
+
+  private skipLine(chunk: Buffer, i: number): number {
+    const nl = chunk.indexOf(NEWLINE, i);
+    return nl === -1 ? chunk.length : nl;
+  }
+
+  private resetValue(): void {
+    this.depth = 0;
+    this.inString = false;
+    this.escape = false;
+    this.recordDepth = 1;
+    this.inRecord = false;
+    this.parts = [];
+    this.partsBytes = 0;
+    this.oversize = false;
+  }
+
+  private keepPart(part: Buffer): void {
+    if (this.oversize) return;
+    this.partsBytes += part.length;
+    if (this.partsBytes > MAX_RECORD_BYTES) {
+      this.oversize = true;
+      this.parts = [];
+      return;
+    }
+    // Copy: the chunk's memory is reused by the stream once we return.
+    this.parts.push(Buffer.from(part));
+  }
+
+  private finishRecord(chunk: Buffer, start: number, end: number, out: SplitItem[]): void {
+    this.inRecord = false;
+    const tail = chunk.subarray(Math.max(start, 0), end);
+    const size = this.partsBytes + tail.length;
+    if (this.oversize || size > MAX_RECORD_BYTES) {
+      out.push({ kind: 'invalid', reason: 'record-too-large', message: `record is over ${MAX_RECORD_BYTES} bytes`, offset: this.recordOffset });
+    } else {
+      const bytes = this.parts.length ? Buffer.concat([...this.parts, tail]) : tail;
+      if (bytes.indexOf(this.needle) === -1) this.skipped++;
+      else out.push({ kind: 'record', text: bytes.toString('utf8'), offset: this.recordOffset });
+    }
+    this.parts = [];
+    this.partsBytes = 0;
+    this.oversize = false;
+  }
+}

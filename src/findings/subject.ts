@@ -1,0 +1,13 @@
+import type { Finding } from './finding';
+
+/** SNS: under 100 characters, printable ASCII, no line breaks; severity first so it reads on a phone. */
+export const MAX_SUBJECT_LENGTH = 99;
+
+export function subjectFor(finding: Finding): string {
+  const ascii = `[${finding.severity}] ${finding.title}`
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return ascii.length <= MAX_SUBJECT_LENGTH ? ascii : `${ascii.slice(0, MAX_SUBJECT_LENGTH - 3).trimEnd()}...`;
+}

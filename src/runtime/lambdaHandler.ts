@@ -1,0 +1,28 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { ConfigError, configFromEnv, envName, type Config } from '../config/config';
+import { createDeliveryClients } from '../delivery/clients';
+import type { EventMonitor } from '../monitors';
+import { handleMonitorEvent, type EventHandlerResult } from './eventHandler';
+
+/** Settings a deployed monitor cannot run without; the CLI runs fine without them. */
+function requireDeliverySettings(config: Config): void {
+  if (!config.alertTopicArn) throw new ConfigError(envName('alertTopicArn'), 'required in Lambda (the alert topic ARN)');
+}
+
+/**
+ * Builds a Lambda handler for an event monitor. Configuration is read and validated once, at
+ * cold start, so a bad setting fails the deployment's first invocation loudly, naming the setting.
+ */
+export function createLambdaHandler(monitor: EventMonitor, env: Record<string, string | undefined>) {
+  const config = configFromEnv(env);
+  requireDeliverySettings(config);
+  const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: monitor.functionName } });
+  const clients = createDeliveryClients();
+  return async (event: unknown, context?: Context): Promise<EventHandlerResult> => {
+    if (context) log.addContext(context);
+    const result = await handleMonitorEvent(event, monitor, { config, clients, log });
+    log.info('event handled', { status: result.status, findings: result.status === 'processed' ? result.findings.length : 0 });
+    return result;
+  };
+}
