@@ -3,8 +3,7 @@ const transform = {
   '^.+\\.ts$': [
     'ts-jest',
     {
-      isolatedModules: true,
-      tsconfig: { module: 'commonjs', moduleResolution: 'node', esModuleInterop: true, resolveJsonModule: true, target: 'ES2022' },
+      tsconfig: { isolatedModules: true, module: 'commonjs', moduleResolution: 'node', esModuleInterop: true, resolveJsonModule: true, target: 'ES2022' },
     },
   ],
 };

@@ -53,13 +53,13 @@ export function parseEvent(input: unknown): ParsedEvent {
 }
 
 function parseEnvelope(input: Record<string, unknown>): ParsedEvent {
+  if (input.detail === undefined || input.detail === null) {
+    throw new InvalidEventError('missing-detail', 'EventBridge event has no detail', typeof input.id === 'string' ? input.id : null);
+  }
   const parsed = eventBridgeEnvelopeSchema.safeParse(input);
   const detailId = eventIdOf(input.detail);
   if (!parsed.success) throw new InvalidEventError('schema', describeIssues(parsed.error, ''), detailId);
   const env = parsed.data;
-  if (!('detail' in input) || env.detail === undefined) {
-    throw new InvalidEventError('missing-detail', 'EventBridge event has no detail', typeof env.id === 'string' ? env.id : null);
-  }
   if (!CLOUDTRAIL_DETAIL_TYPES.has(env['detail-type'])) {
     throw new InvalidEventError('not-cloudtrail', `detail-type "${env['detail-type']}" is not a CloudTrail event`, detailId);
   }

@@ -75,6 +75,11 @@ export class RecordSplitter {
         } else if (c === QUOTE) {
           this.inString = false;
           if (this.keyIndex >= 0) this.lastKeyIsRecords = this.keyIndex === RECORDS_KEY.length;
+        } else if (c === NEWLINE) {
+          // JSON strings cannot hold a raw line break: the line was cut short. Resynchronise on the next line.
+          out.push({ kind: 'invalid', reason: 'invalid-json', message: 'line ends inside a JSON string (truncated line)', offset: this.inRecord ? this.recordOffset : this.consumed + i });
+          this.resetValue();
+          start = -1;
         } else if (this.keyIndex >= 0) {
           this.keyIndex = this.keyIndex < RECORDS_KEY.length && RECORDS_KEY[this.keyIndex] === c ? this.keyIndex + 1 : -1;
         }

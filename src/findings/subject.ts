@@ -6,8 +6,9 @@ export const MAX_SUBJECT_LENGTH = 99;
 export function subjectFor(finding: Finding): string {
   const ascii = `[${finding.severity}] ${finding.title}`
     .normalize('NFKD')
-    .replace(/[^\x20-\x7e]/g, '')
     .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/ {2,}/g, ' ')
     .trim();
   return ascii.length <= MAX_SUBJECT_LENGTH ? ascii : `${ascii.slice(0, MAX_SUBJECT_LENGTH - 3).trimEnd()}...`;
 }

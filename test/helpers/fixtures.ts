@@ -1,0 +1,45 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG, type Config } from '../../src/config/config';
+import { parseEvent } from '../../src/events/parse';
+import type { CloudTrailRecord } from '../../src/events/record';
+import type { CheckContext } from '../../src/checks/types';
+
+export const FIXTURES = join(__dirname, '..', 'fixtures');
+export const CLOUDTRAIL = join(FIXTURES, 'cloudtrail');
+
+/** A sample as published: a bare record or an EventBridge event. */
+export function sample(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(CLOUDTRAIL, path), 'utf8')) as Record<string, unknown>;
+}
+
+export function sampleRecord(path: string): CloudTrailRecord {
+  return parseEvent(sample(path)).record;
+}
+
+/** Every sample file of one eventName, as "<eventName>/<file>". */
+export function samplesOf(eventName: string): string[] {
+  return readdirSync(join(CLOUDTRAIL, eventName))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => `${eventName}/${f}`);
+}
+
+export function allSamples(): string[] {
+  return readdirSync(CLOUDTRAIL, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d) => samplesOf(d.name));
+}
+
+export const FIXED_NOW = new Date('2024-06-01T00:00:00Z');
+
+export function ctx(overrides: Partial<Config> = {}): CheckContext {
+  return { config: { ...DEFAULT_CONFIG, ...overrides }, now: FIXED_NOW };
+}
+
+/** A copy of a sample with fields changed, for cases no published record shows. */
+export function derive(path: string, change: (record: Record<string, unknown>) => void): Record<string, unknown> {
+  const copy = structuredClone(sample(path));
+  change('detail' in copy ? (copy.detail as Record<string, unknown>) : copy);
+  return copy;
+}

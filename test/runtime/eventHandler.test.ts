@@ -1,0 +1,75 @@
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DEFAULT_CONFIG } from '../../src/config/config';
+import { silentLog } from '../../src/delivery/log';
+import { deletionMonitor } from '../../src/monitors';
+import { handleMonitorEvent } from '../../src/runtime/eventHandler';
+import { sample } from '../helpers/fixtures';
+
+const cw = mockClient(CloudWatchClient);
+const sns = mockClient(SNSClient);
+const eb = mockClient(EventBridgeClient);
+const NOW = new Date('2024-06-01T00:00:00Z');
+const deps = () => ({
+  config: { ...DEFAULT_CONFIG, alertTopicArn: 'arn:aws:sns:us-east-1:123837392027:alerts', findingsBusName: 'findings' },
+  clients: { cloudWatch: new CloudWatchClient({}), sns: new SNSClient({}), eventBridge: new EventBridgeClient({}) },
+  log: silentLog,
+  now: () => NOW,
+});
+
+function envelope(detail: unknown) {
+  return { version: '0', id: 'env-1', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.secretsmanager', account: '123837392027', time: '2023-07-10T12:07:59Z', region: 'us-east-1', resources: [], detail };
+}
+
+beforeEach(() => {
+  cw.reset();
+  sns.reset();
+  eb.reset();
+  cw.on(PutMetricDataCommand).resolves({});
+  sns.on(PublishCommand).resolves({ MessageId: 'm' });
+  eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}] });
+});
+
+test('a real force-deletion event is checked and delivered', async () => {
+  const result = await handleMonitorEvent(envelope(sample('DeleteSecret/invictus-awsds-1.json')), deletionMonitor, deps());
+  expect(result.status).toBe('processed');
+  if (result.status !== 'processed') return;
+  expect(result.findings.map((f) => [f.check, f.severity])).toEqual([['secret-force-deleted', 'CRITICAL']]);
+  expect(result.delivery).toEqual({ metricCalls: 1, metricsFailed: false, published: 1, putOnBus: 1 });
+});
+
+test('an invalid event is counted in InvalidEvents, not delivered and not retried', async () => {
+  const result = await handleMonitorEvent({ 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.secretsmanager' }, deletionMonitor, deps());
+  expect(result).toEqual({ status: 'invalid', reason: 'missing-detail', eventId: null });
+  expect(cw).toHaveReceivedCommandWith(PutMetricDataCommand, { Namespace: 'SecretWatch', MetricData: [{ MetricName: 'InvalidEvents', Value: 1, Unit: 'Count', Timestamp: NOW }] });
+  expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+});
+
+test('an invalid event whose metric also fails still returns without throwing', async () => {
+  cw.on(PutMetricDataCommand).rejects(new Error('down'));
+  await expect(handleMonitorEvent('garbage', deletionMonitor, deps())).resolves.toMatchObject({ status: 'invalid', reason: 'not-an-object' });
+});
+
+test('an event of another service is ignored', async () => {
+  const detail = { eventVersion: '1.08', eventTime: '2024-01-01T00:00:00Z', eventSource: 's3.amazonaws.com', eventName: 'DeleteSecret', awsRegion: 'us-east-1' };
+  await expect(handleMonitorEvent({ ...envelope(detail), source: 'aws.s3' }, deletionMonitor, deps())).resolves.toEqual({
+    status: 'ignored',
+    eventName: 'DeleteSecret',
+    eventSource: 's3.amazonaws.com',
+  });
+  expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 0);
+});
+
+test('a record with no finding makes no calls', async () => {
+  const result = await handleMonitorEvent(envelope(sample('GetSecretValue/invictus-awsds-1.json')), deletionMonitor, deps());
+  expect(result).toMatchObject({ status: 'processed', findings: [] });
+  expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 0);
+  expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+});
+
+test('an SNS failure throws so that EventBridge retries the event', async () => {
+  sns.on(PublishCommand).rejects(new Error('KMSAccessDenied'));
+  await expect(handleMonitorEvent(envelope(sample('DeleteSecret/invictus-awsds-1.json')), deletionMonitor, deps())).rejects.toThrow('notification(s) failed');
+});
