@@ -4,29 +4,31 @@ import type { Finding } from '../findings/finding';
 import { severityRank } from '../findings/severity';
 import { subjectFor } from '../findings/subject';
 
-/** SNS's message size limit; a finding is far smaller unless a hostile policy bloats its details. */
-const MAX_MESSAGE_BYTES = 256 * 1024;
+/** SNS's message size limit, for the whole JSON message structure. */
+export const MAX_MESSAGE_BYTES = 256 * 1024;
 
-function boundedFindingJson(finding: Finding): string {
-  const json = JSON.stringify(finding);
-  if (Buffer.byteLength(json) < MAX_MESSAGE_BYTES / 2) return json;
-  return JSON.stringify({ ...finding, details: { truncated: true, reason: 'details exceeded the SNS message size' } });
+function messageFor(finding: Finding): string {
+  // `default` serves every protocol without its own key (SQS, Lambda, HTTPS, email-json), so the
+  // finding's JSON is carried once; email subscribers get text.
+  return JSON.stringify({ default: JSON.stringify(finding), email: emailText(finding) });
 }
 
 /**
  * Builds the Publish input: JSON message structure so that email subscribers get readable text
  * while SQS, Lambda and HTTPS subscribers get the finding as JSON; attributes let subscriptions
- * filter by severity (numerically, on severityRank) and by check.
+ * filter by severity (numerically, on severityRank) and by check. A finding whose details would
+ * push the message past SNS's limit (a hostile 20 KB policy, say) is sent without them, saying so.
  */
 export function publishInput(topicArn: string, finding: Finding) {
-  const json = boundedFindingJson(finding);
-  let email = emailText(finding);
-  if (Buffer.byteLength(email) > MAX_MESSAGE_BYTES / 2) email = `${email.slice(0, 60_000)}\n[truncated]`;
+  let message = messageFor(finding);
+  if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES) {
+    message = messageFor({ ...finding, details: { truncated: true, reason: 'details exceeded the SNS message size' } });
+  }
   return {
     TopicArn: topicArn,
     Subject: subjectFor(finding),
     MessageStructure: 'json',
-    Message: JSON.stringify({ default: json, email, 'email-json': json, sqs: json, lambda: json }),
+    Message: message,
     MessageAttributes: {
       severity: { DataType: 'String', StringValue: finding.severity },
       check: { DataType: 'String', StringValue: finding.check },

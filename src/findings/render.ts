@@ -33,15 +33,22 @@ function row(f: Finding): string[] {
 /** For a terminal: one row per finding, then each finding's title and remediation is in json/markdown. */
 export function findingsTable(findings: readonly Finding[], width = 160): string {
   if (findings.length === 0) return 'No findings.\n';
-  const table = new Table({ head: COLUMNS, style: { head: [], border: [] }, wordWrap: true, colWidths: columnWidths(width) });
-  for (const f of findings) table.push(row(f));
+  const table = new Table({ head: COLUMNS, style: { head: [], border: [] }, wordWrap: true, wrapOnWordBoundary: false, colWidths: columnWidths(width) });
+  for (const f of byTime(findings)) table.push(row(f));
   return `${table.toString()}\n`;
 }
 
+/** Time, severity, check and account columns fit their content; secret and actor share the rest. */
 function columnWidths(width: number): number[] {
-  const fixed = [21, 10, 28];
-  const rest = Math.max(width - fixed.reduce((a, b) => a + b, 0) - 8, 45);
-  return [...fixed, Math.floor(rest * 0.35), 22, Math.floor(rest * 0.65) - 22 > 12 ? Math.floor(rest * 0.65) - 22 : 12];
+  const fixed = [21, 10, 27, 25];
+  const rest = Math.max(width - fixed.reduce((a, b) => a + b, 0) - 7, 40);
+  const secret = Math.ceil(rest * 0.55);
+  return [fixed[0], fixed[1], fixed[2], secret, fixed[3], rest - secret];
+}
+
+/** Tables and markdown read as a timeline; scan findings (no event) come last. */
+function byTime(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort((a, b) => (a.event?.time ?? '\uffff').localeCompare(b.event?.time ?? '\uffff'));
 }
 
 function mdCell(value: string): string {
@@ -54,9 +61,9 @@ export function findingsMarkdown(findings: readonly Finding[]): string {
   const lines = [
     `| ${COLUMNS.join(' | ')} |`,
     `|${COLUMNS.map(() => '---').join('|')}|`,
-    ...findings.map((f) => `| ${row(f).map(mdCell).join(' | ')} |`),
+    ...byTime(findings).map((f) => `| ${row(f).map(mdCell).join(' | ')} |`),
     '',
-    ...findings.flatMap((f, i) => [`${i + 1}. **${f.severity}** ${mdCell(f.title)}: ${mdCell(f.remediation)}`]),
+    ...byTime(findings).flatMap((f, i) => [`${i + 1}. **${f.severity}** ${mdCell(f.title)}: ${mdCell(f.remediation)}`]),
   ];
   return `${lines.join('\n')}\n`;
 }

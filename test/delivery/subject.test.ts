@@ -27,6 +27,13 @@ test.each([
   expect(s).toMatch(/^[\x20-\x7e]+$/);
 });
 
+test.each([30_000, 60_000, 120_000, 250_000])('a finding with %i bytes of details fits in one SNS message, details kept when they fit', (size) => {
+  const input = publishInput('arn:aws:sns:us-east-1:111122223333:t', { ...base, details: { policy: 'x'.repeat(size) } });
+  expect(Buffer.byteLength(input.Message)).toBeLessThanOrEqual(256 * 1024);
+  const details = JSON.parse(JSON.parse(input.Message).default).details;
+  expect(details.truncated).toBe(size > 120_000 ? true : undefined);
+});
+
 test('a finding with huge details still fits in an SNS message', () => {
   const input = publishInput('arn:aws:sns:us-east-1:111122223333:t', { ...base, details: { policy: 'x'.repeat(400_000) } });
   expect(Buffer.byteLength(input.Message)).toBeLessThan(256 * 1024);

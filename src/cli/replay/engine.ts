@@ -87,7 +87,7 @@ export async function replay(paths: readonly string[], options: ReplayOptions, l
     for (const finding of findings) {
       if (options.minSeverity && !atLeast(finding.severity, options.minSeverity)) continue;
       if (finding.event?.id) {
-        const key = `${finding.event.id}\u0000${finding.check}\u0000${finding.account ?? ''}`;
+        const key = `${finding.event.id}\u0000${finding.check}\u0000${finding.account ?? ''}\u0000${finding.region ?? ''}`;
         if (seen.has(key)) {
           stats.duplicates++;
           continue;

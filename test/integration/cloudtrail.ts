@@ -1,0 +1,61 @@
+/** Real CloudTrail records from the repository's fixtures, and the EventBridge envelopes they arrive in. */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+export type CloudTrailRecord = Record<string, unknown> & { eventID?: string; eventName: string; eventSource: string; eventTime: string };
+
+export interface Envelope {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: CloudTrailRecord;
+}
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'cloudtrail');
+const OWN_FIXTURES = path.join(__dirname, 'fixtures');
+
+/** A record from test/fixtures/cloudtrail, e.g. "DeleteSecret/invictus-awsds-1.json". */
+export function sampleRecord(relativePath: string): CloudTrailRecord {
+  return JSON.parse(readFileSync(path.join(FIXTURES, relativePath), 'utf8')) as CloudTrailRecord;
+}
+
+/** A record from test/integration/fixtures (see SOURCES.md there). */
+export function integrationRecord(file: string): CloudTrailRecord {
+  return JSON.parse(readFileSync(path.join(OWN_FIXTURES, file), 'utf8')) as CloudTrailRecord;
+}
+
+export function detailTypeOf(record: CloudTrailRecord): string {
+  return record.eventType === 'AwsServiceEvent' ? 'AWS Service Event via CloudTrail' : 'AWS API Call via CloudTrail';
+}
+
+/** "secretsmanager.amazonaws.com" -> "aws.secretsmanager" */
+export function sourceOf(record: CloudTrailRecord): string {
+  return `aws.${record.eventSource.split('.')[0]}`;
+}
+
+function accountOf(record: CloudTrailRecord): string {
+  const identity = record.userIdentity as { accountId?: string } | null | undefined;
+  const fromArn = /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/.exec(JSON.stringify(record))?.[1];
+  return (record.recipientAccountId as string | undefined) ?? identity?.accountId ?? fromArn ?? '';
+}
+
+/** The envelope EventBridge delivers a CloudTrail record in: `detail` is the record, unchanged. */
+export function envelopeOf(record: CloudTrailRecord): Envelope {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailTypeOf(record),
+    source: sourceOf(record),
+    account: accountOf(record),
+    time: record.eventTime,
+    region: (record.awsRegion as string | undefined) ?? '',
+    resources: [],
+    detail: record,
+  };
+}
