@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { compilePattern, InvalidPatternError, type CompiledPattern } from '../patterns';
+import { EXIT } from './io';
 
 export interface TestPatternIO {
   stdout: NodeJS.WritableStream;
@@ -9,9 +10,9 @@ export interface TestPatternIO {
   cwd?: string;
 }
 
-const EXIT_OK = 0;
-const EXIT_BAD_EVENT = 1;
-const EXIT_BAD_PATTERN = 2;
+const EXIT_OK = EXIT.ok;
+const EXIT_BAD_EVENT = EXIT.badInput;
+const EXIT_BAD_PATTERN = EXIT.usage;
 
 /** One event found in a file, or why a line of it is not one. */
 type Entry = { line: number; event: object } | { line: number; error: string };
@@ -19,7 +20,7 @@ type Entry = { line: number; event: object } | { line: number; error: string };
 /**
  * `secretwatch test-pattern PATTERN.json EVENTS...`: an offline `aws events test-event-pattern`.
  * Prints `true` or `false` per event, one a line, in order. Exit 2 when the pattern is invalid,
- * 1 when some event file or line could not be used (reported on stderr; the rest still run).
+ * 3 when some event file or line could not be used (reported on stderr; the rest still run).
  */
 export async function runTestPattern(patternPath: string, eventPaths: string[], io: TestPatternIO): Promise<number> {
   const base = io.cwd ?? process.cwd();

@@ -1,4 +1,4 @@
-import type { EventIndex, FieldValue } from './flatten';
+import type { EventIndex } from './flatten';
 import { membershipKey, merge, restrict, type Membership } from './membership';
 import type { FieldMatcher } from './values';
 
@@ -15,31 +15,23 @@ export interface Step extends FieldMatcher {
  * fields that sort before it, its outcome can depend on field names, as in AWS's matcher.
  */
 export function matchesSubRule(steps: readonly Step[], event: EventIndex): boolean {
-  if (!event.constrained) return walkFlat(steps, event, 0);
-  return new ConstrainedWalk(steps, event).from(0, null);
+  return event.constrained ? new ConstrainedWalk(steps, event).from(0, null) : matchesFlat(steps, event);
 }
 
 /** The common case: no value sits inside an array element, so any value will do. */
-function walkFlat(steps: readonly Step[], event: EventIndex, at: number): boolean {
-  for (let i = at; i < steps.length; i++) {
-    const { fieldId, test, allowAbsent } = steps[i];
-    const values = event.fields[fieldId];
+function matchesFlat(steps: readonly Step[], event: EventIndex): boolean {
+  for (const { fieldId, test, allowAbsent } of steps) {
+    const values = event.values[fieldId];
     if (values === undefined) {
       if (!allowAbsent) return false;
-      continue;
+    } else if (test === null || !values.some(test)) {
+      return false;
     }
-    if (test === null) return false; // present, and absence was all this field accepts
-    let matched = false;
-    for (const { value } of values) {
-      if (test(value)) {
-        matched = true;
-        break;
-      }
-    }
-    if (!matched) return false;
   }
   return true;
 }
+
+const NO_VALUES: never[] = [];
 
 class ConstrainedWalk {
   /** For each step, the array ids that values of it or any later step sit in. */
@@ -51,12 +43,12 @@ class ConstrainedWalk {
     private readonly steps: readonly Step[],
     private readonly event: EventIndex,
   ) {
-    const relevant: Array<ReadonlySet<number>> = new Array<ReadonlySet<number>>(steps.length + 1);
+    const relevant = new Array<ReadonlySet<number>>(steps.length + 1);
     let ids = new Set<number>();
     relevant[steps.length] = ids;
     for (let i = steps.length - 1; i >= 0; i--) {
       ids = new Set(ids);
-      for (const { membership } of event.fields[steps[i].fieldId] ?? []) {
+      for (const membership of event.memberships[steps[i].fieldId] ?? NO_VALUES) {
         if (membership !== null) for (let m = 0; m < membership.length; m += 2) ids.add(membership[m]);
       }
       relevant[i] = ids;
@@ -78,14 +70,16 @@ class ConstrainedWalk {
 
   private tryStep(at: number, constraints: Membership): boolean {
     const { fieldId, test, allowAbsent } = this.steps[at];
-    const values: readonly FieldValue[] = this.event.fields[fieldId] ?? [];
-    if (allowAbsent && !values.some((v) => merge(constraints, v.membership) !== undefined) && this.from(at + 1, constraints)) {
+    const values = this.event.values[fieldId] ?? NO_VALUES;
+    const memberships = this.event.memberships[fieldId];
+    const membershipOf = (i: number): Membership => (memberships === undefined ? null : memberships[i]);
+    if (allowAbsent && !values.some((_, i) => merge(constraints, membershipOf(i)) !== undefined) && this.from(at + 1, constraints)) {
       return true;
     }
     if (test === null) return false;
-    for (const { value, membership } of values) {
-      const merged = merge(constraints, membership);
-      if (merged !== undefined && test(value) && this.from(at + 1, merged)) return true;
+    for (let i = 0; i < values.length; i++) {
+      const merged = merge(constraints, membershipOf(i));
+      if (merged !== undefined && test(values[i]) && this.from(at + 1, merged)) return true;
     }
     return false;
   }

@@ -155,7 +155,7 @@ function plainAnythingBut(value: Json): ValuePattern {
   for (const member of members) {
     if (typeof member === 'string') strings.push(member);
     else if (typeof member === 'number') numbers.push(comparable(member));
-    else reject(Array.isArray(value) ? 'Inside anything but list, start|null|boolean is not supported.' : 'Inside anything-but list, start|null|boolean is not supported.');
+    else reject('Inside anything but list, start|null|boolean is not supported.'); // only lists get here
   }
   if ((strings.length > 0) === (numbers.length > 0)) {
     reject('Inside anything but list, either all values are number or string, mixed type is not supported');

@@ -20,12 +20,12 @@ export interface FieldMatcher {
 // and true/false/null only match themselves. The prefix/suffix helpers reproduce the one place
 // the quotes show: a pattern that itself holds '"' can match the quote around the value.
 
-function hasPrefix(value: string, prefix: string): boolean {
-  return prefix.includes('"') ? `${value}"`.startsWith(prefix) : value.startsWith(prefix);
+function prefixTest(prefix: string): (value: string) => boolean {
+  return prefix.includes('"') ? (value) => `${value}"`.startsWith(prefix) : (value) => value.startsWith(prefix);
 }
 
-function hasSuffix(value: string, suffix: string): boolean {
-  return suffix.includes('"') ? `"${value}`.endsWith(suffix) : value.endsWith(suffix);
+function suffixTest(suffix: string): (value: string) => boolean {
+  return suffix.includes('"') ? (value) => `"${value}`.endsWith(suffix) : (value) => value.endsWith(suffix);
 }
 
 function stringTest(test: (value: string) => boolean): ValueTest {
@@ -52,14 +52,10 @@ function compileOne(pattern: ValuePattern): ValueTest | null {
         return hex !== null && ipInRange(hex, range);
       });
     }
-    case 'prefix': {
-      const { value: prefix } = pattern;
-      return stringTest(pattern.ignoreCase ? prefixIgnoreCase(prefix) : (value) => hasPrefix(value, prefix));
-    }
-    case 'suffix': {
-      const { value: suffix } = pattern;
-      return stringTest(pattern.ignoreCase ? suffixIgnoreCase(suffix) : (value) => hasSuffix(value, suffix));
-    }
+    case 'prefix':
+      return stringTest(pattern.ignoreCase ? prefixIgnoreCase(pattern.value) : prefixTest(pattern.value));
+    case 'suffix':
+      return stringTest(pattern.ignoreCase ? suffixIgnoreCase(pattern.value) : suffixTest(pattern.value));
     case 'equals-ignore-case':
       return stringTest(equalsIgnoreCase(pattern.value));
     case 'wildcard': {
@@ -88,12 +84,12 @@ function compileOne(pattern: ValuePattern): ValueTest | null {
       return (value) => typeof value !== 'number' || !excluded.has(value);
     }
     case 'anything-but-prefix': {
-      const { values } = pattern;
-      return unlessString((value) => values.some((prefix) => hasPrefix(value, prefix)));
+      const tests = pattern.values.map(prefixTest);
+      return unlessString((value) => tests.some((test) => test(value)));
     }
     case 'anything-but-suffix': {
-      const { values } = pattern;
-      return unlessString((value) => values.some((suffix) => hasSuffix(value, suffix)));
+      const tests = pattern.values.map(suffixTest);
+      return unlessString((value) => tests.some((test) => test(value)));
     }
     case 'anything-but-ignore-case': {
       const tests = pattern.values.map(equalsIgnoreCase);
