@@ -24,6 +24,8 @@ module.exports = {
       ...common,
       displayName: 'template',
       testMatch: ['<rootDir>/test/template/**/*.test.ts'],
+      // Packages the service once per run (serverless package) for every template test.
+      globalSetup: '<rootDir>/test/template/globalSetup.ts',
     },
     {
       ...common,

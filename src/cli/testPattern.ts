@@ -27,7 +27,7 @@ export async function runTestPattern(patternPath: string, eventPaths: string[], 
   const pattern = await loadPattern(resolve(base, patternPath), patternPath, io);
   if (pattern === null) return EXIT_BAD_PATTERN;
 
-  let exitCode = EXIT_OK;
+  let exitCode: number = EXIT_OK;
   for (const eventPath of eventPaths) {
     let text: string;
     try {
