@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../findings/severity';
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);

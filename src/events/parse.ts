@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidEventError } from './errors';
 import { API_CALL, SERVICE_EVENT, type CloudTrailRecord, type EventBridgeEvent, type ParsedEvent } from './record';
 import { cloudTrailRecordSchema, eventBridgeEnvelopeSchema, type RawCloudTrailRecord } from './schema';

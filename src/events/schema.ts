@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Loose objects: CloudTrail adds fields over time and the monitor must not reject a record for a
 // field it does not use. Only the fields the checks read are typed; `null` is accepted wherever

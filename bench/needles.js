@@ -1,0 +1,176 @@
+'use strict';
+// The 1 in 1,000: real Secrets Manager records from test/fixtures/cloudtrail, made distinct
+// (eventID, requestID, eventTime, secret names and ARN suffixes; the owner account and region
+// of the file they land in), plus what DESIGN.md section 4 says each one must produce.
+const { readdirSync, readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { iso } = require('./haystack');
+
+const FIXTURES = join(__dirname, '..', 'test', 'fixtures', 'cloudtrail');
+
+/** Check ids (DESIGN.md section 4) by family; a finding's family is how the bench counts it. */
+const FAMILIES = {
+  deletion: ['secret-force-deleted', 'secret-deletion-scheduled', 'secret-deletion-denied', 'secret-restored', 'deleted-secret-accessed'],
+  policy: ['secret-policy-public', 'secret-policy-cross-account', 'secret-policy-changed', 'secret-policy-deleted', 'secret-policy-change-denied'],
+  rotation: ['rotation-failed', 'rotation-disabled', 'rotation-schedule-too-long'],
+};
+const FAMILY_OF = Object.fromEntries(Object.entries(FAMILIES).flatMap(([family, checks]) => checks.map((c) => [c, family])));
+
+/** AWS's own error text for a call on a secret scheduled for deletion. */
+const MARKED_FOR_DELETION = "You can't perform this operation on the secret because it was marked for deletion.";
+
+/** Bare records only (envelopes, files with a top-level detail-type, are skipped), sorted by path. */
+function loadFixtures() {
+  const out = [];
+  for (const dir of readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    for (const file of readdirSync(join(FIXTURES, dir)).filter((f) => f.endsWith('.json')).sort()) {
+      const text = readFileSync(join(FIXTURES, dir, file), 'utf8');
+      let record;
+      try {
+        record = JSON.parse(text);
+      } catch {
+        continue;
+      }
+      if (!record || typeof record !== 'object' || Array.isArray(record) || 'detail-type' in record || typeof record.eventName !== 'string') continue;
+      out.push({ source: `${dir}/${file}`, record, text });
+    }
+  }
+  return out;
+}
+
+/** Inserts keys after `after` (CloudTrail's order puts errorCode/errorMessage after userAgent). */
+function withKeysAfter(record, after, extra) {
+  const out = {};
+  for (const [k, v] of Object.entries(record)) {
+    if (k in extra) continue;
+    out[k] = v;
+    if (k === after) Object.assign(out, extra);
+  }
+  return out;
+}
+
+/**
+ * The needle templates: every bare fixture, plus, from each successful GetSecretValue /
+ * DescribeSecret fixture, the same call failing because the secret is scheduled for deletion (the
+ * error AWS returns then), which no fixture has and which is the deleted-secret-accessed trigger.
+ * Those derived ones are drawn a quarter as often as a real record.
+ */
+function needleTemplates() {
+  const fixtures = loadFixtures();
+  const templates = fixtures.map((f) => ({ source: f.source, record: f.record, weight: 1 }));
+  for (const f of fixtures) {
+    if (!['GetSecretValue', 'DescribeSecret'].includes(f.record.eventName) || f.record.errorCode) continue;
+    const record = withKeysAfter(f.record, 'userAgent', { errorCode: 'InvalidRequestException', errorMessage: MARKED_FOR_DELETION });
+    record.responseElements = null;
+    templates.push({ source: `${f.source}+marked-for-deletion`, record, weight: 0.25 });
+  }
+  return templates;
+}
+
+/** What DESIGN.md section 4 requires of one record: the number of findings per check family. */
+function expectedFindings(r) {
+  const ok = !r.errorCode;
+  const exp = { deletion: 0, policy: 0, rotation: 0 };
+  switch (r.eventName) {
+    case 'DeleteSecret': // force-deleted, deletion-scheduled or deletion-denied: exactly one
+    case 'DeleteResourcePolicy': // policy-deleted or policy-change-denied
+      exp[r.eventName === 'DeleteSecret' ? 'deletion' : 'policy'] = 1;
+      break;
+    case 'RestoreSecret':
+      exp.deletion = ok ? 1 : 0;
+      break;
+    case 'GetSecretValue':
+    case 'BatchGetSecretValue':
+    case 'DescribeSecret':
+      exp.deletion = !ok && typeof r.errorMessage === 'string' && r.errorMessage.includes('marked for deletion') ? 1 : 0;
+      break;
+    case 'PutResourcePolicy': // public, cross-account or changed (the most severe one), or change-denied
+      exp.policy = 1;
+      break;
+    case 'RotationFailed':
+    case 'RotationAbandoned':
+    case 'CancelRotateSecret':
+      exp.rotation = r.eventName === 'CancelRotateSecret' && !ok ? 0 : 1;
+      break;
+    case 'RotateSecret': {
+      if (!ok) exp.rotation = 1;
+      else exp.rotation = rotationDays(r.requestParameters?.rotationRules) > 90 ? 1 : 0;
+      break;
+    }
+    default:
+  }
+  return exp;
+}
+
+/** rotationRules as days (automaticallyAfterDays, or a rate() expression); 0 when none or unknown. */
+function rotationDays(rules) {
+  if (!rules || typeof rules !== 'object') return 0;
+  if (typeof rules.automaticallyAfterDays === 'number') return rules.automaticallyAfterDays;
+  const m = /^rate\((\d+)\s+(day|days|hour|hours)\)$/.exec(String(rules.scheduleExpression ?? '').trim());
+  if (!m) return 0;
+  return m[2].startsWith('hour') ? Number(m[1]) / 24 : Number(m[1]);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const HUMAN_DATE = /^([A-Z][a-z]{2}) (\d{1,2}), (\d{4})(,?) (\d{1,2}):(\d{2}):(\d{2}) (AM|PM)$/;
+
+function parseHumanDate(text) {
+  const m = HUMAN_DATE.exec(text);
+  if (!m) return null;
+  let h = Number(m[5]) % 12;
+  if (m[8] === 'PM') h += 12;
+  return { ms: Date.UTC(Number(m[3]), MONTHS.indexOf(m[1]), Number(m[2]), h, Number(m[6]), Number(m[7])), comma: m[4] };
+}
+
+function formatHumanDate(ms, comma) {
+  const d = new Date(ms);
+  const h = d.getUTCHours();
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}${comma} ${h % 12 === 0 ? 12 : h % 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+function eventTimeMs(value) {
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})/.exec(String(value));
+  return m ? Date.parse(`${m[1]}T${m[2]}Z`) : NaN;
+}
+
+/**
+ * A template made distinct and placed in a file: ctx { account, region, time } of the file,
+ * n the needle's number in the archive (unique), rng the file's generator.
+ */
+function makeNeedle(template, ctx, n, rng) {
+  const r0 = template.record;
+  let text = JSON.stringify(r0);
+  // The owner account and region become the file's, consistently everywhere in the record.
+  const arnAccount = /arn:aws:secretsmanager:[^:"]*:(\d{12}):/.exec(text)?.[1];
+  const owner = [r0.recipientAccountId, r0.userIdentity?.accountId, arnAccount].find((a) => typeof a === 'string' && /^\d{12}$/.test(a));
+  if (owner) text = text.split(owner).join(ctx.account.id);
+  if (typeof r0.awsRegion === 'string' && r0.awsRegion) text = text.split(r0.awsRegion).join(ctx.region);
+  // Secret names: in ARNs (name-XXXXXX, one new suffix per ARN) and as whole JSON strings.
+  const names = new Set();
+  const arns = new Map();
+  for (const m of text.matchAll(/:secret:([A-Za-z0-9/_+=.@!-]+?)-([A-Za-z0-9]{6})(?=["\\])/g)) {
+    names.add(m[1]);
+    arns.set(`${m[1]}-${m[2]}`, m[1]);
+  }
+  for (const v of [r0.responseElements?.name, r0.requestParameters?.name, r0.requestParameters?.secretId, r0.additionalEventData?.SecretId]) {
+    if (typeof v === 'string' && v && !v.startsWith('arn:') && v !== '...') names.add(v);
+  }
+  const tag = `b${n.toString(36)}`;
+  for (const [nameAndSuffix, name] of [...arns].sort((a, b) => b[0].length - a[0].length)) {
+    text = text.split(`:secret:${nameAndSuffix}`).join(`:secret:${name}-${tag}-${rng.alnum(6)}`);
+  }
+  for (const name of [...names].sort((a, b) => b.length - a.length)) {
+    text = text.split(`"${name}"`).join(`"${name}-${tag}"`);
+  }
+  const r = JSON.parse(text);
+  const originalTime = eventTimeMs(r0.eventTime);
+  r.eventTime = iso(ctx.time);
+  r.eventID = rng.uuid();
+  if (typeof r.requestID === 'string' && !r.requestID.startsWith('Rotation-')) r.requestID = rng.uuid();
+  const dd = r.responseElements && typeof r.responseElements.deletionDate === 'string' ? parseHumanDate(r.responseElements.deletionDate) : null;
+  if (dd && Number.isFinite(originalTime)) r.responseElements.deletionDate = formatHumanDate(ctx.time + (dd.ms - originalTime), dd.comma);
+  return r;
+}
+
+module.exports = { needleTemplates, makeNeedle, expectedFindings, FAMILIES, FAMILY_OF, MARKED_FOR_DELETION };

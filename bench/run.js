@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+'use strict';
+// `npm run bench`: replay throughput and memory over a generated CloudTrail archive, and the size
+// and load time of every packaged Lambda function. Progress goes to stderr; stdout gets a short
+// table and, as its LAST line, one JSON object (the summary; bench/results/latest.json has it all).
+//
+//   node bench/run.js [--no-replay] [--no-functions] [--regenerate]
+// Exit code: 0, or 1 when the replay could not be verified (wrong findings or counts, CLI broken)
+// or misbehaved while being timed.
+// Missed performance targets are reported as FAIL in the table and do not change the exit code.
+const { execFileSync } = require('node:child_process');
+const { mkdirSync, writeFileSync } = require('node:fs');
+const os = require('node:os');
+const { join } = require('node:path');
+const { ensureArchive } = require('./generate');
+const { replayBench, TARGET_RATIO, TARGET_RSS_MB, FLAT_FACTOR, RUNS: REPLAY_RUNS } = require('./replay');
+const { functionsBench, TARGET_ZIP_BYTES, TARGET_LOAD_OVER_BARE_MS, RUNS: FN_RUNS } = require('./functions');
+const { HAVE_GNU_TIME, round } = require('./measure');
+
+const ROOT = join(__dirname, '..');
+const RESULTS = join(__dirname, 'results');
+const log = (s) => process.stderr.write(s);
+
+function git(args) {
+  try {
+    return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+const mark = (pass) => (pass == null ? '   -' : pass ? 'PASS' : 'FAIL');
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+function row(label, value, note, target, pass) {
+  return `  ${label.padEnd(20)} ${value.padStart(10)}  ${note.padEnd(42)} ${target.padEnd(22)} ${mark(pass)}`;
+}
+
+function table(report) {
+  const lines = [];
+  const r = report.replay;
+  if (r) {
+    const t = r.targets ?? {};
+    lines.push(`replay: ${r.records.toLocaleString('en-US')} records, ${mb(r.bytes)} (${mb(r.gzBytes)} gzipped) in ${r.files} files; times best of ${REPLAY_RUNS}, RSS the largest`);
+    if (r.verified) {
+      const v = r.verification;
+      lines.push(`  verified: ${r.findings} findings, the needles' own; ${v.checkFamiliesVerified.join(', ')} checks as DESIGN.md section 4 requires`);
+      const pending = Object.keys(report.archive?.expectedFindings ?? {}).filter((f) => f !== 'total' && !v.checkFamiliesVerified.includes(f) && report.archive.expectedFindings[f] > 0);
+      if (pending.length) lines.push(`  not verified: ${pending.map((f) => `${f} (${report.archive.expectedFindings[f]} expected)`).join(', ')}: no findings of these checks in this build yet`);
+      lines.push(row('zcat (the floor)', `${r.zcatSeconds.toFixed(2)} s`, `${r.zcatMbPerSecond} MB/s`, '', null));
+      lines.push(row('replay', `${r.seconds.toFixed(2)} s`, `${r.mbPerSecond} MB/s, ${r.ratio.toFixed(2)}x zcat`, `<= ${TARGET_RATIO}x zcat`, t.ratio?.pass));
+      lines.push(row('peak RSS, 1x input', `${r.peakRssMB.toFixed(1)} MB`, '', `<= ${TARGET_RSS_MB} MB`, t.peakRssMB?.pass));
+      lines.push(row('peak RSS, 4x input', `${r.peakRssMB4x.toFixed(1)} MB`, `4x the records, in ${r.seconds4x.toFixed(2)} s`, `flat: <= ${FLAT_FACTOR}x the 1x`, t.peakRssMB4x?.pass));
+    }
+    if (r.error) lines.push(`  ERROR: ${r.error.split('\n').join('\n         ')}`);
+  }
+  if (report.functions) {
+    lines.push(`functions: node -e 0 takes ${report.bareNodeMs ?? '-'} ms; load = a node process requiring the handler; medians of ${FN_RUNS}`);
+    for (const [name, f] of Object.entries(report.functions)) {
+      lines.push(row(`${name} zip`, f.zipBytes == null ? '-' : `${(f.zipBytes / 1000).toFixed(1)} KB`, f.unzippedBytes ? `${(f.unzippedBytes / 1000).toFixed(0)} KB unzipped` : '', `<= ${TARGET_ZIP_BYTES / 1000} KB`, f.targets?.zipBytes?.pass));
+      lines.push(row(`${name} load`, f.loadMs == null ? '-' : `${f.loadMs} ms`, f.loadMs == null ? '' : `+${f.loadOverBareMs} ms over bare; require() ${f.requireMs} ms`, `<= +${TARGET_LOAD_OVER_BARE_MS} ms`, f.targets?.loadOverBareMs?.pass));
+      if (f.error) lines.push(`    ERROR: ${f.error}`);
+    }
+    if (report.package?.source && !report.package.source.includes('fresh')) lines.push(`  (zips from ${report.package.source})`);
+    if (report.functionsError) lines.push(`  ERROR: ${report.functionsError.split('\n').slice(0, 6).join('\n         ')}`);
+  }
+  return lines.join('\n');
+}
+
+/** The last line: the figures, without the per-run detail. */
+function summaryLine(report) {
+  const out = {};
+  if (report.replay) {
+    const r = report.replay;
+    out.replay = {
+      records: r.records,
+      bytes: r.bytes,
+      seconds: r.seconds,
+      zcatSeconds: r.zcatSeconds,
+      peakRssMB: r.peakRssMB,
+      ratio: r.ratio,
+      peakRssMB4x: r.peakRssMB4x,
+      seconds4x: r.seconds4x,
+      files: r.files,
+      findings: r.findings,
+      verified: r.verified,
+      ...(r.error ? { error: r.error.split('\n')[0] } : {}),
+    };
+  }
+  if (report.functions) {
+    out.functions = Object.fromEntries(
+      Object.entries(report.functions).map(([name, f]) => [
+        name,
+        { zipBytes: f.zipBytes, loadMs: f.loadMs, requireMs: f.requireMs ?? null, ...(f.error ? { error: f.error } : {}) },
+      ]),
+    );
+    out.bareNodeMs = report.bareNodeMs;
+    if (report.functionsError) out.functionsError = report.functionsError.split('\n')[0];
+  }
+  const passes = [];
+  if (report.replay?.targets) passes.push(...Object.values(report.replay.targets).map((t) => t.pass));
+  for (const f of Object.values(report.functions ?? {})) if (f.targets) passes.push(...Object.values(f.targets).map((t) => t.pass));
+  out.targetsMet = passes.length ? passes.every(Boolean) : null;
+  return JSON.stringify(out);
+}
+
+async function main(argv) {
+  const flags = new Set(argv);
+  const started = new Date();
+  const report = {
+    startedAt: started.toISOString(),
+    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAverageBefore: os.loadavg().map((x) => round(x, 2)), peakRssFrom: HAVE_GNU_TIME ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS preload' },
+    git: { head: git(['rev-parse', '--short', 'HEAD']), dirtyFiles: (git(['status', '--porcelain']) ?? '').split('\n').filter(Boolean).length },
+  };
+  let failed = false;
+
+  if (!flags.has('--no-replay')) {
+    const archive = await ensureArchive({ force: flags.has('--regenerate'), log });
+    report.archive = { generated: archive.generated, key: archive.manifest.key, ...archive.manifest.totals, expectedFindings: archive.manifest.expectedFindings, generationSeconds: round(archive.manifest.generationSeconds, 1), params: archive.manifest.params };
+    report.replay = await replayBench({ manifest: archive.manifest, archive: archive.archive, needles: archive.needles, log });
+    if (report.replay.verified && report.replay.error) {
+      failed = true;
+      log(`\nbench: REPLAY ERROR: ${report.replay.error}\n\n`);
+    }
+    if (!report.replay.verified) {
+      failed = true;
+      log(`\nbench: REPLAY NOT VERIFIED: the timings would be meaningless, so none were taken.\n${(report.replay.verification?.errors ?? [report.replay.error]).map((e) => `  - ${e}`).join('\n')}\n\n`);
+    }
+  }
+  if (!flags.has('--no-functions')) Object.assign(report, await functionsBench({ log }));
+
+  report.machine.loadAverageAfter = os.loadavg().map((x) => round(x, 2));
+  report.seconds = round((Date.now() - started.getTime()) / 1000, 1);
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`${table(report)}\n(full report: bench/results/latest.json)\n${summaryLine(report)}\n`);
+  return failed ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`bench: ${error.stack ?? error}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,195 @@
+/**
+ * The functions in the packaged template: runtime, package size, environment, asynchronous
+ * failure handling and a least-privilege role each.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { eventMonitors } from '../../src/monitors';
+import { PSEUDO, STAGE, VARIANTS, asArray, loadTemplate, packageDirs, referencedId, render, resource, resourcesOfType, zipEntries, zipEntryContent, type Resource, type Template, type VariantName } from './packaging';
+
+const MAX_ZIP_BYTES = 250 * 1024;
+const template = loadTemplate();
+const functions = resourcesOfType(template, 'AWS::Lambda::Function');
+const variants = Object.keys(VARIANTS) as VariantName[];
+
+/** functionName (as in serverless.yml) -> logical id, for a template. */
+function functionsByName(t: Template): Map<string, [string, Resource]> {
+  return new Map(resourcesOfType(t, 'AWS::Lambda::Function').map(([id, r]) => [String(r.Properties?.FunctionName).replace(`secretwatch-${STAGE}-`, ''), [id, r]]));
+}
+
+function zipPathOf(fn: Resource, variant: VariantName = 'defaults'): string {
+  const key = String(fn.Properties?.Code?.S3Key);
+  return join(packageDirs()[variant], key.split('/').pop() as string);
+}
+
+describe('functions', () => {
+  test('one function per event monitor, named as in DESIGN section 6', () => {
+    const names = [...functionsByName(template).keys()];
+    for (const monitor of eventMonitors) expect(names).toContain(monitor.functionName);
+  });
+
+  test.each(functions)('%s runs on nodejs22.x, arm64, with bounded memory and timeout', (_id, fn) => {
+    expect(fn.Properties?.Runtime).toBe('nodejs22.x');
+    expect(fn.Properties?.Architectures).toEqual(['arm64']);
+    expect(fn.Properties?.MemorySize).toBeLessThanOrEqual(1024);
+    expect(fn.Properties?.Timeout).toBeLessThanOrEqual(300);
+  });
+
+  test.each(functions)('%s: its zip exists, is at most 250 KB and holds the handler module, bundled', (_id, fn) => {
+    const zip = zipPathOf(fn);
+    const size = statSync(zip).size;
+    expect(size).toBeLessThanOrEqual(MAX_ZIP_BYTES);
+    const handler = String(fn.Properties?.Handler);
+    const modulePath = `${handler.slice(0, handler.lastIndexOf('.'))}.js`;
+    const names = zipEntries(zip).map((e) => e.name);
+    expect(names).toContain(modulePath);
+    expect(names.filter((n) => n.startsWith('node_modules/'))).toEqual([]);
+    expect(names.filter((n) => n.endsWith('.map') || n.endsWith('.ts'))).toEqual([]);
+  });
+
+  test.each(functions)('%s: the packaged handler loads with the environment of the template', (_id, fn) => {
+    // What Lambda does at cold start: load the module named by Handler with the function's environment.
+    const dir = mkdtempSync(join(tmpdir(), 'secretwatch-handler-'));
+    try {
+      const handler = String(fn.Properties?.Handler);
+      const modulePath = `${handler.slice(0, handler.lastIndexOf('.'))}.js`;
+      mkdirSync(join(dir, dirname(modulePath)), { recursive: true });
+      writeFileSync(join(dir, modulePath), zipEntryContent(zipPathOf(fn), modulePath));
+      const env: Record<string, string> = {};
+      for (const [name, value] of Object.entries(fn.Properties?.Environment?.Variables ?? {})) {
+        env[name] = referencedId(value) === 'AlertTopic' ? `arn:aws:sns:${PSEUDO['AWS::Region']}:123456789012:secretwatch-${STAGE}-alerts` : render(value);
+      }
+      const exportName = handler.slice(handler.lastIndexOf('.') + 1);
+      const out = spawnSync(process.execPath, ['-e', `const m=require(${JSON.stringify(join(dir, modulePath))});process.stdout.write(typeof m[${JSON.stringify(exportName)}])`], {
+        env: { PATH: process.env.PATH, AWS_REGION: PSEUDO['AWS::Region'], AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test', NODE_NO_WARNINGS: '1', ...env },
+        encoding: 'utf8',
+      });
+      expect(out.stderr).toBe('');
+      expect(out.stdout).toBe('function');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each(functions)('%s: environment carries the topic, the bus and the validated settings', (_id, fn) => {
+    const env = fn.Properties?.Environment?.Variables ?? {};
+    expect(referencedId(env.ALERT_TOPIC_ARN)).toBe('AlertTopic');
+    expect(referencedId(env.FINDINGS_BUS_NAME)).toBe('FindingsBus');
+    expect(env).toMatchObject({ METRIC_NAMESPACE: 'SecretWatch', NOTIFY_MIN_SEVERITY: 'LOW', MIN_RECOVERY_WINDOW_DAYS: '30', TRUSTED_ACCOUNTS: '', TRUSTED_ORG_ID: '', LOG_LEVEL: 'INFO' });
+  });
+
+  test('deploy parameters reach the environment, normalised', () => {
+    const one = functionsByName(loadTemplate('oneEmail')).get('deletionMonitor')?.[1].Properties?.Environment.Variables;
+    expect(one).toMatchObject({ FINDINGS_BUS_NAME: 'default', NOTIFY_MIN_SEVERITY: 'HIGH', TRUSTED_ACCOUNTS: '111111111111,222222222222', LOG_LEVEL: 'DEBUG' });
+    const two = functionsByName(loadTemplate('twoEmails')).get('deletionMonitor')?.[1].Properties?.Environment.Variables;
+    expect(two).toMatchObject({ FINDINGS_BUS_NAME: 'central-findings', METRIC_NAMESPACE: 'Custom/SecretWatch', MIN_RECOVERY_WINDOW_DAYS: '14', TRUSTED_ORG_ID: 'o-a1b2c3d4e5' });
+  });
+
+  test.each(functions)('%s: asynchronous failures are retried, then sent to an encrypted queue', (id) => {
+    const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').filter(([, c]) => referencedId(c.Properties?.FunctionName) === id);
+    expect(configs).toHaveLength(1);
+    const props = configs[0][1].Properties ?? {};
+    expect(props.Qualifier).toBe('$LATEST');
+    expect(props.MaximumRetryAttempts).toBe(2);
+    const queueId = referencedId(props.DestinationConfig?.OnFailure?.Destination, 'Arn') as string;
+    const queue = resource(template, queueId);
+    expect(queue.Type).toBe('AWS::SQS::Queue');
+    expect(queue.Properties?.SqsManagedSseEnabled === true || Boolean(queue.Properties?.KmsMasterKeyId)).toBe(true);
+  });
+
+  test.each(functions)('%s: its log group expires', (id) => {
+    const logGroups = resourcesOfType(template, 'AWS::Logs::LogGroup').filter(([lgId]) => asArray(resource(template, id).DependsOn).includes(lgId));
+    expect(logGroups).toHaveLength(1);
+    expect(logGroups[0][1].Properties?.RetentionInDays).toBeGreaterThan(0);
+  });
+});
+
+// --- IAM ---------------------------------------------------------------------------------------
+
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/**
+ * What an event monitor may do, and nothing else (DESIGN section 2 and the brief): write its own
+ * logs, put metrics in its namespace, publish to the alert topic (with its key), put findings on
+ * the bus, and send its failed events to the failure queue (Lambda's on-failure destination uses
+ * the function's role).
+ */
+function expectedMonitorStatements(t: Template, fnId: string, fn: Resource, variant: VariantName): { actions: string[]; resource: string; condition?: unknown }[] {
+  const env = fn.Properties?.Environment?.Variables ?? {};
+  const logGroup = asArray(fn.DependsOn).find((d) => t.Resources[d]?.Type === 'AWS::Logs::LogGroup') as string;
+  const invokeConfig = resourcesOfType(t, 'AWS::Lambda::EventInvokeConfig').find(([, c]) => referencedId(c.Properties?.FunctionName) === fnId)?.[1];
+  const failureQueue = referencedId(invokeConfig?.Properties?.DestinationConfig?.OnFailure?.Destination, 'Arn');
+  const topicKey = referencedId(resource(t, 'AlertTopic').Properties?.KmsMasterKeyId, 'Arn');
+  const bus =
+    variant === 'defaults' ? '<FindingsBus.Arn>' : `arn:aws:events:${PSEUDO['AWS::Region']}:123456789012:event-bus/${VARIANTS[variant].params.findingsBusName}`;
+  return [
+    { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: `<${logGroup}.Arn>` },
+    { actions: ['cloudwatch:PutMetricData'], resource: '*', condition: { StringEquals: { 'cloudwatch:namespace': env.METRIC_NAMESPACE } } },
+    { actions: ['sns:Publish'], resource: '<AlertTopic>' },
+    { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: `<${topicKey}.Arn>` },
+    { actions: ['events:PutEvents'], resource: bus },
+    { actions: ['sqs:SendMessage'], resource: `<${failureQueue}.Arn>` },
+  ];
+}
+
+describe.each(variants)('IAM (%s)', (variant) => {
+  const t = loadTemplate(variant);
+  const fns = resourcesOfType(t, 'AWS::Lambda::Function');
+
+  test('no shared execution role: nothing that every function would get', () => {
+    expect(t.Resources.IamRoleLambdaExecution).toBeUndefined();
+  });
+
+  test.each(fns)('%s has its own role with exactly the statements it needs', (fnId, fn) => {
+    const roleId = referencedId(fn.Properties?.Role, 'Arn') as string;
+    expect(roleId).toBeDefined();
+    const others = fns.filter(([id]) => id !== fnId).map(([, f]) => referencedId(f.Properties?.Role, 'Arn'));
+    expect(others).not.toContain(roleId);
+
+    const role = resource(t, roleId);
+    expect(role.Type).toBe('AWS::IAM::Role');
+    expect(role.Properties?.ManagedPolicyArns ?? []).toEqual([]);
+    expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    // No policy attached to the role from elsewhere.
+    for (const [, p] of [...resourcesOfType(t, 'AWS::IAM::Policy'), ...resourcesOfType(t, 'AWS::IAM::ManagedPolicy')]) {
+      expect((p.Properties?.Roles ?? []).map((r: unknown) => referencedId(r))).not.toContain(roleId);
+    }
+
+    const statements: Statement[] = (role.Properties?.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement);
+    const actual = statements.map((s) => {
+      expect(s.Effect).toBe('Allow');
+      const resources = asArray(s.Resource as unknown[]);
+      expect(resources).toHaveLength(1);
+      return { actions: asArray(s.Action).sort(), resource: render(resources[0]), condition: s.Condition };
+    });
+    const monitor = eventMonitors.find((m) => fn.Properties?.FunctionName === `secretwatch-${STAGE}-${m.functionName}`);
+    if (!monitor) throw new Error(`${fnId}: no expected IAM statements for this function; add them to this test`);
+    const expected = expectedMonitorStatements(t, fnId, fn, variant);
+
+    // The same action/resource pairs, in any order; conditions checked below.
+    expect(actual.map(({ actions, resource: r }) => ({ actions, resource: r }))).toEqual(
+      expect.arrayContaining(expected.map(({ actions, resource: r }) => ({ actions: [...actions].sort(), resource: r }))),
+    );
+    expect(actual).toHaveLength(expected.length);
+    for (const e of expected.filter((x) => x.condition)) {
+      const match = actual.find((a) => a.resource === e.resource && a.actions.join() === [...e.actions].sort().join());
+      expect(match?.condition).toEqual(e.condition);
+    }
+    // Only PutMetricData (which has no resource type) may use '*', and only with its namespace condition.
+    for (const a of actual.filter((x) => x.resource === '*')) expect(a.actions).toEqual(['cloudwatch:PutMetricData']);
+    for (const a of actual) for (const action of a.actions) expect(action).not.toMatch(/\*/);
+    // The topic key only through SNS.
+    const kms = statements.find((s) => asArray(s.Action).some((x) => x.startsWith('kms:')));
+    expect(render(kms?.Condition?.StringEquals?.['kms:ViaService'])).toBe(`sns.${PSEUDO['AWS::Region']}.amazonaws.com`);
+  });
+});

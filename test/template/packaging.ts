@@ -1,0 +1,271 @@
+/**
+ * Runs `serverless package` for the template tests, once per jest run (globalSetup.ts), and loads
+ * the results. Each variant is one set of deploy parameters; packaging costs seconds, so there
+ * are few of them and each covers several parameters at once.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+
+export const ROOT = resolve(__dirname, '..', '..');
+export const STAGE = 'dev';
+export const REGION = 'eu-west-1';
+export const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
+
+export interface Variant {
+  params: Record<string, string>;
+  /** Packaged into the service's own `.serverless/`; else into a temporary directory. */
+  inServiceDir?: boolean;
+}
+
+/**
+ * Every `serverless package` run empties the service's `.serverless/` (it is the Framework's
+ * scratch directory), so the variant packaged there comes last and nothing packages after it.
+ */
+export const VARIANTS = {
+  /** One email; the default bus; settings that the resolver normalises. */
+  oneEmail: {
+    params: {
+      alertEmails: 'secops@example.com',
+      findingsBusName: 'default',
+      notifyMinSeverity: 'high',
+      trustedAccounts: '111111111111, 222222222222',
+      logLevel: 'debug',
+    },
+  },
+  /** Two emails; an existing bus; another metric namespace. */
+  twoEmails: {
+    params: {
+      alertEmails: 'secops@example.com, On-Call+secrets@example.org',
+      findingsBusName: 'central-findings',
+      metricNamespace: 'Custom/SecretWatch',
+      minRecoveryWindowDays: '14',
+      trustedOrgId: 'o-a1b2c3d4e5',
+    },
+  },
+  /** No --param at all: every default (no email, a bus created by the stack). Last, see above. */
+  defaults: { params: {}, inServiceDir: true },
+} satisfies Record<string, Variant>;
+export type VariantName = keyof typeof VARIANTS;
+
+/** Runs expected to fail (before packaging anything), recorded for the tests. */
+export const FAILING_RUNS = {
+  badEmail: { alertEmails: 'secops@example.com,not-an-email' },
+} satisfies Record<string, Record<string, string>>;
+export type FailingRunName = keyof typeof FAILING_RUNS;
+
+const MANIFEST_ENV = 'SECRETWATCH_TEMPLATE_PACKAGES';
+
+/** Offline and without credentials: packaging must never need AWS. */
+function packagingEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
+  const nowhere = join(tmpdir(), 'secretwatch-no-aws-config');
+  return { ...env, SLS_TELEMETRY_DISABLED: '1', AWS_CONFIG_FILE: nowhere, AWS_SHARED_CREDENTIALS_FILE: nowhere, AWS_EC2_METADATA_DISABLED: 'true' };
+}
+
+export interface PackageResult {
+  status: number | null;
+  output: string;
+}
+
+/** One `serverless package` run; `outDir` undefined: the default `.serverless/`. */
+export function runPackage(params: Record<string, string>, outDir?: string): PackageResult {
+  const args = ['package', '--stage', STAGE, '--region', REGION];
+  if (outDir) args.push('--package', outDir);
+  for (const [name, value] of Object.entries(params)) args.push('--param', `${name}=${value}`);
+  const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'serverless'), args, {
+    cwd: ROOT,
+    env: packagingEnv(),
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` };
+}
+
+/** Packages every variant; returns variant -> package directory. Called by globalSetup. */
+export function packageAllVariants(): Record<VariantName, string> {
+  const base = join(tmpdir(), 'secretwatch-template-tests');
+  mkdirSync(base, { recursive: true });
+  // Leftovers of earlier runs (a run cannot clean up after itself without a globalTeardown).
+  for (const entry of readdirSync(base)) {
+    const path = join(base, entry);
+    if (Date.now() - statSync(path).mtimeMs > 60 * 60 * 1000) rmSync(path, { recursive: true, force: true });
+  }
+  const runDir = mkdtempSync(join(base, 'run-'));
+  const failures = {} as Record<FailingRunName, PackageResult>;
+  for (const [name, params] of Object.entries(FAILING_RUNS) as [FailingRunName, Record<string, string>][]) {
+    failures[name] = runPackage(params, join(runDir, name));
+  }
+  const dirs = {} as Record<VariantName, string>;
+  for (const [name, variant] of Object.entries(VARIANTS) as [VariantName, Variant][]) {
+    const dir = variant.inServiceDir ? join(ROOT, '.serverless') : join(runDir, name);
+    const started = Date.now();
+    const result = runPackage(variant.params, variant.inServiceDir ? undefined : dir);
+    if (result.status !== 0 || !existsSync(join(dir, TEMPLATE_FILE))) {
+      throw new Error(`serverless package failed for variant ${name} (exit ${result.status}):\n${result.output}`);
+    }
+    process.stderr.write(`  packaged ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    dirs[name] = dir;
+  }
+  const manifest = join(runDir, 'manifest.json');
+  writeFileSync(manifest, JSON.stringify({ createdAt: new Date().toISOString(), dirs, failures }, null, 2));
+  process.env[MANIFEST_ENV] = manifest;
+  return dirs;
+}
+
+interface Manifest {
+  dirs: Record<VariantName, string>;
+  failures: Record<FailingRunName, PackageResult>;
+}
+let cachedManifest: Manifest | undefined;
+
+/** What globalSetup packaged in this run (its manifest's path is passed down in the environment). */
+function manifest(): Manifest {
+  if (cachedManifest) return cachedManifest;
+  const path = process.env[MANIFEST_ENV];
+  if (!path || !existsSync(path)) {
+    throw new Error('no packaged templates for this run: run the template tests through jest (`npx jest --selectProjects template`), whose globalSetup packages the service');
+  }
+  cachedManifest = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+  return cachedManifest;
+}
+
+/** The package directory of each variant. */
+export function packageDirs(): Record<VariantName, string> {
+  return manifest().dirs;
+}
+
+/** The recorded result of a run expected to fail. */
+export function failedRun(name: FailingRunName): PackageResult {
+  return manifest().failures[name];
+}
+
+// --- The template ------------------------------------------------------------------------------
+
+export interface Resource {
+  Type: string;
+  Properties?: Record<string, any>;
+  DependsOn?: string | string[];
+  Condition?: string;
+}
+export interface Template {
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, { Value: unknown; Description?: string }>;
+}
+
+const templates = new Map<VariantName, Template>();
+export function loadTemplate(variant: VariantName = 'defaults'): Template {
+  let template = templates.get(variant);
+  if (!template) {
+    template = JSON.parse(readFileSync(join(packageDirs()[variant], TEMPLATE_FILE), 'utf8')) as Template;
+    templates.set(variant, template);
+  }
+  return template;
+}
+
+export function resourcesOfType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+}
+
+export function resource(template: Template, logicalId: string): Resource {
+  const r = template.Resources[logicalId];
+  if (!r) throw new Error(`resource ${logicalId} not in the template`);
+  return r;
+}
+
+/** The logical id behind {Ref: id} or {Fn::GetAtt: [id, attribute]}; undefined for anything else. */
+export function referencedId(value: unknown, attribute?: string): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const v = value as Record<string, unknown>;
+  if (attribute === undefined && typeof v.Ref === 'string') return v.Ref;
+  const getAtt = v['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && (attribute === undefined || getAtt[1] === attribute)) return String(getAtt[0]);
+  if (typeof getAtt === 'string') {
+    const [id, attr] = getAtt.split('.');
+    if (attribute === undefined || attr === attribute) return id;
+  }
+  return undefined;
+}
+
+export const PSEUDO = { 'AWS::Partition': 'aws', 'AWS::Region': REGION, 'AWS::AccountId': '123456789012', 'AWS::URLSuffix': 'amazonaws.com' } as Record<string, string>;
+
+/**
+ * Renders an intrinsic-function value as text, with pseudo parameters filled in and references to
+ * resources as `<Id>` / `<Id.Attr>`: enough to compare ARNs however the template spells them.
+ */
+export function render(value: unknown): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.map(render).join(',');
+  if (!value || typeof value !== 'object') return String(value);
+  const v = value as Record<string, any>;
+  if (typeof v.Ref === 'string') return PSEUDO[v.Ref] ?? `<${v.Ref}>`;
+  if (v['Fn::GetAtt']) {
+    const [id, attr] = Array.isArray(v['Fn::GetAtt']) ? v['Fn::GetAtt'] : String(v['Fn::GetAtt']).split('.');
+    return `<${id}.${attr}>`;
+  }
+  if (v['Fn::Join']) {
+    const [separator, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(render).join(separator);
+  }
+  if (v['Fn::Sub'] !== undefined) {
+    const [text, vars] = Array.isArray(v['Fn::Sub']) ? (v['Fn::Sub'] as [string, Record<string, unknown>]) : [v['Fn::Sub'] as string, {}];
+    return text.replace(/\$\{([^}!]+)\}/g, (_, name: string) => {
+      if (vars[name] !== undefined) return render(vars[name]);
+      if (PSEUDO[name] !== undefined) return PSEUDO[name];
+      const [id, attr] = name.split('.');
+      return attr ? `<${id}.${attr}>` : `<${id}>`;
+    });
+  }
+  return JSON.stringify(value);
+}
+
+export function asArray<T>(value: T | T[] | undefined): T[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+// --- The function packages -------------------------------------------------------------------
+
+/** Entry names of a zip file (read from its central directory; no dependency needed). */
+export function zipEntries(zipPath: string): { name: string; compressedSize: number; size: number; offset: number; method: number }[] {
+  const buf = readFileSync(zipPath);
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Error(`${zipPath}: not a zip file`);
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`${zipPath}: bad central directory`);
+    const method = buf.readUInt16LE(p + 10);
+    const compressedSize = buf.readUInt32LE(p + 20);
+    const size = buf.readUInt32LE(p + 24);
+    const nameLength = buf.readUInt16LE(p + 28);
+    const extraLength = buf.readUInt16LE(p + 30);
+    const commentLength = buf.readUInt16LE(p + 32);
+    const offset = buf.readUInt32LE(p + 42);
+    entries.push({ name: buf.toString('utf8', p + 46, p + 46 + nameLength), compressedSize, size, offset, method });
+    p += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+/** The content of one entry (stored or deflated). */
+export function zipEntryContent(zipPath: string, name: string): Buffer {
+  const entry = zipEntries(zipPath).find((e) => e.name === name);
+  if (!entry) throw new Error(`${zipPath}: no entry ${name}`);
+  const buf = readFileSync(zipPath);
+  const start = entry.offset + 30 + buf.readUInt16LE(entry.offset + 26) + buf.readUInt16LE(entry.offset + 28);
+  const data = buf.subarray(start, start + entry.compressedSize);
+  if (entry.method === 0) return Buffer.from(data);
+  if (entry.method === 8) return inflateRawSync(data);
+  throw new Error(`${zipPath}: ${name} uses compression method ${entry.method}`);
+}
