@@ -157,6 +157,11 @@ export interface Template {
 }
 
 const templates = new Map<VariantName, Template>();
+/** The template of a package directory made outside globalSetup (e.g. by an integration test). */
+export function loadTemplateFrom(dir: string): Template {
+  return JSON.parse(readFileSync(join(dir, TEMPLATE_FILE), 'utf8')) as Template;
+}
+
 export function loadTemplate(variant: VariantName = 'defaults'): Template {
   let template = templates.get(variant);
   if (!template) {

@@ -1,0 +1,180 @@
+/**
+ * End to end, as Lambda runs it: `serverless package` builds the function zips; each zip is
+ * unpacked, its handler module (named in the packaged template) is loaded by a fresh `node`
+ * process with the environment the template gives it, and invoked with real events. Deliveries
+ * are read back from moto_server. This is what `serverless invoke local` cannot do offline.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { loadTemplateFrom, runPackage, zipEntries, zipEntryContent, type Resource } from '../template/packaging';
+import { envelopeOf, sampleRecord } from './cloudtrail';
+import { describeWithMoto, MOTO_REGION, receiveMessages } from './motoServer';
+
+jest.setTimeout(120_000);
+
+interface Invocation {
+  result: Record<string, unknown> | null;
+  error: string | null;
+  logs: Record<string, unknown>[];
+}
+
+describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
+  const work = mkdtempSync(join(tmpdir(), 'secretwatch-artifact-'));
+  let fn: Resource;
+  let moduleFile: string;
+  let exportName: string;
+  let sns: SNSClient;
+  let sqs: SQSClient;
+  let cloudWatch: CloudWatchClient;
+  let eventBridge: EventBridgeClient;
+  let topicArn: string;
+  let alertQueueUrl: string;
+  let findingsQueueUrl: string;
+
+  beforeAll(async () => {
+    const out = join(work, 'package');
+    const packaged = runPackage({}, out);
+    if (packaged.status !== 0) throw new Error(`serverless package failed:\n${packaged.output}`);
+    const template = loadTemplateFrom(out);
+    [, fn] = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.Handler).startsWith('handlers/deletionMonitor'))!;
+    const zip = join(out, 'deletionMonitor.zip');
+    const root = join(work, 'deletionMonitor');
+    for (const entry of zipEntries(zip)) {
+      if (entry.name.endsWith('/')) continue;
+      mkdirSync(dirname(join(root, entry.name)), { recursive: true });
+      writeFileSync(join(root, entry.name), zipEntryContent(zip, entry.name));
+    }
+    const handler = String(fn.Properties?.Handler); // e.g. handlers/deletionMonitor.handler
+    moduleFile = join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.js`);
+    exportName = handler.slice(handler.lastIndexOf('.') + 1);
+
+    const config = moto.clientConfig();
+    sns = new SNSClient(config);
+    sqs = new SQSClient(config);
+    cloudWatch = new CloudWatchClient(config);
+    eventBridge = new EventBridgeClient(config);
+    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'secretwatch-ci-alerts' }))).TopicArn!;
+    const alertQueue = await queue('alert-subscriber');
+    alertQueueUrl = alertQueue.url;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: alertQueue.arn }));
+    await eventBridge.send(new CreateEventBusCommand({ Name: 'secretwatch-findings-ci' }));
+    await eventBridge.send(new PutRuleCommand({ Name: 'findings', EventBusName: 'secretwatch-findings-ci', EventPattern: JSON.stringify({ source: ['secretwatch'] }) }));
+    const findingsQueue = await queue('findings-subscriber');
+    findingsQueueUrl = findingsQueue.url;
+    await eventBridge.send(new PutTargetsCommand({ Rule: 'findings', EventBusName: 'secretwatch-findings-ci', Targets: [{ Id: 'q', Arn: findingsQueue.arn }] }));
+  });
+
+  afterAll(() => {
+    for (const client of [sns, sqs, cloudWatch, eventBridge]) client?.destroy();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  async function queue(name: string): Promise<{ url: string; arn: string }> {
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+  }
+
+  /** The template's environment for the function, with the stack's references resolved to the moto resources. */
+  function functionEnvironment(): Record<string, string> {
+    const vars = (fn.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>;
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(vars)) {
+      if (key === 'ALERT_TOPIC_ARN') env[key] = topicArn;
+      else if (key === 'FINDINGS_BUS_NAME') env[key] = 'secretwatch-findings-ci';
+      else if (typeof value === 'string') env[key] = value;
+      else throw new Error(`unresolved environment variable ${key}: ${JSON.stringify(value)}`);
+    }
+    return env;
+  }
+
+  /** One cold start and one invocation in a fresh node process, as the Lambda runtime does. */
+  function invoke(event: unknown): Invocation {
+    const dir = mkdtempSync(join(work, 'invoke-'));
+    writeFileSync(join(dir, 'event.json'), JSON.stringify(event));
+    const script = `
+      const fs = require('node:fs');
+      const out = ${JSON.stringify(join(dir, 'result.json'))};
+      let mod;
+      try { mod = require(${JSON.stringify(moduleFile)}); } catch (e) { fs.writeFileSync(out, JSON.stringify({ error: 'init: ' + e.message })); process.exit(0); }
+      const event = JSON.parse(fs.readFileSync(${JSON.stringify(join(dir, 'event.json'))}, 'utf8'));
+      const context = { functionName: 'secretwatch-ci-deletionMonitor', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:secretwatch-ci-deletionMonitor', memoryLimitInMB: '256', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30000 };
+      mod[${JSON.stringify(exportName)}](event, context).then(
+        (result) => fs.writeFileSync(out, JSON.stringify({ result })),
+        (e) => fs.writeFileSync(out, JSON.stringify({ error: e.name + ': ' + e.message })),
+      );`;
+    const env = {
+      PATH: process.env.PATH ?? '',
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_REGION: MOTO_REGION,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_SESSION_TOKEN: 'testing',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      // Lambda runs nodejs22.x; this machine's Node 20 would make the SDK print a support warning
+      // on stderr, which is not one of the function's log lines.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_LAMBDA_FUNCTION_NAME: 'secretwatch-ci-deletionMonitor',
+      ...functionEnvironment(),
+    };
+    // Powertools writes INFO to stdout and WARN/ERROR to stderr, as console.* does in Lambda.
+    const run = spawnSync(process.execPath, ['-e', script], { env, cwd: dirname(moduleFile), encoding: 'utf8', timeout: 60_000 });
+    if (run.status !== 0) throw new Error(`node exited ${run.status}: ${run.stderr}`);
+    const outcome = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { result?: Record<string, unknown>; error?: string };
+    const logs = `${run.stdout}\n${run.stderr}`
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { result: outcome.result ?? null, error: outcome.error ?? null, logs };
+  }
+
+  test('the zip holds one bundled handler module and nothing else that matters', () => {
+    expect(zipEntries(join(work, 'package', 'deletionMonitor.zip')).map((e) => e.name).filter((n) => !n.endsWith('/'))).toEqual(['handlers/deletionMonitor.js']);
+  });
+
+  test('a force deletion: the finding reaches the topic subscriber and the bus, the metric is written, the logs are JSON', async () => {
+    const record = sampleRecord('DeleteSecret/invictus-awsds-1.json');
+    const { result, error, logs } = invoke(envelopeOf(record));
+    expect(error).toBeNull();
+    expect(result).toMatchObject({ status: 'processed', findings: [{ check: 'secret-force-deleted', severity: 'CRITICAL' }] });
+
+    const [alert] = await receiveMessages(sqs, alertQueueUrl, { expect: 1 });
+    const notification = JSON.parse(alert.Body!) as { Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> };
+    expect(notification.Subject).toBe('[CRITICAL] Secret stratus-red-team-retrieve-secret-7 was force-deleted with no recovery window');
+    expect(JSON.parse(notification.Message)).toMatchObject({ check: 'secret-force-deleted', event: { id: 'dbf59de5-4d63-4aca-9fce-a657f5df89c9' } });
+    expect(notification.MessageAttributes.severityRank).toEqual({ Type: 'Number', Value: '5' });
+
+    const [onBus] = await receiveMessages(sqs, findingsQueueUrl, { expect: 1 });
+    expect(JSON.parse(onBus.Body!)).toMatchObject({ source: 'secretwatch', 'detail-type': 'Secrets Manager Compliance Finding', detail: { check: 'secret-force-deleted' } });
+
+    const now = Date.now();
+    const metrics = await cloudWatch.send(
+      new GetMetricDataCommand({
+        StartTime: new Date(now - 3_600_000),
+        EndTime: new Date(now + 3_600_000),
+        MetricDataQueries: [
+          { Id: 'critical', MetricStat: { Metric: { Namespace: 'SecretWatch', MetricName: 'Findings', Dimensions: [{ Name: 'Severity', Value: 'CRITICAL' }] }, Period: 60, Stat: 'Sum' } },
+        ],
+      }),
+    );
+    expect(metrics.MetricDataResults?.[0].Values?.reduce((a, b) => a + b, 0)).toBe(1);
+
+    // Powertools' structured logs, with the Lambda context, one line per finding.
+    const findingLog = logs.find((l) => l.message === 'finding');
+    expect(findingLog).toMatchObject({ level: 'INFO', service: 'secretwatch', monitor: 'deletionMonitor', function_name: 'secretwatch-ci-deletionMonitor', finding: { check: 'secret-force-deleted' } });
+    expect(logs.find((l) => l.message === 'event handled')).toMatchObject({ status: 'processed', findings: 1 });
+  });
+
+  test('an invalid event is logged with its reason and not retried', () => {
+    const { result, error, logs } = invoke({ 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.secretsmanager' });
+    expect(error).toBeNull();
+    expect(result).toEqual({ status: 'invalid', reason: 'missing-detail', eventId: null });
+    expect(logs.find((l) => l.level === 'ERROR')).toMatchObject({ message: 'invalid event: not processed, not retried', reason: 'missing-detail' });
+  });
+});
