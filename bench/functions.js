@@ -8,7 +8,7 @@ const { spawnSync } = require('node:child_process');
 const { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { basename, dirname, join } = require('node:path');
-const { inflateRawSync } = require('node:zlib');
+const { extractZip } = require('../scripts/zip.js');
 const { processMs, median, round } = require('./measure');
 
 const ROOT = join(__dirname, '..');
@@ -85,41 +85,10 @@ function packageFunctions(work, outDir) {
   return { seconds };
 }
 
-/** A zip's entries, extracted with the unzip CLI, or by a small reader (stored and deflated entries). */
+/** Unpacks a function zip with the repository's zip reader (no unzip binary needed). */
 function unzip(zip, dest) {
   mkdirSync(dest, { recursive: true });
-  const which = spawnSync('unzip', ['-v'], { stdio: 'ignore' });
-  if (!which.error && which.status === 0) {
-    const r = spawnSync('unzip', ['-q', '-o', zip, '-d', dest], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`unzip ${zip}: ${r.stderr}`);
-    return 'unzip';
-  }
-  const buf = readFileSync(zip);
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  if (eocd < 0) throw new Error(`${zip}: not a zip file`);
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  for (let i = 0; i < count; i++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`${zip}: bad central directory`);
-    const method = buf.readUInt16LE(p + 10);
-    const size = buf.readUInt32LE(p + 20);
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    const local = buf.readUInt32LE(p + 42);
-    const name = buf.toString('utf8', p + 46, p + 46 + nameLen);
-    p += 46 + nameLen + extraLen + commentLen;
-    if (name.endsWith('/')) continue;
-    const dataStart = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
-    const raw = buf.subarray(dataStart, dataStart + size);
-    const data = method === 0 ? raw : method === 8 ? inflateRawSync(raw) : null;
-    if (!data) throw new Error(`${zip}: ${name}: compression method ${method} not supported`);
-    const target = join(dest, name);
-    if (!target.startsWith(dest)) throw new Error(`${zip}: ${name}: path outside the archive`);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, data);
-  }
+  extractZip(zip, dest);
   return 'node';
 }
 

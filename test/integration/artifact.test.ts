@@ -5,14 +5,14 @@
  * are read back from moto_server. This is what `serverless invoke local` cannot do offline.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { loadTemplateFrom, runPackage, zipEntries, zipEntryContent, type Resource } from '../template/packaging';
+import { extractZip, loadTemplateFrom, runPackage, zipEntries, type Resource } from '../template/packaging';
 import { envelopeOf, sampleRecord } from './cloudtrail';
 import { describeWithMoto, MOTO_REGION, receiveMessages } from './motoServer';
 
@@ -45,11 +45,7 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
     [, fn] = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.Handler).startsWith('handlers/deletionMonitor'))!;
     const zip = join(out, 'deletionMonitor.zip');
     const root = join(work, 'deletionMonitor');
-    for (const entry of zipEntries(zip)) {
-      if (entry.name.endsWith('/')) continue;
-      mkdirSync(dirname(join(root, entry.name)), { recursive: true });
-      writeFileSync(join(root, entry.name), zipEntryContent(zip, entry.name));
-    }
+    extractZip(zip, root);
     const handler = String(fn.Properties?.Handler); // e.g. handlers/deletionMonitor.handler
     moduleFile = join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.js`);
     exportName = handler.slice(handler.lastIndexOf('.') + 1);

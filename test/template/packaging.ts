@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const STAGE = 'dev';
@@ -234,43 +233,19 @@ export function asArray<T>(value: T | T[] | undefined): T[] {
 
 // --- The function packages -------------------------------------------------------------------
 
-/** Entry names of a zip file (read from its central directory; no dependency needed). */
-export function zipEntries(zipPath: string): { name: string; compressedSize: number; size: number; offset: number; method: number }[] {
-  const buf = readFileSync(zipPath);
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error(`${zipPath}: not a zip file`);
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const entries = [];
-  for (let i = 0; i < count; i++) {
-    if (buf.readUInt32LE(p) !== 0x02014b50) throw new Error(`${zipPath}: bad central directory`);
-    const method = buf.readUInt16LE(p + 10);
-    const compressedSize = buf.readUInt32LE(p + 20);
-    const size = buf.readUInt32LE(p + 24);
-    const nameLength = buf.readUInt16LE(p + 28);
-    const extraLength = buf.readUInt16LE(p + 30);
-    const commentLength = buf.readUInt16LE(p + 32);
-    const offset = buf.readUInt32LE(p + 42);
-    entries.push({ name: buf.toString('utf8', p + 46, p + 46 + nameLength), compressedSize, size, offset, method });
-    p += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
+export interface ZipEntry {
+  name: string;
+  compressedSize: number;
+  size: number;
+  offset: number;
+  method: number;
 }
 
-/** The content of one entry (stored or deflated). */
-export function zipEntryContent(zipPath: string, name: string): Buffer {
-  const entry = zipEntries(zipPath).find((e) => e.name === name);
-  if (!entry) throw new Error(`${zipPath}: no entry ${name}`);
-  const buf = readFileSync(zipPath);
-  const start = entry.offset + 30 + buf.readUInt16LE(entry.offset + 26) + buf.readUInt16LE(entry.offset + 28);
-  const data = buf.subarray(start, start + entry.compressedSize);
-  if (entry.method === 0) return Buffer.from(data);
-  if (entry.method === 8) return inflateRawSync(data);
-  throw new Error(`${zipPath}: ${name} uses compression method ${entry.method}`);
-}
+// One zip reader for the tests and the benchmark (scripts/zip.js).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const zip = require('../../scripts/zip.js') as {
+  zipEntries(zipPath: string): ZipEntry[];
+  zipEntryContent(zipPath: string, name: string): Buffer;
+  extractZip(zipPath: string, dest: string): string[];
+};
+export const { zipEntries, zipEntryContent, extractZip } = zip;
