@@ -52,7 +52,10 @@ function withKeysAfter(record, after, extra) {
 /**
  * The needle templates: every bare fixture, plus, from each successful GetSecretValue /
  * DescribeSecret fixture, the same call failing because the secret is scheduled for deletion (the
- * error AWS returns then), which no fixture has and which is the deleted-secret-accessed trigger.
+ * error AWS returns then), which no fixture has and which is the deleted-secret-accessed trigger;
+ * from each successful PutResourcePolicy fixture, the same call refused (AccessDenied) and a
+ * DeleteResourcePolicy of the same secret, so that every policy check has needles; and the
+ * rotation cases below, so that every rotation check has them too.
  * Those derived ones are drawn a quarter as often as a real record.
  */
 function needleTemplates() {
@@ -63,6 +66,33 @@ function needleTemplates() {
     const record = withKeysAfter(f.record, 'userAgent', { errorCode: 'InvalidRequestException', errorMessage: MARKED_FOR_DELETION });
     record.responseElements = null;
     templates.push({ source: `${f.source}+marked-for-deletion`, record, weight: 0.25 });
+  }
+  for (const f of fixtures) {
+    if (f.record.eventName !== 'PutResourcePolicy' || f.record.errorCode) continue;
+    const refused = withKeysAfter(f.record, 'userAgent', { errorCode: 'AccessDenied', errorMessage: 'User is not authorized to perform: secretsmanager:PutResourcePolicy' });
+    refused.responseElements = null;
+    templates.push({ source: `${f.source}+refused`, record: refused, weight: 0.25 });
+    const { resourcePolicy, blockPublicPolicy, ...request } = f.record.requestParameters ?? {};
+    void resourcePolicy;
+    void blockPublicPolicy;
+    templates.push({ source: `${f.source}+as-DeleteResourcePolicy`, record: { ...f.record, eventName: 'DeleteResourcePolicy', requestParameters: request }, weight: 0.25 });
+  }
+  // Every rotation check: from each RotateSecret fixture the same call succeeding with a yearly and
+  // with a monthly schedule (one too long, one not), and a CancelRotateSecret; from each
+  // RotationFailed service event, a RotationAbandoned one (it has no errorMessage).
+  for (const f of fixtures) {
+    if (f.record.eventName === 'RotateSecret') {
+      const ok = { ...f.record, errorCode: null, errorMessage: null };
+      for (const [tag, expression] of [['yearly', 'rate(365 days)'], ['monthly', 'rate(30 days)']]) {
+        templates.push({ source: `${f.source}+ok-${tag}`, record: { ...ok, requestParameters: { ...f.record.requestParameters, rotationRules: { scheduleExpression: expression } } }, weight: 0.25 });
+      }
+      templates.push({ source: `${f.source}+as-CancelRotateSecret`, record: { ...ok, eventName: 'CancelRotateSecret', requestParameters: { secretId: f.record.requestParameters?.secretId } }, weight: 0.25 });
+    }
+    if (f.record.eventName === 'RotationFailed') {
+      const { errorMessage, ...abandoned } = f.record;
+      void errorMessage;
+      templates.push({ source: `${f.source}+as-RotationAbandoned`, record: { ...abandoned, eventName: 'RotationAbandoned' }, weight: 0.25 });
+    }
   }
   return templates;
 }

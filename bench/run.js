@@ -4,7 +4,7 @@
 // and load time of every packaged Lambda function. Progress goes to stderr; stdout gets a short
 // table and, as its LAST line, one JSON object (the summary; bench/results/latest.json has it all).
 //
-//   node bench/run.js [--no-replay] [--no-functions] [--regenerate]
+//   node bench/run.js [--no-replay] [--no-policy] [--no-scan] [--no-scan-moto] [--no-functions] [--regenerate]
 // Exit code: 0, or 1 when the replay could not be verified (wrong findings or counts, CLI broken)
 // or misbehaved while being timed.
 // Missed performance targets are reported as FAIL in the table and do not change the exit code.
@@ -15,6 +15,8 @@ const { join } = require('node:path');
 const { ensureArchive } = require('./generate');
 const { replayBench, TARGET_RATIO, TARGET_RSS_MB, FLAT_FACTOR, RUNS: REPLAY_RUNS } = require('./replay');
 const { functionsBench, TARGET_ZIP_BYTES, TARGET_LOAD_OVER_BARE_MS, RUNS: FN_RUNS } = require('./functions');
+const { policyBench, TARGET_POLICIES_PER_SECOND, TARGET_LARGE_POLICY_MS, RUNS: POLICY_RUNS } = require('./policy');
+const { scanBench, TARGET_CPU_MS_50K, RUNS: SCAN_RUNS } = require('./scan');
 const { HAVE_GNU_TIME, round } = require('./measure');
 
 const ROOT = join(__dirname, '..');
@@ -54,6 +56,30 @@ function table(report) {
     }
     if (r.error) lines.push(`  ERROR: ${r.error.split('\n').join('\n         ')}`);
   }
+  const p = report.policy;
+  if (p) {
+    lines.push(`policy: resource-policy analysis (src/policy), each policy as CloudTrail's JSON text; medians of ${POLICY_RUNS} runs`);
+    if (p.verified) {
+      lines.push(row('corpus', `${p.policiesPerSecond.toLocaleString('en-US')}/s`, `${p.corpusSize} policies, ${(p.corpusBytes / 1000).toFixed(1)} KB, verdicts verified`, `> ${TARGET_POLICIES_PER_SECOND.toLocaleString('en-US')}/s`, p.targets?.policiesPerSecond?.pass));
+      lines.push(row(`${(p.largePolicyStatements - 1).toLocaleString('en-US')} statements`, `${p.largePolicyMs} ms`, `${(p.largePolicyChars / 1e6).toFixed(1)} MB; first (cold) run ${p.largePolicyFirstMs} ms`, `< ${TARGET_LARGE_POLICY_MS} ms`, p.targets?.largePolicyMs?.pass));
+    }
+    if (p.error) lines.push(`  ERROR: ${p.error}`);
+  }
+  const sc = report.scan;
+  if (sc) {
+    lines.push(`scan: the inventory scan; in-process fake of ListSecrets (CPU, best of ${SCAN_RUNS} after a warm-up), and secretwatch scan against moto_server (wall)`);
+    for (const key of ['n10k', 'n50k']) {
+      const s = sc[key];
+      if (!s) continue;
+      const calls = `${s.listSecretsCalls} ListSecrets + ${s.versionCalls} look-ups${s.verified ? ', as required' : ' (WRONG)'}`;
+      lines.push(row(`${s.secrets.toLocaleString('en-US')} in-process`, `${s.cpuMs} ms`, `${calls}; ${s.findings.toLocaleString('en-US')} findings`, key === 'n50k' ? `< ${TARGET_CPU_MS_50K} ms CPU` : '', key === 'n50k' ? sc.targets?.cpuMs50k?.pass : null));
+    }
+    const m = sc.moto10k;
+    if (m?.secrets) lines.push(row('10,000 moto_server', `${m.seconds.toFixed(2)} s`, `${m.calls.ListSecrets} ListSecrets + ${m.calls.ListSecretVersionIds} look-ups${m.verified ? ', as required' : ' (WRONG)'}`, 'exact calls', m.verified));
+    else if (m?.skipped) lines.push(`  moto_server part skipped: ${m.skipped}`);
+    for (const e of [sc.n10k?.error, sc.n50k?.error, m?.error].filter(Boolean)) lines.push(`  ERROR: ${e}`);
+    if (sc.error) lines.push(`  ERROR: ${sc.error}`);
+  }
   if (report.functions) {
     lines.push(`functions: node -e 0 takes ${report.bareNodeMs ?? '-'} ms; load = a node process requiring the handler; medians of ${FN_RUNS}`);
     for (const [name, f] of Object.entries(report.functions)) {
@@ -87,6 +113,24 @@ function summaryLine(report) {
       ...(r.error ? { error: r.error.split('\n')[0] } : {}),
     };
   }
+  if (report.policy) {
+    const p = report.policy;
+    out.policy = p.verified
+      ? { policiesPerSecond: p.policiesPerSecond, corpusSize: p.corpusSize, largePolicyMs: p.largePolicyMs, largePolicyFirstMs: p.largePolicyFirstMs, largePolicyStatements: p.largePolicyStatements, verified: true }
+      : { verified: false, error: p.error };
+  }
+  if (report.scan) {
+    const sc = report.scan;
+    const part = (s) => (s ? { cpuMs: s.cpuMs, listSecretsCalls: s.listSecretsCalls, versionCalls: s.versionCalls, findings: s.findings, verified: s.verified } : undefined);
+    out.scan = sc.error
+      ? { verified: false, error: sc.error }
+      : {
+          n10k: part(sc.n10k),
+          n50k: part(sc.n50k),
+          ...(sc.moto10k?.secrets ? { moto10k: { seconds: sc.moto10k.seconds, calls: sc.moto10k.calls, verified: sc.moto10k.verified } } : sc.moto10k ? { moto10k: sc.moto10k } : {}),
+          verified: sc.verified,
+        };
+  }
   if (report.functions) {
     out.functions = Object.fromEntries(
       Object.entries(report.functions).map(([name, f]) => [
@@ -100,6 +144,8 @@ function summaryLine(report) {
   const passes = [];
   if (report.replay?.targets) passes.push(...Object.values(report.replay.targets).map((t) => t.pass));
   for (const f of Object.values(report.functions ?? {})) if (f.targets) passes.push(...Object.values(f.targets).map((t) => t.pass));
+  if (report.policy?.targets) passes.push(...Object.values(report.policy.targets).map((t) => t.pass));
+  if (report.scan?.targets) passes.push(...Object.values(report.scan.targets).map((t) => t.pass));
   out.targetsMet = passes.length ? passes.every(Boolean) : null;
   return JSON.stringify(out);
 }
@@ -125,6 +171,24 @@ async function main(argv) {
     if (!report.replay.verified) {
       failed = true;
       log(`\nbench: REPLAY NOT VERIFIED: the timings would be meaningless, so none were taken.\n${(report.replay.verification?.errors ?? [report.replay.error]).map((e) => `  - ${e}`).join('\n')}\n\n`);
+    }
+  }
+  if (!flags.has('--no-policy')) {
+    report.policy = policyBench({ log });
+    if (!report.policy.verified) {
+      failed = true;
+      log(`\nbench: POLICY ANALYSIS NOT VERIFIED: ${report.policy.error}\n\n`);
+    }
+  }
+  if (!flags.has('--no-scan')) {
+    try {
+      report.scan = await scanBench({ log, moto: !flags.has('--no-scan-moto') });
+    } catch (error) {
+      report.scan = { verified: false, error: String(error.message ?? error).split('\n').slice(0, 4).join(' | ') };
+    }
+    if (!report.scan.verified) {
+      failed = true;
+      log(`\nbench: SCAN NOT VERIFIED: ${report.scan.error ?? [report.scan.n10k?.error, report.scan.n50k?.error, report.scan.moto10k?.error].filter(Boolean).join('; ')}\n\n`);
     }
   }
   if (!flags.has('--no-functions')) Object.assign(report, await functionsBench({ log }));

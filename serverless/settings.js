@@ -7,9 +7,8 @@
 // It also rejects --param names that serverless.yml does not declare: a misspelt parameter would
 // otherwise be ignored silently (e.g. no email subscriptions).
 
-const path = require('node:path');
-const Module = require('node:module');
 const { parameterError } = require('./errors');
+const { loadTypeScript } = require('./typescript');
 
 /** Deploy parameter -> config setting; the environment variable is envName(setting). */
 const SETTINGS = {
@@ -18,22 +17,22 @@ const SETTINGS = {
   trustedAccounts: 'trustedAccounts',
   trustedOrgId: 'trustedOrgId',
   metricNamespace: 'metricNamespace',
+  remediatePublicPolicy: 'remediatePublicPolicy',
+  confirmWithAccessAnalyzer: 'confirmWithAccessAnalyzer',
+  maxRotationDays: 'maxRotationDays',
+  unusedDays: 'unusedDays',
+  requireCustomerManagedKey: 'requireCustomerManagedKey',
+  scanIntervalHours: 'scanIntervalHours',
+  fullDigestWeekday: 'fullDigestWeekday',
+  slackWebhookSecretArn: 'slackWebhookSecretArn',
+  slackMinSeverity: 'slackMinSeverity',
+  emailMinSeverity: 'emailMinSeverity',
 };
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 
-let configModule;
 /** src/config/config.ts as a CommonJS module (bundled with zod by esbuild, in memory). */
 function loadConfigModule() {
-  if (configModule) return configModule;
-  const esbuild = require('esbuild');
-  const entry = path.join(__dirname, '..', 'src', 'config', 'config.ts');
-  const out = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' });
-  const mod = new Module(entry, module);
-  mod.filename = entry;
-  mod.paths = Module._nodeModulePaths(path.dirname(entry));
-  mod._compile(out.outputFiles[0].text, entry);
-  configModule = mod.exports;
-  return configModule;
+  return loadTypeScript('src/config/config.ts', { bundleDependencies: true });
 }
 
 /** params: deploy parameter name -> value (strings, as resolved). */
@@ -61,8 +60,36 @@ function settingsEnvironment(params) {
     [envName('trustedAccounts')]: config.trustedAccounts.join(','),
     [envName('trustedOrgId')]: config.trustedOrgId ?? '',
     [envName('metricNamespace')]: config.metricNamespace,
+    [envName('remediatePublicPolicy')]: String(config.remediatePublicPolicy),
+    [envName('confirmWithAccessAnalyzer')]: String(config.confirmWithAccessAnalyzer),
+    [envName('maxRotationDays')]: String(config.maxRotationDays),
+    [envName('unusedDays')]: String(config.unusedDays),
+    [envName('requireCustomerManagedKey')]: String(config.requireCustomerManagedKey),
+    [envName('scanIntervalHours')]: String(config.scanIntervalHours),
+    [envName('fullDigestWeekday')]: config.fullDigestWeekday,
+    [envName('slackWebhookSecretArn')]: config.slackWebhookSecretArn ?? '',
+    [envName('slackMinSeverity')]: config.slackMinSeverity,
+    [envName('emailMinSeverity')]: config.emailMinSeverity,
     LOG_LEVEL: logLevel,
+    // Not environment variables: the inventory scan's EventBridge schedule, and how many hours
+    // without a completed scan raise the missed-scan alarm.
+    SCAN_SCHEDULE: scanSchedule(config.scanIntervalHours),
+    SCAN_MISSED_HOURS: scanMissedHours(config.scanIntervalHours),
   };
+}
+
+/**
+ * Two intervals without a completed scan (issue 5: one failed scan that the next one makes up for
+ * is not worth waking anyone); at most the 7 days of hourly periods a CloudWatch alarm can look
+ * back over.
+ */
+function scanMissedHours(hours) {
+  return Math.min(2 * hours, 168);
+}
+
+/** EventBridge wants the singular for one: rate(1 hour), rate(24 hours). */
+function scanSchedule(hours) {
+  return `rate(${hours} ${hours === 1 ? 'hour' : 'hours'})`;
 }
 
 /** `--param` names must be declared under params.default in serverless.yml. */
@@ -84,3 +111,5 @@ module.exports = async ({ options, resolveVariable, resolveConfigurationProperty
 };
 module.exports.settingsEnvironment = settingsEnvironment;
 module.exports.checkParamNames = checkParamNames;
+module.exports.scanSchedule = scanSchedule;
+module.exports.scanMissedHours = scanMissedHours;

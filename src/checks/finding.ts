@@ -50,6 +50,14 @@ export function regionArg(region: string | null): string {
   return region ? ` --region ${shellQuote(region)}` : '';
 }
 
+/** For a refused call: nothing changed, but who tried, and what else they did, is worth a look. */
+export function reviewCallerAdvice(record: CloudTrailRecord): string {
+  const who = record.userIdentity?.arn ?? record.userIdentity?.principalId ?? null;
+  return who
+    ? `No change was made. Confirm the attempt was expected; review the caller's other recent calls: aws cloudtrail lookup-events --lookup-attributes AttributeKey=Username,AttributeValue=${shellQuote(who.split('/').pop() ?? who)}`
+    : "No change was made. Confirm the attempt was expected and review the caller's other recent calls in CloudTrail.";
+}
+
 /** Quote only when needed so commands stay readable; names come from hostile input. */
 export function shellQuote(value: string): string {
   return /^[A-Za-z0-9_@%+=:,./!-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;

@@ -6,4 +6,4 @@ export interface CliIO {
 }
 
 /** Exit codes, as documented in `secretwatch --help`. */
-export const EXIT = { ok: 0, failOn: 1, usage: 2, badInput: 3 } as const;
+export const EXIT = { ok: 0, failOn: 1, usage: 2, badInput: 3, publishFailed: 4 } as const;

@@ -4,11 +4,27 @@ import type { OutputFormat } from '../findings/render';
 import type { Severity } from '../findings/severity';
 import { loadCliConfig } from './config';
 import { EXIT, type CliIO } from './io';
-import { collect, formatOption, severityOption, timeOption } from './options';
+import { asOfOption, collect, endpointOption, formatOption, severityOption, timeOption } from './options';
 import { runReplay } from './replay/command';
+import { runScanCommand } from './scan/command';
 import { runTestPattern } from './testPattern';
 
 const VERSION = '0.1.0';
+
+interface ScanFlags {
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+  format?: OutputFormat;
+  minSeverity?: Severity;
+  failOn?: Severity;
+  asOf?: Date;
+  publish?: boolean;
+  config?: string;
+  set: string[];
+  progress: boolean;
+  quiet?: boolean;
+}
 
 interface ReplayFlags {
   format?: OutputFormat;
@@ -26,14 +42,14 @@ interface ReplayFlags {
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('secretwatch')
-    .description('Compliance monitor for AWS Secrets Manager: replay CloudTrail offline, test event patterns.')
+    .description('Compliance monitor for AWS Secrets Manager: replay CloudTrail offline, scan an inventory, test event patterns.')
     .version(VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError('(run secretwatch --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok; 1 a finding at or above --fail-on; 2 usage, configuration or pattern error; 3 some input could not be read (reported on stderr).',
+      '\nExit codes: 0 ok; 1 a finding at or above --fail-on; 2 usage, configuration or pattern error; 3 some input could not be read (reported on stderr); 4 scan --publish could not deliver.',
     );
 
   program
@@ -60,6 +76,46 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           failOn: flags.failOn,
           since: flags.since,
           until: flags.until,
+          progress: flags.progress && Boolean(io.stderr.isTTY),
+          quiet: Boolean(flags.quiet),
+        },
+        io,
+      );
+    });
+
+  program
+    .command('scan')
+    .description('Check the whole inventory of a region now: rotation overdue, not enabled or missed, unused secrets, the default KMS key.')
+    .option('--region <region>', 'the region to scan (default: from the environment or profile)')
+    .option('--profile <name>', 'the AWS profile whose credentials to use')
+    .addOption(new Option('--endpoint <url>', 'send every AWS call here instead (e.g. moto_server: http://127.0.0.1:5000)').argParser(endpointOption))
+    .addOption(new Option('--format <format>', 'table | json | markdown (default: table on a terminal, else json)').argParser(formatOption))
+    .addOption(new Option('--min-severity <severity>', 'drop findings below this severity').argParser(severityOption))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(severityOption))
+    .addOption(
+      new Option('--as-of <date>', 'judge the inventory as of this date (ISO 8601, or +30d / -7d from now), assuming scheduled rotations happen on time').argParser(
+        asOfOption(() => new Date()),
+      ),
+    )
+    .option('--publish', 'also send the gauges, a full digest and the findings, as the inventoryScan function does (alertTopicArn, findingsBusName from the settings)')
+    .option('--config <file>', 'settings file (default: ./secretwatch.config.json if present)')
+    .option('--set <key=value>', 'override one setting, e.g. --set maxRotationDays=30 (repeatable)', collect, [])
+    .option('--no-progress', 'no progress bar on stderr')
+    .option('-q, --quiet', 'no summary line on stderr')
+    .addHelpText('after', '\nExit codes: 0 ok; 1 a finding at or above --fail-on; 2 usage or configuration error; 3 the inventory could not be read, or some version look-ups failed; 4 --publish could not deliver.')
+    .action(async (flags: ScanFlags) => {
+      const config = loadCliConfig(io.cwd, flags.config, flags.set);
+      exitCode = await runScanCommand(
+        {
+          config,
+          format: flags.format ?? (io.stdout.isTTY ? 'table' : 'json'),
+          minSeverity: flags.minSeverity,
+          failOn: flags.failOn,
+          asOf: flags.asOf,
+          region: flags.region,
+          profile: flags.profile,
+          endpoint: flags.endpoint,
+          publish: Boolean(flags.publish),
           progress: flags.progress && Boolean(io.stderr.isTTY),
           quiet: Boolean(flags.quiet),
         },

@@ -22,12 +22,40 @@ export function timeOption(now: () => Date) {
       throw new InvalidArgumentError('expected an ISO 8601 date or time (2024-01-31, 2024-01-31T12:00:00Z) or a duration like 36h or 7d');
     }
     const text = value.trim().length === 10 ? `${value.trim()}T00:00:00Z` : value.trim();
-    const ms = Date.parse(/Z|[+-]\d{2}:?\d{2}$/.test(text) ? text : `${text}Z`);
-    if (Number.isNaN(ms)) throw new InvalidArgumentError('not a valid date');
+    const utc = !/[+-]\d{2}:?\d{2}$/.test(text);
+    const ms = Date.parse(utc && !text.endsWith('Z') ? `${text}Z` : text);
+    // Date.parse rolls 2024-02-30 over into March; a date that does not exist is a typo.
+    if (Number.isNaN(ms) || (utc && new Date(ms).toISOString().slice(0, 10) !== text.slice(0, 10))) throw new InvalidArgumentError('not a valid date');
     return new Date(ms);
   };
 }
 
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+/**
+ * `--as-of`: an ISO 8601 date or time, or a number of days from now ("+30d", "-7d"): what the
+ * inventory looks like on the day of an audit.
+ */
+export function asOfOption(now: () => Date) {
+  const absolute = timeOption(now);
+  return (value: string): Date => {
+    const rel = /^([+-])(\d+)d$/.exec(value.trim());
+    if (rel) return new Date(now().getTime() + (rel[1] === '-' ? -1 : 1) * Number(rel[2]) * 86_400_000);
+    if (/^\d+[hd]$/.test(value.trim())) throw new InvalidArgumentError('give a date, or days from now with a sign: +30d (ahead) or -7d (back)');
+    return absolute(value);
+  };
+}
+
+/** An http(s) URL with no path, as the SDK's endpoint setting wants it. */
+export function endpointOption(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected a URL such as http://127.0.0.1:5000');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
+  return value.replace(/\/+$/, '');
 }

@@ -13,8 +13,15 @@ const booleanText = z.preprocess((value) => {
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off', ''].includes(v)) return false;
   return value;
-}, z.boolean());
+}, z.boolean({ error: 'must be true or false' }));
 const severity = z.preprocess((value) => (typeof value === 'string' ? value.trim().toUpperCase() : value), z.enum(SEVERITIES));
+export const WEEKDAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'] as const;
+/** "monday", "Mon" or "MONDAY"; the index of each name is its JavaScript getUTCDay(). */
+const weekday = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toUpperCase();
+  return WEEKDAYS.find((day) => day === v || (v.length === 3 && day.startsWith(v))) ?? value;
+}, z.enum(WEEKDAYS));
 const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
 const arn = (service: string) =>
   z.preprocess(
@@ -33,12 +40,21 @@ export const configSchema = z.object({
     z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like o-a1b2c3d4e5').optional(),
   ),
   requireCustomerManagedKey: booleanText.default(false),
+  /** policyMonitor removes the statements that make a secret public (off: it only reports them). */
+  remediatePublicPolicy: booleanText.default(false),
+  /** policyMonitor asks IAM Access Analyzer (CheckNoPublicAccess) for a second opinion on each new policy. */
+  confirmWithAccessAnalyzer: booleanText.default(false),
   notifyMinSeverity: severity.default('LOW'),
   metricNamespace: z.string().min(1).max(255).regex(/^[^:]/, 'must not start with a colon').default('SecretWatch'),
   alertTopicArn: arn('sns'),
   findingsBusName: optionalText,
   scanIntervalHours: positiveInt(24 * 7).default(24),
+  fullDigestWeekday: weekday.default('MONDAY'),
   slackWebhookSecretArn: arn('secretsmanager'),
+  /** Lowest severity the Slack notifier posts (its subscription's filter policy, and checked again in code). */
+  slackMinSeverity: severity.default('MEDIUM'),
+  /** Lowest severity the email subscriptions receive (their filter policy; deploy time only). */
+  emailMinSeverity: severity.default('HIGH'),
 });
 
 export type Config = z.infer<typeof configSchema>;

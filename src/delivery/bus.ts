@@ -20,20 +20,26 @@ export function findingEntry(busName: string, finding: Finding, time: Date): Put
 export class BusDeliveryError extends Error {
   override readonly name = 'BusDeliveryError';
   constructor(readonly failures: { check: string; errorCode?: string; errorMessage?: string }[]) {
-    super(`${failures.length} finding(s) not accepted by the event bus: ${failures.map((f) => f.errorCode ?? 'error').join(', ')}`);
+    super(`${failures.length} finding(s) not accepted by the event bus: ${[...new Set(failures.map((f) => f.errorCode ?? 'error'))].join(', ')}`);
   }
 }
 
-/** Puts every finding on the bus; throws when any entry was refused (PutEvents reports them per entry, not as an error). */
-export async function putFindings(client: EventBridgeClient, busName: string, findings: readonly Finding[], time: Date): Promise<void> {
+/**
+ * Puts every finding on the bus, `concurrency` PutEvents calls at a time (a scan can have tens of
+ * thousands); throws when any entry was refused (PutEvents reports them per entry, not as an error).
+ */
+export async function putFindings(client: EventBridgeClient, busName: string, findings: readonly Finding[], time: Date, concurrency = 1): Promise<void> {
   const failures: BusDeliveryError['failures'] = [];
-  for (let i = 0; i < findings.length; i += MAX_ENTRIES_PER_CALL) {
-    const batch = findings.slice(i, i + MAX_ENTRIES_PER_CALL);
+  const batches: Finding[][] = [];
+  for (let i = 0; i < findings.length; i += MAX_ENTRIES_PER_CALL) batches.push(findings.slice(i, i + MAX_ENTRIES_PER_CALL));
+  const put = async (batch: Finding[]) => {
     const out = await client.send(new PutEventsCommand({ Entries: batch.map((f) => findingEntry(busName, f, time)) }));
+    const before = failures.length;
     (out.Entries ?? []).forEach((entry, j) => {
       if (entry.ErrorCode) failures.push({ check: batch[j].check, errorCode: entry.ErrorCode, errorMessage: entry.ErrorMessage });
     });
-    if ((out.FailedEntryCount ?? 0) > 0 && failures.length === 0) failures.push({ check: batch[0].check, errorCode: 'FailedEntryCount' });
-  }
+    if ((out.FailedEntryCount ?? 0) > 0 && failures.length === before) failures.push({ check: batch[0].check, errorCode: 'FailedEntryCount' });
+  };
+  for (let i = 0; i < batches.length; i += concurrency) await Promise.all(batches.slice(i, i + concurrency).map(put));
   if (failures.length) throw new BusDeliveryError(failures);
 }

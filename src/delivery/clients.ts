@@ -8,8 +8,8 @@ import type { DeliveryClients } from './deliver';
  * own AWS_ENDPOINT_URL points every client at moto_server in tests. Adaptive retry: the SDK backs
  * off on throttling instead of failing the invocation.
  */
-export function createDeliveryClients(options: { region?: string; endpoint?: string } = {}): DeliveryClients {
-  const common = { region: options.region, endpoint: options.endpoint, retryMode: 'adaptive', maxAttempts: 4 } as const;
+export function createDeliveryClients(options: { region?: string; endpoint?: string; profile?: string } = {}): DeliveryClients {
+  const common = { region: options.region, endpoint: options.endpoint, profile: options.profile, retryMode: 'adaptive', maxAttempts: 4 } as const;
   return {
     cloudWatch: new CloudWatchClient(common),
     sns: new SNSClient(common),

@@ -5,13 +5,18 @@ import { SEVERITIES } from '../findings/severity';
 /** PutMetricData takes at most 1,000 data points a call. */
 export const MAX_DATA_POINTS_PER_CALL = 1000;
 
+/** Metric and dimension names, shared with the dashboard and alarms (src/dashboard) so that they cannot drift. */
+export const FINDINGS_METRIC = 'Findings';
+export const SEVERITY_DIMENSION = 'Severity';
+export const INVALID_EVENTS_METRIC = 'InvalidEvents';
+
 /** `Findings` by `Severity`: five billed series whatever the number of checks (DESIGN section 5). */
 export function findingMetrics(findings: readonly Finding[], timestamp: Date): MetricDatum[] {
   const counts = new Map<string, number>();
   for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
   return SEVERITIES.filter((s) => counts.has(s)).map((severity) => ({
-    MetricName: 'Findings',
-    Dimensions: [{ Name: 'Severity', Value: severity }],
+    MetricName: FINDINGS_METRIC,
+    Dimensions: [{ Name: SEVERITY_DIMENSION, Value: severity }],
     Value: counts.get(severity),
     Unit: 'Count',
     Timestamp: timestamp,
@@ -19,7 +24,7 @@ export function findingMetrics(findings: readonly Finding[], timestamp: Date): M
 }
 
 export function invalidEventsMetric(count: number, timestamp: Date): MetricDatum {
-  return { MetricName: 'InvalidEvents', Value: count, Unit: 'Count', Timestamp: timestamp };
+  return { MetricName: INVALID_EVENTS_METRIC, Value: count, Unit: 'Count', Timestamp: timestamp };
 }
 
 /** One call per invocation unless there are more than 1,000 data points. */

@@ -40,7 +40,7 @@ export function findingsTable(findings: readonly Finding[], width = 160): string
 
 /** Time, severity, check and account columns fit their content; secret and actor share the rest. */
 function columnWidths(width: number): number[] {
-  const fixed = [21, 10, 27, 25];
+  const fixed = [21, 10, 29, 25];
   const rest = Math.max(width - fixed.reduce((a, b) => a + b, 0) - 7, 40);
   const secret = Math.ceil(rest * 0.55);
   return [fixed[0], fixed[1], fixed[2], secret, fixed[3], rest - secret];
@@ -51,7 +51,7 @@ function byTime(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => (a.event?.time ?? '\uffff').localeCompare(b.event?.time ?? '\uffff'));
 }
 
-function mdCell(value: string): string {
+export function mdCell(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/([`*_<>[\]])/g, '\\$1');
 }
 

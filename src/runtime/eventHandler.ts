@@ -8,12 +8,15 @@ import { parseEvent } from '../events/parse';
 import { SECRETS_MANAGER_SOURCE } from '../events/record';
 import type { Finding } from '../findings/finding';
 import type { EventMonitor } from '../monitors';
+import { applyFollowUps, type FindingFollowUp } from './followUp';
 
 export interface EventHandlerDeps {
   config: Config;
   clients: DeliveryClients;
   log: Log;
   now?: () => Date;
+  /** Steps between the checks and delivery (remediation, second opinions); none by default. */
+  followUps?: readonly FindingFollowUp[];
 }
 
 export type EventHandlerResult =
@@ -45,7 +48,7 @@ export async function handleMonitorEvent(event: unknown, monitor: EventMonitor, 
     log.warn('event from another service ignored; check the rule pattern', { eventSource: record.eventSource, eventName: record.eventName, eventId: record.eventId });
     return { status: 'ignored', eventName: record.eventName, eventSource: record.eventSource };
   }
-  const findings = runEventChecks(monitor.checks, record, { config, now });
+  const findings = await applyFollowUps(runEventChecks(monitor.checks, record, { config, now }), record, deps.followUps ?? [], log);
   // One log line per finding: the per-check views and the dashboard's Logs Insights table read these.
   for (const finding of findings) log.info('finding', { finding });
   if (findings.length === 0) log.debug('no finding', { eventName: record.eventName, eventId: record.eventId });

@@ -4,6 +4,7 @@ import { ConfigError, configFromEnv, envName, type Config } from '../config/conf
 import { createDeliveryClients } from '../delivery/clients';
 import type { EventMonitor } from '../monitors';
 import { handleMonitorEvent, type EventHandlerResult } from './eventHandler';
+import type { FindingFollowUp } from './followUp';
 
 /** Settings a deployed monitor cannot run without; the CLI runs fine without them. */
 function requireDeliverySettings(config: Config): void {
@@ -14,14 +15,20 @@ function requireDeliverySettings(config: Config): void {
  * Builds a Lambda handler for an event monitor. Configuration is read and validated once, at
  * cold start, so a bad setting fails the deployment's first invocation loudly, naming the setting.
  */
-export function createLambdaHandler(monitor: EventMonitor, env: Record<string, string | undefined>) {
+export function createLambdaHandler(
+  monitor: EventMonitor,
+  env: Record<string, string | undefined>,
+  /** The monitor's steps between checks and delivery, built from the validated config (their clients too). */
+  followUpsFor: (config: Config) => readonly FindingFollowUp[] = () => [],
+) {
   const config = configFromEnv(env);
   requireDeliverySettings(config);
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: monitor.functionName } });
   const clients = createDeliveryClients();
+  const followUps = followUpsFor(config);
   return async (event: unknown, context?: Context): Promise<EventHandlerResult> => {
     if (context) log.addContext(context);
-    const result = await handleMonitorEvent(event, monitor, { config, clients, log });
+    const result = await handleMonitorEvent(event, monitor, { config, clients, log, followUps });
     log.info('event handled', { status: result.status, findings: result.status === 'processed' ? result.findings.length : 0 });
     return result;
   };

@@ -9,9 +9,14 @@ test('defaults are those of DESIGN section 6', () => {
     unusedDays: 90,
     trustedAccounts: [],
     requireCustomerManagedKey: false,
+    remediatePublicPolicy: false,
+    confirmWithAccessAnalyzer: false,
     notifyMinSeverity: 'LOW',
     metricNamespace: 'SecretWatch',
     scanIntervalHours: 24,
+    fullDigestWeekday: 'MONDAY',
+    slackMinSeverity: 'MEDIUM',
+    emailMinSeverity: 'HIGH',
   });
 });
 
@@ -46,6 +51,11 @@ test.each([
   [{ REQUIRE_CUSTOMER_MANAGED_KEY: 'maybe' }, 'REQUIRE_CUSTOMER_MANAGED_KEY'],
   [{ ALERT_TOPIC_ARN: 'my-topic' }, 'ALERT_TOPIC_ARN'],
   [{ TRUSTED_ORG_ID: 'org-1' }, 'TRUSTED_ORG_ID'],
+  [{ FULL_DIGEST_WEEKDAY: 'MO' }, 'FULL_DIGEST_WEEKDAY'],
+  [{ FULL_DIGEST_WEEKDAY: 'weekend' }, 'FULL_DIGEST_WEEKDAY'],
+  [{ SCAN_INTERVAL_HOURS: '169' }, 'SCAN_INTERVAL_HOURS'],
+  [{ REMEDIATE_PUBLIC_POLICY: 'sometimes' }, 'REMEDIATE_PUBLIC_POLICY'],
+  [{ CONFIRM_WITH_ACCESS_ANALYZER: '2' }, 'CONFIRM_WITH_ACCESS_ANALYZER'],
 ])('an invalid value names its setting: %o', (env, name) => {
   expect(() => configFromEnv(env)).toThrow(ConfigError);
   expect(() => configFromEnv(env)).toThrow(`invalid setting ${name}:`);
@@ -60,4 +70,16 @@ test('the Lambda handler refuses to start without its alert topic, naming the va
   expect(() => createLambdaHandler(deletionMonitor, { ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:a', MIN_RECOVERY_WINDOW_DAYS: 'x' })).toThrow(
     'invalid setting MIN_RECOVERY_WINDOW_DAYS',
   );
+});
+
+test('the policyMonitor switches are off by default and read like every boolean setting', () => {
+  expect(configFromEnv({})).toMatchObject({ remediatePublicPolicy: false, confirmWithAccessAnalyzer: false });
+  expect(configFromEnv({ REMEDIATE_PUBLIC_POLICY: 'true', CONFIRM_WITH_ACCESS_ANALYZER: 'On' })).toMatchObject({ remediatePublicPolicy: true, confirmWithAccessAnalyzer: true });
+  expect(configFromObject({ remediatePublicPolicy: false, confirmWithAccessAnalyzer: 'no' })).toMatchObject({ remediatePublicPolicy: false, confirmWithAccessAnalyzer: false });
+});
+
+test('the weekly digest day reads as a name or its first three letters, in any case', () => {
+  expect(configFromEnv({ FULL_DIGEST_WEEKDAY: ' friday ' }).fullDigestWeekday).toBe('FRIDAY');
+  expect(configFromEnv({ FULL_DIGEST_WEEKDAY: 'Sun' }).fullDigestWeekday).toBe('SUNDAY');
+  expect(configFromObject({ fullDigestWeekday: 'WED' }).fullDigestWeekday).toBe('WEDNESDAY');
 });

@@ -62,7 +62,8 @@ test('publishes each finding with severity attributes, puts it on the bus and co
   expect(input.MessageStructure).toBe('json');
   const message = JSON.parse(input.Message as string) as Record<string, string>;
   expect(JSON.parse(message.default)).toEqual(finding('CRITICAL'));
-  expect(Object.keys(message)).toEqual(['default', 'email']);
+  expect(Object.keys(message)).toEqual(['default', 'email', 'https']);
+  expect(JSON.parse(message.https)).toMatchObject({ version: '1.0', source: 'custom', metadata: { eventType: 'secret-force-deleted' } });
   expect(message.email).toContain('CRITICAL: Secret prod/db was force-deleted');
   expect(message.email).toContain('arn:aws:iam::111122223333:user/alice from 198.51.100.7');
   expect(message.email).toContain('Recreate it.');

@@ -44,11 +44,17 @@ function isCi(): boolean {
   return ci !== '' && ci !== 'false' && ci !== '0';
 }
 
+/** How to start the server: moto_server itself, or a launcher that takes the same -H/-p arguments. */
+export interface MotoLaunch {
+  command: string;
+  args: string[];
+}
+
 /**
  * `describe` with a moto_server for the block. Without moto_server the block is skipped with a
  * visible message, except in CI, where the suite fails: CI must run the integration tests.
  */
-export function describeWithMoto(name: string, body: (moto: Moto) => void): void {
+export function describeWithMoto(name: string, body: (moto: Moto) => void, launch?: (motoServer: string) => MotoLaunch): void {
   const bin = findMotoServer();
   if (!bin) {
     const message = 'moto_server is not on PATH (pip install "moto[server]==5.2.*")';
@@ -58,7 +64,8 @@ export function describeWithMoto(name: string, body: (moto: Moto) => void): void
     return;
   }
   describe(name, () => {
-    const moto = new Moto(bin);
+    const how = launch?.(bin);
+    const moto = how ? new Moto(how.command, how.args) : new Moto(bin);
     beforeAll(() => moto.start(), READY_TIMEOUT_MS + 5_000);
     afterAll(() => moto.stop(), STOP_TIMEOUT_MS + 2_000);
     body(moto);
@@ -158,7 +165,10 @@ export class Moto {
   private killOnExit = () => this.killGroup('SIGKILL');
   private url = '';
 
-  constructor(private readonly bin: string) {}
+  constructor(
+    private readonly bin: string,
+    private readonly args: readonly string[] = [],
+  ) {}
 
   /** http://127.0.0.1:<port> */
   get endpoint(): string {
@@ -197,7 +207,7 @@ export class Moto {
 
   private async launch(port: number): Promise<void> {
     this.output = [];
-    const child = spawn(this.bin, ['-H', '127.0.0.1', '-p', String(port)], {
+    const child = spawn(this.bin, [...this.args, '-H', '127.0.0.1', '-p', String(port)], {
       detached: true, // its own process group, so that stop() ends the shim and python together
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PYTHONUNBUFFERED: '1' },

@@ -27,6 +27,17 @@ function markedForDeletionRead(): CloudTrailRecord {
   };
 }
 
+/** A refused policy change is in no collected sample: derived from a real record, labelled so. */
+function refusedPolicyChange(): CloudTrailRecord {
+  return {
+    ...sampleRecord('PutResourcePolicy/panther-1.json'),
+    eventID: '5b0f5c1e-3c1d-4c4e-9d4b-000000000d02',
+    errorCode: 'AccessDenied',
+    errorMessage: 'User is not authorized to perform: secretsmanager:PutResourcePolicy',
+    responseElements: null,
+  };
+}
+
 interface Sample {
   label: string;
   envelope: Envelope;
@@ -49,6 +60,26 @@ const SAMPLES: Sample[] = [
   sample('PutSecretValue (invictus-awsds-1)', sampleRecord('PutSecretValue/invictus-awsds-1.json'), []),
   { label: 'RotationSucceeded service event envelope (awsblog-rdsmultiuser-1)', envelope: rotationSucceeded, reaches: [] },
   sample('another service: sts GetCallerIdentity (stratus)', integrationRecord('sts-GetCallerIdentity-stratus-1.json'), []),
+  sample('PutResourcePolicy, org-pinned, console session (panther-1)', sampleRecord('PutResourcePolicy/panther-1.json'), ['secret-policy-change']),
+  sample('PutResourcePolicy, Principal "*" (streamalert-1)', sampleRecord('PutResourcePolicy/streamalert-1.json'), ['secret-policy-change']),
+  sample('derived: PutResourcePolicy refused (from panther-1)', refusedPolicyChange(), ['secret-policy-change']),
+  sample('derived: DeleteResourcePolicy (from panther-1)', { ...sampleRecord('PutResourcePolicy/panther-1.json'), eventID: '5b0f5c1e-3c1d-4c4e-9d4b-000000000d03', eventName: 'DeleteResourcePolicy' }, ['secret-policy-change']),
+  sample('GetResourcePolicy, read-only (invictus-awsds-1)', sampleRecord('GetResourcePolicy/invictus-awsds-1.json'), []),
+  sample('RotationFailed service event (awsdocs-smdocs-1)', sampleRecord('RotationFailed/awsdocs-smdocs-1.json'), ['secret-rotation']),
+  sample('RotateSecret, AccessDenied (permiso-ccc-1)', sampleRecord('RotateSecret/permiso-ccc-1.json'), ['secret-rotation']),
+  sample(
+    'derived: RotationAbandoned service event (from awsdocs-smdocs-1)',
+    { ...sampleRecord('RotationFailed/awsdocs-smdocs-1.json'), eventID: '5b0f5c1e-3c1d-4c4e-9d4b-000000000d04', eventName: 'RotationAbandoned' },
+    ['secret-rotation'],
+  ),
+  sample(
+    'derived: CancelRotateSecret (from permiso-ccc-1)',
+    { ...sampleRecord('RotateSecret/permiso-ccc-1.json'), eventID: '5b0f5c1e-3c1d-4c4e-9d4b-000000000d05', eventName: 'CancelRotateSecret', errorCode: null, errorMessage: null },
+    ['secret-rotation'],
+  ),
+  // A rotation service event that is not a failure, and a read of a secret's versions.
+  sample('derived: RotationStarted service event (from awsdocs-smdocs-1)', { ...sampleRecord('RotationFailed/awsdocs-smdocs-1.json'), eventID: '5b0f5c1e-3c1d-4c4e-9d4b-000000000d06', eventName: 'RotationStarted' }, []),
+  sample('ListSecretVersionIds, read-only (permiso-ccc-1)', sampleRecord('ListSecretVersionIds/permiso-ccc-1.json'), []),
 ];
 
 describeWithMoto('EventBridge rules in moto_server', (moto) => {

@@ -9,8 +9,10 @@ const template = loadTemplate();
 describe('alert topic', () => {
   const topic = resource(template, 'AlertTopic');
 
-  test('is one SNS topic, encrypted with a customer-managed key that rotates', () => {
-    expect(resourcesOfType(template, 'AWS::SNS::Topic').map(([id]) => id)).toEqual(['AlertTopic']);
+  test('is one SNS topic (next to the ops topic of the alarms), both encrypted with a customer-managed key that rotates', () => {
+    expect(resourcesOfType(template, 'AWS::SNS::Topic').map(([id]) => id)).toEqual(['AlertTopic', 'OpsTopic']);
+    expect(resource(template, 'OpsTopic').Properties?.KmsMasterKeyId).toEqual(topic.Properties?.KmsMasterKeyId);
+    expect(resource(template, 'OpsTopic').Properties?.TopicName).toBe(`secretwatch-${STAGE}-ops`);
     expect(topic.Type).toBe('AWS::SNS::Topic');
     const keyId = referencedId(topic.Properties?.KmsMasterKeyId) as string;
     expect(keyId).toBeDefined();
@@ -44,7 +46,7 @@ describe.each([
   ['twoEmails', ['secops@example.com', 'On-Call+secrets@example.org']],
 ] as [VariantName, string[]][])('email subscriptions (%s)', (variant, addresses) => {
   const t = loadTemplate(variant);
-  const subscriptions = resourcesOfType(t, 'AWS::SNS::Subscription');
+  const subscriptions = resourcesOfType(t, 'AWS::SNS::Subscription').filter(([, s]) => referencedId(s.Properties?.TopicArn) === 'AlertTopic' && s.Properties?.Protocol === 'email');
 
   test(`one email subscription per address (${addresses.length})`, () => {
     expect(subscriptions.map(([, s]) => s.Properties?.Endpoint).sort()).toEqual([...addresses].sort());
@@ -56,8 +58,9 @@ describe.each([
 });
 
 test('email subscription logical ids follow the address, not its position in the list', () => {
-  const one = resourcesOfType(loadTemplate('oneEmail'), 'AWS::SNS::Subscription');
-  const two = resourcesOfType(loadTemplate('twoEmails'), 'AWS::SNS::Subscription');
+  const alertEmails = (variant: VariantName) => resourcesOfType(loadTemplate(variant), 'AWS::SNS::Subscription').filter(([, s]) => referencedId(s.Properties?.TopicArn) === 'AlertTopic' && s.Properties?.Protocol === 'email');
+  const one = alertEmails('oneEmail');
+  const two = alertEmails('twoEmails');
   expect(one).toHaveLength(1);
   expect(two.find(([, s]) => s.Properties?.Endpoint === one[0][1].Properties?.Endpoint)?.[0]).toBe(one[0][0]);
 });

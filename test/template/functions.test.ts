@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { eventMonitors } from '../../src/monitors';
+import { eventMonitors, scheduledFunctions } from '../../src/monitors';
 import { PSEUDO, STAGE, VARIANTS, asArray, loadTemplate, packageDirs, referencedId, render, resource, resourcesOfType, zipEntries, zipEntryContent, type Resource, type Template, type VariantName } from './packaging';
 
 const MAX_ZIP_BYTES = 250 * 1024;
@@ -30,11 +30,26 @@ describe('functions', () => {
     for (const monitor of eventMonitors) expect(names).toContain(monitor.functionName);
   });
 
+  test('the scheduled functions are there too', () => {
+    const names = [...functionsByName(template).keys()];
+    for (const f of scheduledFunctions) expect(names).toContain(f.functionName);
+  });
+
   test.each(functions)('%s runs on nodejs22.x, arm64, with bounded memory and timeout', (_id, fn) => {
     expect(fn.Properties?.Runtime).toBe('nodejs22.x');
     expect(fn.Properties?.Architectures).toEqual(['arm64']);
     expect(fn.Properties?.MemorySize).toBeLessThanOrEqual(1024);
-    expect(fn.Properties?.Timeout).toBeLessThanOrEqual(300);
+    // The inventory scan of 50,000 secrets needs Lambda's longest timeout; an event needs seconds.
+    const scheduled = scheduledFunctions.some((f) => fn.Properties?.FunctionName === `secretwatch-${STAGE}-${f.functionName}`);
+    expect(fn.Properties?.Timeout).toBeLessThanOrEqual(scheduled ? 900 : 300);
+  });
+
+  test('the inventory scan has the memory and time for 50,000 secrets', () => {
+    const scan = functionsByName(template).get('inventoryScan')?.[1].Properties;
+    expect(scan?.MemorySize).toBe(1024);
+    expect(scan?.Timeout).toBe(900);
+    // The V8 setting npm run bench measures the scan with (bench/scan.js).
+    expect(scan?.Environment?.Variables?.NODE_OPTIONS).toBe(require('../../bench/scan.js').FUNCTION_NODE_OPTIONS);
   });
 
   test.each(functions)('%s: its zip exists, is at most 250 KB and holds the handler module, bundled', (_id, fn) => {
@@ -85,6 +100,15 @@ describe('functions', () => {
     expect(one).toMatchObject({ FINDINGS_BUS_NAME: 'default', NOTIFY_MIN_SEVERITY: 'HIGH', TRUSTED_ACCOUNTS: '111111111111,222222222222', LOG_LEVEL: 'DEBUG' });
     const two = functionsByName(loadTemplate('twoEmails')).get('deletionMonitor')?.[1].Properties?.Environment.Variables;
     expect(two).toMatchObject({ FINDINGS_BUS_NAME: 'central-findings', METRIC_NAMESPACE: 'Custom/SecretWatch', MIN_RECOVERY_WINDOW_DAYS: '14', TRUSTED_ORG_ID: 'o-a1b2c3d4e5' });
+  });
+
+  test('the scan settings reach the inventory scan, normalised', () => {
+    const scan = (variant: VariantName) => functionsByName(loadTemplate(variant)).get('inventoryScan')?.[1].Properties?.Environment.Variables;
+    expect(scan('defaults')).toMatchObject({ MAX_ROTATION_DAYS: '90', UNUSED_DAYS: '90', REQUIRE_CUSTOMER_MANAGED_KEY: 'false', SCAN_INTERVAL_HOURS: '24', FULL_DIGEST_WEEKDAY: 'MONDAY' });
+    expect(scan('oneEmail')).toMatchObject({ SCAN_INTERVAL_HOURS: '1', FULL_DIGEST_WEEKDAY: 'FRIDAY', REQUIRE_CUSTOMER_MANAGED_KEY: 'true', NOTIFY_MIN_SEVERITY: 'HIGH' });
+    expect(scan('twoEmails')).toMatchObject({ SCAN_INTERVAL_HOURS: '168', MAX_ROTATION_DAYS: '30', UNUSED_DAYS: '365' });
+    // The rotation monitor judges RotateSecret schedules against the same limit.
+    expect(functionsByName(loadTemplate('twoEmails')).get('rotationMonitor')?.[1].Properties?.Environment.Variables).toMatchObject({ MAX_ROTATION_DAYS: '30' });
   });
 
   test.each(functions)('%s: asynchronous failures are retried, then sent to an encrypted queue', (id) => {
@@ -140,6 +164,18 @@ function expectedMonitorStatements(t: Template, fnId: string, fn: Resource, vari
   ];
 }
 
+/**
+ * What the inventory scan may do on top of a monitor's statements: list the inventory (ListSecrets
+ * has no resource type) and read version dates of this account's secrets in this region. Never
+ * GetSecretValue or DescribeSecret, and no KMS on the secrets' keys.
+ */
+function expectedScanStatements(): { actions: string[]; resource: string; condition?: unknown }[] {
+  return [
+    { actions: ['secretsmanager:ListSecrets'], resource: '*' },
+    { actions: ['secretsmanager:ListSecretVersionIds'], resource: `arn:aws:secretsmanager:${PSEUDO['AWS::Region']}:123456789012:secret:*` },
+  ];
+}
+
 describe.each(variants)('IAM (%s)', (variant) => {
   const t = loadTemplate(variant);
   const fns = resourcesOfType(t, 'AWS::Lambda::Function');
@@ -164,6 +200,8 @@ describe.each(variants)('IAM (%s)', (variant) => {
     for (const [, p] of [...resourcesOfType(t, 'AWS::IAM::Policy'), ...resourcesOfType(t, 'AWS::IAM::ManagedPolicy')]) {
       expect((p.Properties?.Roles ?? []).map((r: unknown) => referencedId(r))).not.toContain(roleId);
     }
+    // The Slack notifier is no monitor: test/template/slack.test.ts checks its role statement by statement.
+    if (fn.Properties?.FunctionName === `secretwatch-${STAGE}-slackNotifier`) return;
 
     const statements: Statement[] = (role.Properties?.Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement);
     const actual = statements.map((s) => {
@@ -173,8 +211,9 @@ describe.each(variants)('IAM (%s)', (variant) => {
       return { actions: asArray(s.Action).sort(), resource: render(resources[0]), condition: s.Condition };
     });
     const monitor = eventMonitors.find((m) => fn.Properties?.FunctionName === `secretwatch-${STAGE}-${m.functionName}`);
-    if (!monitor) throw new Error(`${fnId}: no expected IAM statements for this function; add them to this test`);
-    const expected = expectedMonitorStatements(t, fnId, fn, variant);
+    const isScan = fn.Properties?.FunctionName === `secretwatch-${STAGE}-inventoryScan`;
+    if (!monitor && !isScan) throw new Error(`${fnId}: no expected IAM statements for this function; add them to this test`);
+    const expected = [...expectedMonitorStatements(t, fnId, fn, variant), ...(isScan ? expectedScanStatements() : [])];
 
     // The same action/resource pairs, in any order; conditions checked below.
     expect(actual.map(({ actions, resource: r }) => ({ actions, resource: r }))).toEqual(
@@ -185,8 +224,9 @@ describe.each(variants)('IAM (%s)', (variant) => {
       const match = actual.find((a) => a.resource === e.resource && a.actions.join() === [...e.actions].sort().join());
       expect(match?.condition).toEqual(e.condition);
     }
-    // Only PutMetricData (which has no resource type) may use '*', and only with its namespace condition.
-    for (const a of actual.filter((x) => x.resource === '*')) expect(a.actions).toEqual(['cloudwatch:PutMetricData']);
+    // Only actions without a resource type may use '*': PutMetricData (with its namespace
+    // condition) and, for the scan, ListSecrets.
+    for (const a of actual.filter((x) => x.resource === '*')) expect([['cloudwatch:PutMetricData'], ...(isScan ? [['secretsmanager:ListSecrets']] : [])]).toContainEqual(a.actions);
     for (const a of actual) for (const action of a.actions) expect(action).not.toMatch(/\*/);
     // The topic key only through SNS.
     const kms = statements.find((s) => asArray(s.Action).some((x) => x.startsWith('kms:')));

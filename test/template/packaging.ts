@@ -4,7 +4,7 @@
  * are few of them and each covers several parameters at once.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -32,9 +32,14 @@ export const VARIANTS = {
       notifyMinSeverity: 'high',
       trustedAccounts: '111111111111, 222222222222',
       logLevel: 'debug',
+      scanIntervalHours: '1',
+      fullDigestWeekday: 'fri',
+      requireCustomerManagedKey: 'yes',
+      // The Slack notifier, with a full secret ARN and the default slackMinSeverity.
+      slackWebhookSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:secretwatch/slack-webhook-AbCdEf',
     },
   },
-  /** Two emails; an existing bus; another metric namespace. */
+  /** Two emails; an existing bus; another metric namespace; policyMonitor remediation and Access Analyzer on. */
   twoEmails: {
     params: {
       alertEmails: 'secops@example.com, On-Call+secrets@example.org',
@@ -42,6 +47,20 @@ export const VARIANTS = {
       metricNamespace: 'Custom/SecretWatch',
       minRecoveryWindowDays: '14',
       trustedOrgId: 'o-a1b2c3d4e5',
+      remediatePublicPolicy: 'true',
+      confirmWithAccessAnalyzer: 'On',
+      scanIntervalHours: '168',
+      maxRotationDays: '30',
+      unusedDays: '365',
+      // The Slack notifier with a partial secret ARN (the name only) and a customer-managed key;
+      // AWS Chatbot; separate ops addresses; other email and Slack thresholds.
+      slackWebhookSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:secretwatch/slack',
+      slackWebhookSecretKmsKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      slackMinSeverity: 'high',
+      emailMinSeverity: 'critical',
+      opsEmails: 'ops@example.com',
+      chatbotSlackWorkspaceId: 'T0123ABCD',
+      chatbotSlackChannelId: 'C0123ABCD',
     },
   },
   /** No --param at all: every default (no email, a bus created by the stack). Last, see above. */
@@ -70,18 +89,32 @@ export interface PackageResult {
   output: string;
 }
 
-/** One `serverless package` run; `outDir` undefined: the default `.serverless/`. */
-export function runPackage(params: Record<string, string>, outDir?: string): PackageResult {
+/**
+ * One `serverless package` run; `outDir` undefined: the default `.serverless/`. `serviceDir`: a
+ * copy of the service to package in (see serviceCopy), for a test that may run while another
+ * packages the repository itself (serverless-esbuild's `.esbuild/` is per service directory).
+ */
+export function runPackage(params: Record<string, string>, outDir?: string, serviceDir: string = ROOT): PackageResult {
   const args = ['package', '--stage', STAGE, '--region', REGION];
   if (outDir) args.push('--package', outDir);
   for (const [name, value] of Object.entries(params)) args.push('--param', `${name}=${value}`);
   const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'serverless'), args, {
-    cwd: ROOT,
+    cwd: serviceDir,
     env: packagingEnv(),
     encoding: 'utf8',
     timeout: 180_000,
   });
   return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` };
+}
+
+/** What `serverless package` reads, copied to `dir` (node_modules linked): a service of its own. */
+export function serviceCopy(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const entry of ['serverless.yml', 'package.json', 'tsconfig.json', 'serverless', 'handlers', 'src', 'rules']) {
+    cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
 }
 
 /** Packages every variant; returns variant -> package directory. Called by globalSetup. */

@@ -90,8 +90,32 @@ describe('settings', () => {
       TRUSTED_ACCOUNTS: '',
       TRUSTED_ORG_ID: '',
       METRIC_NAMESPACE: 'SecretWatch',
+      REMEDIATE_PUBLIC_POLICY: 'false',
+      CONFIRM_WITH_ACCESS_ANALYZER: 'false',
+      MAX_ROTATION_DAYS: '90',
+      UNUSED_DAYS: '90',
+      REQUIRE_CUSTOMER_MANAGED_KEY: 'false',
+      SCAN_INTERVAL_HOURS: '24',
+      FULL_DIGEST_WEEKDAY: 'MONDAY',
+      SLACK_WEBHOOK_SECRET_ARN: '',
+      SLACK_MIN_SEVERITY: 'MEDIUM',
+      EMAIL_MIN_SEVERITY: 'HIGH',
       LOG_LEVEL: 'INFO',
+      SCAN_SCHEDULE: 'rate(24 hours)',
+      SCAN_MISSED_HOURS: 48,
     });
+  });
+
+  test.each([
+    [1, 'rate(1 hour)', 2],
+    [2, 'rate(2 hours)', 4],
+    [84, 'rate(84 hours)', 168],
+    [85, 'rate(85 hours)', 168],
+    [168, 'rate(168 hours)', 168],
+  ])('scanIntervalHours %i: schedule %s, the missed-scan alarm after %i hours', (hours, schedule, missed) => {
+    expect(settings.scanSchedule(hours)).toBe(schedule);
+    expect(settings.scanMissedHours(hours)).toBe(missed);
+    expect(settings.settingsEnvironment({ ...defaults, scanIntervalHours: String(hours) })).toMatchObject({ SCAN_SCHEDULE: schedule, SCAN_INTERVAL_HOURS: String(hours) });
   });
 
   test('values are normalised by the monitors own schema', () => {
@@ -110,6 +134,12 @@ describe('settings', () => {
     [{ trustedOrgId: 'my-org' }, /^Invalid deploy parameter trustedOrgId: /],
     [{ metricNamespace: ':bad' }, /^Invalid deploy parameter metricNamespace: /],
     [{ logLevel: 'VERBOSE' }, /^Invalid deploy parameter logLevel: /],
+    [{ maxRotationDays: '0' }, /^Invalid deploy parameter maxRotationDays: invalid setting MAX_ROTATION_DAYS/],
+    [{ unusedDays: '90d' }, /^Invalid deploy parameter unusedDays: /],
+    [{ requireCustomerManagedKey: 'sometimes' }, /^Invalid deploy parameter requireCustomerManagedKey: /],
+    [{ scanIntervalHours: '169' }, /^Invalid deploy parameter scanIntervalHours: /],
+    [{ scanIntervalHours: '1.5' }, /^Invalid deploy parameter scanIntervalHours: /],
+    [{ fullDigestWeekday: 'someday' }, /^Invalid deploy parameter fullDigestWeekday: /],
   ])('%j is refused with a message naming the parameter', (override, message) => {
     expect(() => settings.settingsEnvironment({ ...defaults, ...override })).toThrow(message);
   });

@@ -5,12 +5,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventMonitors } from '../../src/monitors';
-import { ROOT, STAGE, loadTemplate, referencedId, render, resource, resourcesOfType, type Resource, type Template } from './packaging';
+import { eventMonitors, scheduledFunctions } from '../../src/monitors';
+import { ROOT, STAGE, VARIANTS, loadTemplate, referencedId, render, resource, resourcesOfType, type Resource, type Template, type VariantName } from './packaging';
 
 const template = loadTemplate();
 
 const ruleCases = eventMonitors.flatMap((monitor) => monitor.rules.map((rule) => ({ monitor, rule })));
+/** Every rule the stack deploys: the monitors' event rules and the schedules. */
+const allRules = [
+  ...ruleCases.map(({ monitor, rule }) => ({ name: rule.name, functionName: monitor.functionName })),
+  ...scheduledFunctions.map((f) => ({ name: f.ruleName, functionName: f.functionName })),
+];
 
 function ruleByName(t: Template, name: string): [string, Resource] {
   const found = resourcesOfType(t, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.Name === `secretwatch-${STAGE}-${name}`);
@@ -39,7 +44,7 @@ describe('EventBridge rules', () => {
   });
 
   test('every rule in the template is one of the monitors', () => {
-    const expected = ruleCases.map(({ rule }) => `secretwatch-${STAGE}-${rule.name}`).sort();
+    const expected = allRules.map(({ name }) => `secretwatch-${STAGE}-${name}`).sort();
     const deployed = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties?.Name as string).sort();
     expect(deployed).toEqual(expected);
   });
@@ -84,20 +89,70 @@ describe('EventBridge rules', () => {
   });
 
   test('every events.amazonaws.com invoke permission is scoped to one of our rules', () => {
-    const ruleArns = ruleCases.flatMap(({ rule }) => ruleArnForms(ruleByName(template, rule.name)[0], rule.name));
-    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission');
+    const ruleArns = allRules.flatMap(({ name }) => ruleArnForms(ruleByName(template, name)[0], name));
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(([, p]) => p.Properties?.Principal === 'events.amazonaws.com');
     expect(permissions.length).toBeGreaterThan(0);
-    for (const [id, p] of permissions) {
-      expect({ id, principal: p.Properties?.Principal }).toEqual({ id, principal: 'events.amazonaws.com' });
-      expect(ruleArns).toContain(render(p.Properties?.SourceArn));
+    for (const [, p] of permissions) expect(ruleArns).toContain(render(p.Properties?.SourceArn));
+  });
+
+  test.each(Object.keys(VARIANTS) as VariantName[])('%s: any other invoke permission is the Slack notifier\'s, from the alert topic only', (variant) => {
+    const t = loadTemplate(variant);
+    const others = resourcesOfType(t, 'AWS::Lambda::Permission').filter(([, p]) => p.Properties?.Principal !== 'events.amazonaws.com');
+    for (const [, p] of others) {
+      expect(p.Properties).toEqual({
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': ['SlackNotifierLambdaFunction', 'Arn'] },
+        Principal: 'sns.amazonaws.com',
+        SourceArn: { Ref: 'AlertTopic' },
+      });
+    }
+    expect(others).toHaveLength(t.Resources.SlackNotifierLambdaFunction ? 1 : 0);
+  });
+});
+
+describe.each(scheduledFunctions.map((f) => [f.ruleName, f.functionName] as const))('schedule %s -> %s', (name, functionName) => {
+  const [logicalId, rule] = ruleByName(template, name);
+  const props = rule.Properties ?? {};
+
+  test('runs every scanIntervalHours (default 24), on the default bus, with no event pattern', () => {
+    expect(props.ScheduleExpression).toBe('rate(24 hours)');
+    expect(props.EventPattern).toBeUndefined();
+    expect(props.EventBusName === undefined || props.EventBusName === 'default').toBe(true);
+    expect(props.State).toBe('ENABLED');
+  });
+
+  test('follows the scanIntervalHours parameter, in the form EventBridge accepts', () => {
+    expect(ruleByName(loadTemplate('oneEmail'), name)[1].Properties?.ScheduleExpression).toBe('rate(1 hour)');
+    expect(ruleByName(loadTemplate('twoEmails'), name)[1].Properties?.ScheduleExpression).toBe('rate(168 hours)');
+  });
+
+  test('targets its function only, with a retry policy and an encrypted dead-letter queue', () => {
+    expect(props.Targets).toHaveLength(1);
+    const [target] = props.Targets;
+    expect(referencedId(target.Arn, 'Arn')).toBe(functionLogicalId(template, functionName));
+    expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+    expect(isEncryptedQueue(resource(template, referencedId(target.DeadLetterConfig?.Arn, 'Arn') as string))).toBe(true);
+  });
+
+  test('may invoke its function, and only from this rule', () => {
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(([, r]) => ruleArnForms(logicalId, name).includes(render(r.Properties?.SourceArn)));
+    expect(permissions).toHaveLength(1);
+    expect(referencedId(permissions[0][1].Properties?.FunctionName, 'Arn')).toBe(functionLogicalId(template, functionName));
+  });
+
+  test('an alarm watches its heartbeat (ScanCompleted) in the metric namespace, whatever the interval', () => {
+    for (const variant of ['defaults', 'twoEmails'] as const) {
+      const alarms = resourcesOfType(loadTemplate(variant), 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.MetricName === 'ScanCompleted');
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0][1].Properties).toMatchObject({ Namespace: variant === 'defaults' ? 'SecretWatch' : 'Custom/SecretWatch', ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
     }
   });
 });
 
 describe('dead-letter queues', () => {
-  const targets = ruleCases.map(({ rule }) => {
-    const [logicalId, r] = ruleByName(template, rule.name);
-    return { name: rule.name, logicalId, queueId: referencedId(r.Properties?.Targets[0].DeadLetterConfig.Arn, 'Arn') as string };
+  const targets = allRules.map(({ name }) => {
+    const [logicalId, r] = ruleByName(template, name);
+    return { name, logicalId, queueId: referencedId(r.Properties?.Targets[0].DeadLetterConfig.Arn, 'Arn') as string };
   });
   const queueIds = [...new Set(targets.map((t) => t.queueId))];
 
@@ -126,7 +181,7 @@ describe('dead-letter queues', () => {
     for (const s of statements.filter((x) => x !== allow)) expect(s.Effect).toBe('Deny');
   });
 
-  test('every queue is encrypted, keeps 14 days and raises an alarm on the alert topic when it holds a message', () => {
+  test('every queue is encrypted, keeps 14 days and raises an alarm on the ops topic when it holds a message', () => {
     const queues = resourcesOfType(template, 'AWS::SQS::Queue');
     expect(queues.length).toBeGreaterThanOrEqual(2);
     for (const [id, q] of queues) {
@@ -137,7 +192,7 @@ describe('dead-letter queues', () => {
       expect({ id, alarms: alarms.length }).toEqual({ id, alarms: 1 });
       const alarm = alarms[0][1].Properties ?? {};
       expect(alarm.MetricName).toBe('ApproximateNumberOfMessagesVisible');
-      expect(alarm.AlarmActions.map((a: unknown) => referencedId(a))).toEqual(['AlertTopic']);
+      expect(alarm.AlarmActions.map((a: unknown) => referencedId(a))).toEqual(['OpsTopic']);
     }
   });
 });

@@ -1,16 +1,10 @@
 import type { CloudTrailRecord } from '../../events/record';
 import type { SecretRef } from '../../events/secret';
+import { calledByOwningService } from '../owningService';
 
-/**
- * Secrets managed by another service are named "<service>!..." (e.g. "rds!db-1234") and are
- * deleted by that service when it removes the resource. Only that service's own call is routine;
- * a person deleting a managed secret is not. Returns the owning service's principal, or null.
- */
+/** The owning service's principal when it deleted its own managed secret (see calledByOwningService). */
 export function deletedByOwningService(record: CloudTrailRecord, secret: SecretRef): string | null {
-  const invokedBy = record.userIdentity?.invokedBy;
-  const prefix = /^([a-z0-9-]+)!/.exec(secret.name ?? '')?.[1];
-  if (!invokedBy || !prefix) return null;
-  return invokedBy === `${prefix}.amazonaws.com` ? invokedBy : null;
+  return calledByOwningService(record, secret);
 }
 
 /** `recoveryWindowInDays` absent means the API default, 30. */

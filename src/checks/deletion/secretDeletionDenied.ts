@@ -1,5 +1,5 @@
 import { secretOf } from '../../events/secret';
-import { findingFromRecord, secretLabel, shellQuote } from '../finding';
+import { findingFromRecord, reviewCallerAdvice, secretLabel } from '../finding';
 import type { EventCheck } from '../types';
 
 export const secretDeletionDenied: EventCheck = {
@@ -13,15 +13,12 @@ export const secretDeletionDenied: EventCheck = {
   evaluate(record) {
     if (!record.errorCode) return null;
     const secret = secretOf(record);
-    const who = record.userIdentity?.arn ?? record.userIdentity?.principalId ?? null;
     return findingFromRecord(this, record, {
       severity: 'MEDIUM',
       title: `Attempt to delete secret ${secretLabel(secret)} failed: ${record.errorCode}`,
       secret,
       details: { errorCode: record.errorCode, errorMessage: record.errorMessage },
-      remediation: who
-        ? `No change was made. Confirm the attempt was expected; review the caller's other recent calls: aws cloudtrail lookup-events --lookup-attributes AttributeKey=Username,AttributeValue=${shellQuote(who.split('/').pop() ?? who)}`
-        : 'No change was made. Confirm the attempt was expected and review the caller\'s other recent calls in CloudTrail.',
+      remediation: reviewCallerAdvice(record),
     });
   },
 };

@@ -1,0 +1,128 @@
+'use strict';
+// Resource-policy analysis speed: policies analysed per second over the corpus
+// (test/fixtures/policies, each as the JSON text CloudTrail logs), and the time for one policy of
+// 10,000 statements. Measured in a child node process of its own, so that nothing else the bench
+// did has warmed or filled its heap; the analyzer (src/policy) is bundled in memory with esbuild.
+// Every corpus verdict is checked against the corpus first: timing a wrong analyzer is worthless.
+//
+//   node bench/policy.js            prints the result as JSON (what run.js reads)
+const { spawnSync } = require('node:child_process');
+const { readdirSync, readFileSync } = require('node:fs');
+const Module = require('node:module');
+const { join } = require('node:path');
+const { median, round } = require('./measure');
+
+const ROOT = join(__dirname, '..');
+const CORPUS = join(ROOT, 'test', 'fixtures', 'policies');
+/** The corpus's own context unless a policy says otherwise (test/fixtures/policies/SOURCES.md). */
+const DEFAULT_CONTEXT = { owner: '111122223333', trustedAccounts: ['444455556666'], trustedOrgId: 'o-a1b2c3d4e5' };
+const TARGET_POLICIES_PER_SECOND = 20_000;
+const TARGET_LARGE_POLICY_MS = 100;
+const LARGE_STATEMENTS = 10_000;
+/** Rounds of the whole corpus per timed run, and timed runs (the median is reported). */
+const CORPUS_ROUNDS = 400;
+const RUNS = 7;
+
+function loadAnalyzer() {
+  const esbuild = require('esbuild');
+  const entry = join(ROOT, 'src', 'policy', 'index.ts');
+  const out = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' });
+  const mod = new Module(entry, module);
+  mod.filename = entry;
+  mod._compile(out.outputFiles[0].text, entry);
+  return mod.exports;
+}
+
+function loadCorpus() {
+  return readdirSync(CORPUS)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const c = JSON.parse(readFileSync(join(CORPUS, file), 'utf8'));
+      return { file, text: typeof c.policy === 'string' ? c.policy : JSON.stringify(c.policy), ctx: { ...DEFAULT_CONTEXT, ...c.context }, expect: c.expect };
+    });
+}
+
+/** The hostile-input test's shape: owner roles, then one public statement at the very end. */
+function largePolicy() {
+  const statements = Array.from({ length: LARGE_STATEMENTS }, (_, i) => ({
+    Sid: `Reader${i}`,
+    Effect: 'Allow',
+    Principal: { AWS: `arn:aws:iam::111122223333:role/app-${i}` },
+    Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+    Resource: '*',
+  }));
+  statements.push({ Sid: 'Everyone', Effect: 'Allow', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*' });
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+function verdictOf(analyzer, item) {
+  try {
+    return analyzer.analyzePolicy(item.text, item.ctx).access;
+  } catch (error) {
+    if (error instanceof analyzer.PolicyError) return 'error';
+    throw error;
+  }
+}
+
+function child() {
+  const analyzer = loadAnalyzer();
+  const corpus = loadCorpus();
+  const wrong = corpus.filter((item) => verdictOf(analyzer, item) !== item.expect.verdict).map((item) => item.file);
+  if (wrong.length) return { verified: false, error: `verdicts differ from the corpus for ${wrong.join(', ')}` };
+
+  const large = largePolicy();
+  const t0 = process.hrtime.bigint();
+  const first = analyzer.analyzePolicy(large, DEFAULT_CONTEXT);
+  const largePolicyFirstMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (first.access !== 'public' || first.statementCount !== LARGE_STATEMENTS + 1) return { verified: false, error: `the ${LARGE_STATEMENTS}-statement policy was judged ${first.access}` };
+
+  for (let i = 0; i < 50; i++) for (const item of corpus) verdictOf(analyzer, item); // warm-up
+  const rates = [];
+  for (let run = 0; run < RUNS; run++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < CORPUS_ROUNDS; i++) for (const item of corpus) verdictOf(analyzer, item);
+    rates.push((CORPUS_ROUNDS * corpus.length) / (Number(process.hrtime.bigint() - start) / 1e9));
+  }
+  const largeRuns = [];
+  for (let run = 0; run < RUNS; run++) {
+    const start = process.hrtime.bigint();
+    analyzer.analyzePolicy(large, DEFAULT_CONTEXT);
+    largeRuns.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return {
+    verified: true,
+    corpusSize: corpus.length,
+    corpusBytes: corpus.reduce((a, item) => a + item.text.length, 0),
+    policiesPerSecond: Math.round(median(rates)),
+    largePolicyStatements: first.statementCount,
+    largePolicyChars: large.length,
+    largePolicyWorkUnits: first.workUnits,
+    largePolicyMs: round(median(largeRuns), 1),
+    largePolicyFirstMs: round(largePolicyFirstMs, 1),
+    runs: { policiesPerSecond: rates.map((r) => Math.round(r)), largePolicyMs: largeRuns.map((r) => round(r, 1)) },
+  };
+}
+
+/** Runs the measurement in its own node process; returns its result with the targets. */
+function policyBench({ log = () => {} } = {}) {
+  log('policy: analysing the corpus and a 10,000-statement policy...\n');
+  const r = spawnSync(process.execPath, [__filename], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) return { verified: false, error: `bench/policy.js exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}` };
+  let result;
+  try {
+    result = JSON.parse(r.stdout);
+  } catch {
+    return { verified: false, error: `bench/policy.js printed no result: ${r.stdout.slice(0, 200)}` };
+  }
+  if (!result.verified) return result;
+  result.targets = {
+    policiesPerSecond: { value: result.policiesPerSecond, target: `> ${TARGET_POLICIES_PER_SECOND}`, pass: result.policiesPerSecond > TARGET_POLICIES_PER_SECOND },
+    largePolicyMs: { value: result.largePolicyMs, target: `< ${TARGET_LARGE_POLICY_MS} ms`, pass: result.largePolicyMs < TARGET_LARGE_POLICY_MS },
+  };
+  return result;
+}
+
+if (require.main === module) process.stdout.write(`${JSON.stringify(child())}\n`);
+
+module.exports = { policyBench, TARGET_POLICIES_PER_SECOND, TARGET_LARGE_POLICY_MS, RUNS };

@@ -1,0 +1,3 @@
+import { createInventoryScanHandler } from '../src/runtime/scanLambdaHandler';
+
+export const handler = createInventoryScanHandler(process.env);

@@ -1,0 +1,3 @@
+import { createSlackHandler } from '../src/runtime/slackHandler';
+
+export const handler = createSlackHandler(process.env);

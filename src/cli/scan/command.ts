@@ -1,0 +1,145 @@
+import cliProgress from 'cli-progress';
+import type { Config } from '../../config/config';
+import { createDeliveryClients } from '../../delivery/clients';
+import { errorField, type Log } from '../../delivery/log';
+import { scanGauges } from '../../delivery/scanMetrics';
+import { deliverScan } from '../../delivery/scanDelivery';
+import { buildDigest, scanWindow } from '../../findings/digest';
+import { findingJsonLine, type OutputFormat } from '../../findings/render';
+import { scanFindingsMarkdown, scanFindingsTable, byUrgency } from '../../findings/scanRender';
+import { atLeast, type Severity } from '../../findings/severity';
+import { createInventoryClient } from '../../inventory/client';
+import { runScan, type ScanProgress, type ScanResult } from '../../runtime/scan';
+import { EXIT, type CliIO } from '../io';
+
+export interface ScanCommandOptions {
+  config: Config;
+  format: OutputFormat;
+  minSeverity?: Severity;
+  failOn?: Severity;
+  asOf?: Date;
+  region?: string;
+  profile?: string;
+  endpoint?: string;
+  publish: boolean;
+  progress: boolean;
+  quiet: boolean;
+}
+
+/** Inventories this small are listed before a bar could be drawn. */
+const PROGRESS_MIN_SECRETS = 500;
+
+function summary(result: ScanResult, shown: number): string {
+  const c = result.evaluation.counts;
+  return (
+    `secretwatch scan: ${result.evaluation.findings.length} finding(s)${shown !== result.evaluation.findings.length ? ` (${shown} shown)` : ''} on ${c.secrets} secret(s) ` +
+    `(${c.exempt} exempt, ${c.pendingDeletion} pending deletion${c.notYetCreated ? `, ${c.notYetCreated} created after --as-of` : ''}; ` +
+    `${result.calls.ListSecrets} ListSecrets and ${result.calls.ListSecretVersionIds} ListSecretVersionIds call(s)` +
+    `${result.lookups.failed ? `, ${result.lookups.failed} look-up(s) failed` : ''}${result.lookups.notMade ? `, ${result.lookups.notMade} not made` : ''})\n`
+  );
+}
+
+/** Progress on stderr: a counter while listing (no total is known), then a bar over the look-ups. */
+function progressReporter(io: CliIO): { report: (p: ScanProgress) => void; stop: () => void } {
+  let bar: cliProgress.SingleBar | null = null;
+  let phase: ScanProgress['phase'] | null = null;
+  const stop = () => {
+    bar?.stop();
+    bar = null;
+  };
+  const start = (format: string, total: number) => {
+    stop();
+    bar = new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+    bar.start(total, 0);
+  };
+  return {
+    stop,
+    report(p) {
+      if (p.phase === 'list') {
+        if (p.listed < PROGRESS_MIN_SECRETS && !bar) return;
+        if (phase !== 'list') start('scan: listing secrets | {value} listed', 0);
+        phase = 'list';
+        bar?.setTotal(p.listed);
+        bar?.update(p.listed);
+      } else {
+        if (p.total === 0) return stop();
+        if (phase !== 'versions') start('scan: AWSCURRENT versions [{bar}] {value}/{total}', p.total);
+        phase = 'versions';
+        bar?.update(p.done);
+      }
+    },
+  };
+}
+
+function stderrLog(io: CliIO): Log {
+  const write = (level: string) => (message: string, ...extra: Record<string, unknown>[]) => {
+    if (level === 'error') io.stderr.write(`secretwatch: ${message}${extra.length ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`);
+  };
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
+/**
+ * `secretwatch scan`: the inventoryScan function's scan against the account of the credentials
+ * chain (or --endpoint), printed; with --publish, also its gauges, its findings on the bus and a
+ * full digest, as the function would send them.
+ */
+export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promise<number> {
+  const now = new Date();
+  if (opts.publish && opts.asOf) {
+    io.stderr.write('secretwatch: --publish cannot be combined with --as-of: a projection is not a measurement\n');
+    return EXIT.usage;
+  }
+  const inventory = createInventoryClient({ region: opts.region, profile: opts.profile, endpoint: opts.endpoint });
+  const progress = opts.progress ? progressReporter(io) : null;
+  let result: ScanResult;
+  try {
+    result = await runScan(inventory, { config: opts.config, now, asOf: opts.asOf, onProgress: progress?.report });
+  } catch (error) {
+    progress?.stop();
+    const { name, message } = errorField(error);
+    io.stderr.write(`secretwatch: scan failed: ${name}: ${message}\n`);
+    return EXIT.badInput;
+  } finally {
+    progress?.stop();
+    inventory.client.destroy();
+  }
+
+  const { findings, issues, counts } = result.evaluation;
+  const shown = opts.minSeverity ? findings.filter((f) => atLeast(f.severity, opts.minSeverity as Severity)) : findings;
+  if (opts.format === 'json') io.stdout.write(byUrgency(shown).map(findingJsonLine).join(''));
+  else if (opts.format === 'table') io.stdout.write(scanFindingsTable(shown, io.stdout.columns ?? 160));
+  else io.stdout.write(scanFindingsMarkdown(shown));
+
+  for (const issue of issues) io.stderr.write(`secretwatch: ${issue.name}: tag ${issue.tag}=${JSON.stringify(issue.value)} ${issue.message}\n`);
+  if (opts.asOf) {
+    io.stderr.write(
+      `secretwatch: judged as of ${result.judgedAt.toISOString()}${result.projected ? `, assuming the scheduled rotations of ${result.projected} secret(s) happen on time` : ''}` +
+        `${opts.asOf.getTime() < now.getTime() ? '; the inventory is today\'s, so changes made since then count as made' : ''}\n`,
+    );
+  }
+  if (!opts.quiet) io.stderr.write(summary(result, shown.length));
+
+  let exitCode: number = result.lookups.failed || result.lookups.notMade ? EXIT.badInput : EXIT.ok;
+  if (opts.publish) {
+    const clients = createDeliveryClients({ region: opts.region, endpoint: opts.endpoint, profile: opts.profile });
+    const window = scanWindow(now, opts.config.scanIntervalHours);
+    const digest = buildDigest({ findings, newFindings: new Set(), scope: 'full', secrets: counts.secrets, account: result.account, region: result.region, window, notifyMinSeverity: opts.config.notifyMinSeverity });
+    try {
+      const report = await deliverScan({ findings, newFindings: [], gauges: scanGauges(counts, now), digest }, clients, opts.config, stderrLog(io), now);
+      io.stderr.write(
+        `secretwatch: published ${report.metricsFailed ? 'no metrics (failed)' : `the gauges to ${opts.config.metricNamespace}`}` +
+          `${report.digestPublished ? ', a full digest to the alert topic' : ', no digest (no alertTopicArn)'}` +
+          `${opts.config.findingsBusName ? `, ${report.putOnBus} finding(s) to ${opts.config.findingsBusName}` : ', nothing to a bus (no findingsBusName)'}\n`,
+      );
+      if (report.metricsFailed) exitCode = EXIT.publishFailed;
+    } catch (error) {
+      const { name, message } = errorField(error);
+      io.stderr.write(`secretwatch: publishing failed: ${name}: ${message}\n`);
+      exitCode = EXIT.publishFailed;
+    } finally {
+      for (const client of Object.values(clients)) client.destroy();
+    }
+  }
+  if (opts.failOn && shown.some((f) => atLeast(f.severity, opts.failOn as Severity))) return EXIT.failOn;
+  return exitCode;
+}

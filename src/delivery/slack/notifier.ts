@@ -1,0 +1,127 @@
+import * as z from 'zod';
+import { checkById } from '../../checks';
+import { errorField, type Log } from '../log';
+import { digestSeverity } from '../../findings/digest';
+import { consoleLink } from '../../findings/links';
+import { firstIssue, InvalidAlertMessageError, parseAlertMessage, type AlertMessage } from '../../findings/schema';
+import { atLeast, type Severity } from '../../findings/severity';
+import { slackDigestMessage, slackFindingMessage, type SlackMessage } from '../../findings/slack';
+import { postToSlack, SlackPermanentError, type PostOptions } from './post';
+import type { WebhookUrlSource } from './webhookUrl';
+
+/**
+ * The Slack notifier: SNS delivers alert-topic messages (one finding, or a scan digest), each is
+ * rendered as one Block Kit message and posted to the webhook. A message that is not ours is
+ * logged and dropped (retrying cannot fix it); a message Slack did not take fails the invocation
+ * once every record was tried, so that Lambda retries it and finally dead-letters it.
+ */
+
+const snsEventSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        Sns: z.object({
+          MessageId: z.string(),
+          Message: z.string(),
+        }),
+      }),
+    )
+    .min(1),
+});
+
+export interface SlackNotifierDeps {
+  webhook: WebhookUrlSource;
+  minSeverity: Severity;
+  log: Log;
+  /** Epoch ms by which every post must be done: the invocation's deadline, less a margin. */
+  deadlineMs: number;
+  /** Tests shorten the back-off and timeouts; production uses postToSlack's defaults. */
+  postOptions?: Partial<Omit<PostOptions, 'deadlineMs' | 'log'>>;
+}
+
+export interface SlackNotifierResult {
+  posted: number;
+  /** Below slackMinSeverity (the subscription's filter policy normally keeps them away). */
+  skipped: number;
+  /** Not an SNS event, or a message that is neither a finding nor a digest: logged, not retried. */
+  invalid: number;
+}
+
+export class SlackDeliveryError extends AggregateError {
+  override readonly name = 'SlackDeliveryError';
+}
+
+function severityOf(message: AlertMessage): Severity {
+  return message.kind === 'finding' ? message.finding.severity : digestSeverity(message.digest);
+}
+
+function render(message: AlertMessage): SlackMessage {
+  return message.kind === 'finding' ? slackFindingMessage(message.finding, checkById(message.finding.check)?.description) : slackDigestMessage(message.digest);
+}
+
+/** When Slack refuses the blocks themselves: the alert still goes out, as one line of text. */
+function plainMessage(message: AlertMessage, rich: SlackMessage): { text: string } {
+  const link = message.kind === 'finding' ? consoleLink(message.finding) : null;
+  return { text: link ? `${rich.text}\n<${link.replace(/&/g, '&amp;')}|Open in the Secrets Manager console>` : rich.text };
+}
+
+function logFields(messageId: string, message: AlertMessage): Record<string, unknown> {
+  return message.kind === 'finding'
+    ? { messageId, kind: 'finding', check: message.finding.check, severity: message.finding.severity, eventId: message.finding.event?.id ?? null }
+    : { messageId, kind: 'digest', scope: message.digest.scope, severity: digestSeverity(message.digest), entries: message.digest.entries.length };
+}
+
+export async function notifySlack(event: unknown, deps: SlackNotifierDeps): Promise<SlackNotifierResult> {
+  const { log } = deps;
+  const result: SlackNotifierResult = { posted: 0, skipped: 0, invalid: 0 };
+  const parsed = snsEventSchema.safeParse(event);
+  if (!parsed.success) {
+    log.error('not an SNS event: dropped, not retried', { reason: firstIssue(parsed.error) });
+    result.invalid++;
+    return result;
+  }
+  const failures: Error[] = [];
+  const post = (url: URL, payload: unknown) => postToSlack(url, payload, { ...deps.postOptions, deadlineMs: deps.deadlineMs, log });
+
+  for (const record of parsed.data.Records) {
+    const messageId = record.Sns.MessageId;
+    let message: AlertMessage;
+    try {
+      message = parseAlertMessage(record.Sns.Message);
+    } catch (error) {
+      if (!(error instanceof InvalidAlertMessageError)) throw error;
+      log.error('alert-topic message is neither a finding nor a scan digest: dropped, not retried', { messageId, reason: error.message });
+      result.invalid++;
+      continue;
+    }
+    const fields = logFields(messageId, message);
+    if (!atLeast(severityOf(message), deps.minSeverity)) {
+      log.debug('below slackMinSeverity: not posted', fields);
+      result.skipped++;
+      continue;
+    }
+    const rich = render(message);
+    try {
+      const url = await deps.webhook.get();
+      try {
+        const { attempts } = await post(url, rich);
+        log.info('posted to Slack', { ...fields, attempts });
+      } catch (error) {
+        if (!(error instanceof SlackPermanentError)) throw error;
+        if (error.webhookGone) deps.webhook.invalidate();
+        if (error.status !== 400) throw error;
+        log.warn('Slack refused the blocks; posting the alert as plain text', { ...fields, slackError: error.slackError });
+        await post(url, plainMessage(message, rich));
+      }
+      result.posted++;
+    } catch (error) {
+      const field = errorField(error);
+      log.error('not posted to Slack', { ...fields, error: field });
+      failures.push(error instanceof Error ? error : new Error(field.message));
+    }
+  }
+  if (failures.length) {
+    throw new SlackDeliveryError(failures, `${failures.length} of ${parsed.data.Records.length} message(s) not posted to Slack (${failures.map((f) => f.message).join('; ')}); the invocation will be retried`);
+  }
+  return result;
+}

@@ -1,0 +1,86 @@
+import * as z from 'zod';
+import type { Digest } from './digest';
+import type { Finding } from './finding';
+import { SEVERITIES } from './severity';
+
+const text = z.string();
+const nullableText = text.nullable();
+
+/**
+ * A finding as it arrives from outside the process (an SNS message, a findings-bus event): the
+ * DESIGN section 4 shape, checked before anything renders it. Extra keys are dropped, missing
+ * ones are an error: a subscriber must not guess.
+ */
+export const findingSchema = z.object({
+  check: text.min(1),
+  severity: z.enum(SEVERITIES),
+  title: text.min(1),
+  secret: z.object({ arn: nullableText, name: nullableText, id: nullableText }),
+  account: nullableText,
+  region: nullableText,
+  actor: z.object({ arn: nullableText, type: nullableText, sourceIp: nullableText, userAgent: nullableText }).nullable(),
+  event: z.object({ id: nullableText, name: text, time: text }).nullable(),
+  details: z.record(z.string(), z.unknown()),
+  remediation: text,
+}) satisfies z.ZodType<Finding>;
+
+const severity = z.enum(SEVERITIES);
+
+/** A scan digest (src/findings/digest.ts) as it arrives from the alert topic. */
+export const digestSchema = z.object({
+  type: z.literal('secretwatch-scan-digest'),
+  scope: z.enum(['new', 'full']),
+  account: nullableText,
+  region: nullableText,
+  scannedAt: text,
+  window: z.object({ from: text, to: text }),
+  secrets: z.number().int().nonnegative(),
+  findings: z.number().int().nonnegative(),
+  newFindings: z.number().int().nonnegative(),
+  bySeverity: z.partialRecord(severity, z.number().int().nonnegative()),
+  byCheck: z.record(z.string(), z.number().int().nonnegative()),
+  entries: z.array(
+    z.object({
+      severity,
+      check: text,
+      secret: text,
+      arn: nullableText,
+      title: text,
+      nonCompliantSince: nullableText,
+      isNew: z.boolean(),
+    }),
+  ),
+  omitted: z.number().int().nonnegative(),
+  notifyMinSeverity: severity,
+}) satisfies z.ZodType<Digest>;
+
+/** What the alert topic carries: one finding, or the digest of a scan. */
+export type AlertMessage = { kind: 'finding'; finding: Finding } | { kind: 'digest'; digest: Digest };
+
+export class InvalidAlertMessageError extends Error {
+  override readonly name = 'InvalidAlertMessageError';
+}
+
+/** Parses the JSON of an alert-topic message; anything else is an InvalidAlertMessageError that says what was wrong. */
+export function parseAlertMessage(json: string): AlertMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new InvalidAlertMessageError('the message is not JSON');
+  }
+  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'secretwatch-scan-digest') {
+    const digest = digestSchema.safeParse(value);
+    if (!digest.success) throw new InvalidAlertMessageError(`not a scan digest: ${firstIssue(digest.error)}`);
+    return { kind: 'digest', digest: digest.data };
+  }
+  const finding = findingSchema.safeParse(value);
+  if (!finding.success) throw new InvalidAlertMessageError(`not a finding: ${firstIssue(finding.error)}`);
+  return { kind: 'finding', finding: finding.data };
+}
+
+/** The first problem, as "path: message", for a log line that names what was wrong. */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
+}

@@ -1,0 +1,104 @@
+import type { WorkBudget } from './budget';
+import { globMatches } from './glob';
+import { shorten } from './text';
+import type { Statement } from './types';
+
+/** Every Secrets Manager action (Service Authorization Reference), lower-cased: IAM compares actions case-insensitively. */
+export const SECRETS_MANAGER_ACTIONS = [
+  'BatchGetSecretValue',
+  'CancelRotateSecret',
+  'CreateSecret',
+  'DeleteResourcePolicy',
+  'DeleteSecret',
+  'DescribeSecret',
+  'GetRandomPassword',
+  'GetResourcePolicy',
+  'GetSecretValue',
+  'ListSecretVersionIds',
+  'ListSecrets',
+  'PutResourcePolicy',
+  'PutSecretValue',
+  'RemoveRegionsFromReplication',
+  'ReplicateSecretToRegions',
+  'RestoreSecret',
+  'RotateSecret',
+  'StopReplicationToReplica',
+  'TagResource',
+  'UntagResource',
+  'UpdateSecret',
+  'UpdateSecretVersionStage',
+  'ValidateResourcePolicy',
+].map((a) => `secretsmanager:${a.toLowerCase()}`);
+
+const GET_SECRET_VALUE = 'secretsmanager:getsecretvalue';
+/** Shown per statement; the rest is counted. */
+const MAX_SHOWN_ACTIONS = 10;
+
+export interface Grants {
+  /** It grants at least one Secrets Manager action on the secret. */
+  any: boolean;
+  getSecretValue: boolean;
+  /** The patterns to show: the Secrets Manager ones (Action) or all of them (NotAction). */
+  shown: string[];
+}
+
+interface PatternFacts {
+  /** Matches a Secrets Manager action (a known one, or any action in the namespace). */
+  secretsManager: boolean;
+  getSecretValue: boolean;
+}
+
+/**
+ * What Action / NotAction patterns grant. Facts per distinct pattern are memoised: a policy that
+ * repeats "secretsmanager:GetSecretValue" 10,000 times pays for it once.
+ */
+export class ActionMatcher {
+  private readonly facts = new Map<string, PatternFacts>();
+
+  constructor(private readonly budget: WorkBudget) {}
+
+  private factsOf(pattern: string): PatternFacts {
+    let facts = this.facts.get(pattern);
+    if (!facts) {
+      const p = pattern.trim().toLowerCase();
+      const colon = p.indexOf(':');
+      // Action names have exactly one colon, so a pattern's part before its colon must match the service prefix.
+      const secretsManager =
+        colon >= 0 ? globMatches(p.slice(0, colon), 'secretsmanager', this.budget) : SECRETS_MANAGER_ACTIONS.some((a) => globMatches(p, a, this.budget));
+      facts = { secretsManager, getSecretValue: secretsManager && globMatches(p, GET_SECRET_VALUE, this.budget) };
+      this.facts.set(pattern, facts);
+    }
+    return facts;
+  }
+
+  private excludes(patterns: readonly string[], action: string): boolean {
+    return patterns.some((p) => globMatches(p.trim().toLowerCase(), action, this.budget));
+  }
+
+  grants(statement: Statement): Grants {
+    const patterns = statement.actions;
+    if (statement.notAction) {
+      // NotAction grants every action it does not name; an unknown action stays granted.
+      const any = SECRETS_MANAGER_ACTIONS.some((a) => !this.excludes(patterns, a));
+      return { any, getSecretValue: !this.excludes(patterns, GET_SECRET_VALUE), shown: capped(patterns) };
+    }
+    let getSecretValue = false;
+    let relevant = 0;
+    for (const pattern of patterns) {
+      const facts = this.factsOf(pattern);
+      if (!facts.secretsManager) continue;
+      getSecretValue ||= facts.getSecretValue;
+      relevant++;
+    }
+    // Usually every pattern is a Secrets Manager one: the list as written, no copy.
+    const shown = relevant === patterns.length ? patterns : patterns.filter((p) => this.factsOf(p).secretsManager);
+    return { any: relevant > 0, getSecretValue, shown: capped(shown) };
+  }
+}
+
+function capped(patterns: readonly string[]): string[] {
+  // The usual case, a few short patterns, is shown as written without a copy.
+  if (patterns.length <= MAX_SHOWN_ACTIONS && patterns.every((p) => p.length <= 80)) return patterns as string[];
+  const shown = patterns.slice(0, MAX_SHOWN_ACTIONS).map((p) => shorten(p, 80));
+  return patterns.length > MAX_SHOWN_ACTIONS ? [...shown, `(${patterns.length - MAX_SHOWN_ACTIONS} more)`] : shown;
+}

@@ -1,0 +1,139 @@
+import * as z from 'zod';
+import type { Config } from '../config/config';
+import type { DeliveryClients } from '../delivery/deliver';
+import { errorField, type Log } from '../delivery/log';
+import { invalidEventsMetric, putMetrics } from '../delivery/metrics';
+import { scanGauges } from '../delivery/scanMetrics';
+import { deliverScan, type ScanDeliveryReport } from '../delivery/scanDelivery';
+import { buildDigest, isFullDigestScan, isNewInWindow, scanWindow } from '../findings/digest';
+import type { Finding } from '../findings/finding';
+import type { CallCounts, InventoryClient } from '../inventory/client';
+import { runScan } from './scan';
+
+export interface InventoryScanDeps {
+  config: Config;
+  inventory: InventoryClient;
+  clients: DeliveryClients;
+  log: Log;
+  /** The region the function runs in, for a digest of an empty inventory. */
+  region?: string | null;
+  now?: () => Date;
+  /** Epoch ms after which no version look-up starts, leaving time to deliver. */
+  lookupDeadlineMs?: () => number;
+}
+
+export type InventoryScanResult =
+  | { status: 'invalid'; reason: string }
+  | {
+      status: 'completed';
+      scannedAt: string;
+      secrets: number;
+      findings: number;
+      newFindings: number;
+      digest: 'new' | 'full' | null;
+      calls: CallCounts;
+      delivery: ScanDeliveryReport;
+    };
+
+/**
+ * What invokes the scan: EventBridge's scheduled event, or a person (`aws lambda invoke`) with
+ * `{}` or `{"fullDigest": true}` to get the full digest now, e.g. right after the first deploy.
+ */
+const scanEventSchema = z.looseObject({
+  time: z.string().optional(),
+  fullDigest: z.boolean().optional(),
+});
+
+/** A scheduled event up to this far in the future of the clock is clock skew, not a forgery. */
+const MAX_SKEW_MS = 5 * 60_000;
+/** Lambda retries a failed invocation for hours; an event older than this is not a retry of ours. */
+const MAX_EVENT_AGE_MS = 7 * 86_400_000;
+/** Tag problems logged one by one, then only counted. */
+const MAX_ISSUE_LOG_LINES = 50;
+
+/**
+ * The scan's clock: the scheduled time the event carries (so that a retried invocation judges the
+ * same window as the first attempt), else the real clock; to the minute, so that consecutive
+ * scheduled windows meet exactly.
+ */
+export function scanTime(eventTime: string | undefined, realNow: Date): Date {
+  const at = eventTime ? Date.parse(eventTime) : NaN;
+  const real = realNow.getTime();
+  const usable = !Number.isNaN(at) && at <= real + MAX_SKEW_MS && at >= real - MAX_EVENT_AGE_MS;
+  const ms = usable ? at : real;
+  return new Date(Math.floor(ms / 60_000) * 60_000);
+}
+
+/**
+ * The inventoryScan function: scan, then one PutMetricData with the posture gauges, one digest
+ * (findings new in this scan's window; every finding on fullDigestWeekday), every finding on the
+ * bus. A failure to list the inventory or to notify fails the invocation (Lambda retries it, then
+ * dead-letters it); an event that is not a scan request is logged, counted and not retried.
+ */
+export async function handleInventoryScan(event: unknown, deps: InventoryScanDeps): Promise<InventoryScanResult> {
+  const { config, log } = deps;
+  const realNow = (deps.now ?? (() => new Date()))();
+  const parsed = scanEventSchema.safeParse(event ?? {});
+  if (!parsed.success) {
+    const reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ');
+    log.error('invalid scan request: not processed, not retried', { reason });
+    await putMetrics(deps.clients.cloudWatch, config.metricNamespace, [invalidEventsMetric(1, realNow)]).catch((error: unknown) =>
+      log.error('InvalidEvents metric not published', { error: errorField(error) }),
+    );
+    return { status: 'invalid', reason };
+  }
+  const now = scanTime(parsed.data.time, realNow);
+  const result = await runScan(deps.inventory, { config, now, lookupDeadlineMs: deps.lookupDeadlineMs?.() });
+  const { findings, counts, issues } = result.evaluation;
+
+  const window = scanWindow(now, config.scanIntervalHours);
+  const newFindings: Finding[] = findings.filter((f) => isNewInWindow(f, window));
+  const full = parsed.data.fullDigest === true || isFullDigestScan(window, config.fullDigestWeekday);
+  const digest =
+    full || newFindings.length > 0
+      ? buildDigest({
+          findings,
+          newFindings: new Set(newFindings),
+          scope: full ? 'full' : 'new',
+          secrets: counts.secrets,
+          account: result.account,
+          region: result.region ?? deps.region ?? null,
+          window,
+          notifyMinSeverity: config.notifyMinSeverity,
+        })
+      : null;
+  // A "new" digest that lists nothing at or above the threshold is not worth an email; the weekly one always goes.
+  const notify = digest && (digest.scope === 'full' || digest.entries.length > 0) ? digest : null;
+
+  for (const finding of newFindings) log.info('finding', { finding });
+  issues.slice(0, MAX_ISSUE_LOG_LINES).forEach((issue) => log.warn('tag value not usable', { ...issue }));
+  if (issues.length > MAX_ISSUE_LOG_LINES) log.warn('more tag values not usable', { count: issues.length - MAX_ISSUE_LOG_LINES });
+  if (result.lookups.failed || result.lookups.notMade) {
+    log.warn('some AWSCURRENT version look-ups failed or were not made: those secrets were judged by LastRotatedDate/CreatedDate', { ...result.lookups });
+  }
+
+  const delivery = await deliverScan({ findings, newFindings, gauges: scanGauges(counts, now), digest: notify }, deps.clients, config, log, now);
+  log.info('scan completed', {
+    scannedAt: now.toISOString(),
+    secrets: counts.secrets,
+    exempt: counts.exempt,
+    pendingDeletion: counts.pendingDeletion,
+    findings: findings.length,
+    newFindings: newFindings.length,
+    byCheck: counts.byCheck,
+    calls: result.calls,
+    versionLookups: result.lookups,
+    digest: notify?.scope ?? null,
+    durationMs: result.durationMs,
+  });
+  return {
+    status: 'completed',
+    scannedAt: now.toISOString(),
+    secrets: counts.secrets,
+    findings: findings.length,
+    newFindings: newFindings.length,
+    digest: notify?.scope ?? null,
+    calls: result.calls,
+    delivery,
+  };
+}

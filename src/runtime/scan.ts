@@ -1,0 +1,71 @@
+import { evaluateInventory, secretsToLookUp, type InventoryEvaluation } from '../checks/inventory/evaluate';
+import { arnParts } from '../checks/inventory/finding';
+import { projectRotations } from '../checks/inventory/projection';
+import type { Config } from '../config/config';
+import type { CallCounts, InventoryClient } from '../inventory/client';
+import { listInventory } from '../inventory/listSecrets';
+import { lookUpCurrentVersions } from '../inventory/versions';
+
+export type ScanProgress = { phase: 'list'; listed: number } | { phase: 'versions'; done: number; total: number };
+
+export interface ScanOptions {
+  config: Config;
+  /** The clock. */
+  now: Date;
+  /** Judge the inventory as of this moment instead (the CLI's --as-of); the handler never sets it. */
+  asOf?: Date;
+  /** Epoch ms after which no new version look-up starts. */
+  lookupDeadlineMs?: number;
+  onProgress?: (progress: ScanProgress) => void;
+}
+
+export interface ScanResult {
+  evaluation: InventoryEvaluation;
+  /** The moment the inventory was judged at: asOf, or now. */
+  judgedAt: Date;
+  calls: CallCounts;
+  lookups: { requested: number; failed: number; notMade: number };
+  /** Secrets whose scheduled rotations were assumed up to --as-of. */
+  projected: number;
+  /** Account and region of the inventory, from its ARNs (null when it is empty). */
+  account: string | null;
+  region: string | null;
+  durationMs: number;
+}
+
+/**
+ * The scan, shared by the inventoryScan function and `secretwatch scan`: list the inventory (I/O),
+ * pick the secrets that look overdue (pure), look up their AWSCURRENT versions (I/O), judge
+ * everything (pure). Nothing else calls AWS, so the calls are ceil(N/100) ListSecrets plus one
+ * ListSecretVersionIds per secret that looks overdue.
+ */
+export async function runScan(inventory: InventoryClient, options: ScanOptions): Promise<ScanResult> {
+  const started = Date.now();
+  const judgedAt = options.asOf ?? options.now;
+  const ctx = { config: options.config, now: judgedAt };
+  const listed = await listInventory(inventory.client, (n) => options.onProgress?.({ phase: 'list', listed: n }));
+  const { secrets, projected } = projectRotations(listed, options.now.getTime(), judgedAt.getTime());
+  const toLookUp = secretsToLookUp(secrets, ctx);
+  options.onProgress?.({ phase: 'versions', done: 0, total: toLookUp.length });
+  const versions = await lookUpCurrentVersions(inventory.client, toLookUp, {
+    deadlineMs: options.lookupDeadlineMs,
+    onProgress: (done, total) => options.onProgress?.({ phase: 'versions', done, total }),
+  });
+  let failed = 0;
+  let notMade = 0;
+  for (const v of versions.values()) {
+    if (!('error' in v)) continue;
+    if (v.skipped) notMade++;
+    else failed++;
+  }
+  const evaluation = evaluateInventory(secrets, ctx, { versions, projected });
+  return {
+    evaluation,
+    judgedAt,
+    calls: { ...inventory.calls },
+    lookups: { requested: toLookUp.length, failed, notMade },
+    projected: projected.size,
+    ...(listed.length ? arnParts(listed[0].arn) : { account: null, region: null }),
+    durationMs: Date.now() - started,
+  };
+}

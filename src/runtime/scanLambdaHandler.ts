@@ -1,0 +1,39 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { ConfigError, configFromEnv, envName } from '../config/config';
+import { createDeliveryClients } from '../delivery/clients';
+import { createInventoryClient } from '../inventory/client';
+import { handleInventoryScan, type InventoryScanResult } from './inventoryScan';
+
+/** Kept back from the function's timeout for the gauges, the digest and tens of thousands of findings on the bus. */
+export const DELIVERY_RESERVE_MS = 120_000;
+
+/**
+ * The inventoryScan Lambda handler. Configuration is read and validated at cold start, like the
+ * event monitors'; the version look-ups stop starting DELIVERY_RESERVE_MS before the timeout so
+ * that a huge inventory is still delivered (the secrets not looked up are judged by their
+ * ListSecrets dates, and the log says how many).
+ */
+export function createInventoryScanHandler(env: Record<string, string | undefined>) {
+  const config = configFromEnv(env);
+  if (!config.alertTopicArn) throw new ConfigError(envName('alertTopicArn'), 'required in Lambda (the alert topic ARN)');
+  const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: 'inventoryScan' } });
+  const clients = createDeliveryClients();
+  return async (event: unknown, context?: Context): Promise<InventoryScanResult> => {
+    if (context) log.addContext(context);
+    // A fresh client per scan: its call counters are this scan's.
+    const inventory = createInventoryClient();
+    try {
+      return await handleInventoryScan(event, {
+        config,
+        inventory,
+        clients,
+        log,
+        region: env.AWS_REGION ?? null,
+        lookupDeadlineMs: () => (context ? Date.now() + context.getRemainingTimeInMillis() - DELIVERY_RESERVE_MS : Infinity),
+      });
+    } finally {
+      inventory.client.destroy();
+    }
+  };
+}

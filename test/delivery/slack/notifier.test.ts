@@ -1,0 +1,178 @@
+/**
+ * The Slack notifier end to end inside the process: SNS events as Lambda receives them (message
+ * bodies built by the same code the monitors publish with), a real HTTP server on 127.0.0.1 as
+ * the webhook.
+ */
+import { checkById } from '../../../src/checks';
+import { digestPublishInput } from '../../../src/delivery/digest';
+import { publishInput } from '../../../src/delivery/sns';
+import type { Finding } from '../../../src/findings/finding';
+import { slackDigestMessage, slackFindingMessage } from '../../../src/findings/slack';
+import { notifySlack, SlackDeliveryError, type SlackNotifierDeps } from '../../../src/delivery/slack/notifier';
+import { cachedWebhookUrl, WebhookSecretError } from '../../../src/delivery/slack/webhookUrl';
+import { digestOf, forceDeletedFinding } from '../../helpers/findings';
+import { FakeSlack, recordingLog, WEBHOOK_PATH, WEBHOOK_TOKEN } from '../../helpers/slackServer';
+
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:secretwatch-dev-alerts';
+const slack = new FakeSlack();
+beforeAll(() => slack.start());
+afterAll(() => slack.stop());
+beforeEach(() => {
+  slack.requests.length = 0;
+  slack.reply({ status: 200, body: 'ok' });
+});
+
+/** What SNS hands a Lambda subscriber: the `default` message of the JSON structure, and the attributes. */
+function snsRecord(input: { Message: string; MessageAttributes: Record<string, { DataType: string; StringValue: string }> }, id = 'msg-1') {
+  return {
+    EventSource: 'aws:sns',
+    EventVersion: '1.0',
+    EventSubscriptionArn: `${TOPIC}:sub`,
+    Sns: {
+      Type: 'Notification',
+      MessageId: id,
+      TopicArn: TOPIC,
+      Subject: null,
+      Message: JSON.parse(input.Message).default as string,
+      Timestamp: '2024-06-01T00:00:00.000Z',
+      MessageAttributes: Object.fromEntries(Object.entries(input.MessageAttributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue }])),
+    },
+  };
+}
+
+function findingEvent(...findings: Finding[]) {
+  return { Records: findings.map((f, i) => snsRecord(publishInput(TOPIC, f), `msg-${i + 1}`)) };
+}
+
+function deps(overrides: Partial<SlackNotifierDeps> = {}) {
+  const log = recordingLog();
+  const reads = { count: 0 };
+  const webhook = cachedWebhookUrl(async () => {
+    reads.count++;
+    return slack.url;
+  });
+  const d: SlackNotifierDeps = { webhook, minSeverity: 'MEDIUM', log, deadlineMs: Date.now() + 10_000, postOptions: { backoffMs: 5 }, ...overrides };
+  return { d, log, reads };
+}
+
+function expectNoUrl(log: ReturnType<typeof recordingLog>, error?: unknown): void {
+  for (const text of [log.text(), error instanceof Error ? `${error.message}\n${error.stack}` : '']) {
+    expect(text).not.toContain(WEBHOOK_TOKEN);
+    expect(text).not.toContain(WEBHOOK_PATH);
+  }
+}
+
+const finding = forceDeletedFinding();
+
+test('a finding from the alert topic is posted as its Block Kit message, once', async () => {
+  const { d, log } = deps();
+  await expect(notifySlack(findingEvent(finding), d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0 });
+  expect(slack.payloads()).toEqual([JSON.parse(JSON.stringify(slackFindingMessage(finding, checkById(finding.check)?.description)))]);
+  expect(log.lines.find((l) => l.message === 'posted to Slack')?.extra).toEqual({
+    messageId: 'msg-1',
+    kind: 'finding',
+    check: 'secret-force-deleted',
+    severity: 'CRITICAL',
+    eventId: 'dbf59de5-4d63-4aca-9fce-a657f5df89c9',
+    attempts: 1,
+  });
+  expectNoUrl(log);
+});
+
+test('a scan digest is posted as one message with its list', async () => {
+  const digest = digestOf(30);
+  const { d } = deps();
+  await expect(notifySlack({ Records: [snsRecord(digestPublishInput(TOPIC, digest))] }, d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0 });
+  expect(slack.payloads()).toEqual([JSON.parse(JSON.stringify(slackDigestMessage(digest)))]);
+});
+
+test('below slackMinSeverity: not posted (the filter policy normally keeps it away)', async () => {
+  const { d } = deps({ minSeverity: 'CRITICAL' });
+  await expect(notifySlack(findingEvent({ ...finding, severity: 'HIGH' }), d)).resolves.toEqual({ posted: 0, skipped: 1, invalid: 0 });
+  expect(slack.requests).toHaveLength(0);
+});
+
+describe('malformed input: logged, dropped, not retried (retrying cannot fix it)', () => {
+  test.each([
+    ['a message that is not JSON', 'not json at all', 'the message is not JSON'],
+    ['JSON that is not a finding', JSON.stringify({ hello: 'world' }), 'not a finding: check: '],
+    ['a finding with an unknown severity', JSON.stringify({ ...finding, severity: 'URGENT' }), 'not a finding: severity: '],
+    ['a digest missing its entries', JSON.stringify({ ...digestOf(1), entries: undefined }), 'not a scan digest: entries: '],
+  ])('%s', async (_name, message, reason) => {
+    const { d, log } = deps();
+    const record = snsRecord(publishInput(TOPIC, finding));
+    record.Sns.Message = message;
+    await expect(notifySlack({ Records: [record] }, d)).resolves.toEqual({ posted: 0, skipped: 0, invalid: 1 });
+    expect(slack.requests).toHaveLength(0);
+    const line = log.lines.find((l) => l.level === 'error');
+    expect(line?.message).toBe('alert-topic message is neither a finding nor a scan digest: dropped, not retried');
+    expect(String(line?.extra.reason)).toContain(reason);
+    expect(line?.extra.messageId).toBe('msg-1');
+  });
+
+  test.each([
+    ['no Records', {}],
+    ['an empty Records list', { Records: [] }],
+    ['a record without Sns', { Records: [{ EventSource: 'aws:sqs', body: '{}' }] }],
+    ['not an object', 'hello'],
+  ])('an event with %s', async (_name, event) => {
+    const { d, log } = deps();
+    await expect(notifySlack(event, d)).resolves.toEqual({ posted: 0, skipped: 0, invalid: 1 });
+    expect(log.lines.find((l) => l.level === 'error')?.message).toBe('not an SNS event: dropped, not retried');
+  });
+
+  test('a malformed record does not stop the good one next to it', async () => {
+    const { d } = deps();
+    const event = findingEvent(finding, finding);
+    event.Records[0].Sns.Message = '{';
+    await expect(notifySlack(event, d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 1 });
+  });
+});
+
+describe('failures fail the invocation (Lambda retries it, then dead-letters it)', () => {
+  test('Slack refuses the webhook (404): the error is thrown after every record was tried, and the URL is read again next time', async () => {
+    slack.reply({ status: 404, body: 'channel_not_found' });
+    const { d, log, reads } = deps();
+    const error = await notifySlack(findingEvent(finding, { ...finding, severity: 'HIGH' }), d).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SlackDeliveryError);
+    expect((error as Error).message).toBe(
+      '2 of 2 message(s) not posted to Slack (Slack refused the message: HTTP 404 channel_not_found; Slack refused the message: HTTP 404 channel_not_found); the invocation will be retried',
+    );
+    expect(slack.requests).toHaveLength(2);
+    await d.webhook.get();
+    expect(reads.count).toBe(3);
+    expectNoUrl(log, error);
+  });
+
+  test('one record fails and one is posted: the invocation fails for the one', async () => {
+    slack.reply({ status: 200 }, { status: 500 });
+    const { d } = deps({ postOptions: { backoffMs: 1, maxAttempts: 2 } });
+    const error = await notifySlack(findingEvent(finding, finding), d).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/^1 of 2 message\(s\) not posted to Slack/);
+  });
+
+  test('the webhook secret cannot be read: nothing is posted, the invocation fails', async () => {
+    const { d, log } = deps({ webhook: cachedWebhookUrl(async () => Promise.reject(new WebhookSecretError('could not read the webhook secret arn:x: AccessDeniedException: no'))) });
+    await expect(notifySlack(findingEvent(finding), d)).rejects.toThrow(SlackDeliveryError);
+    expect(slack.requests).toHaveLength(0);
+    expect(log.lines.find((l) => l.level === 'error')?.extra.error).toEqual({ name: 'WebhookSecretError', message: 'could not read the webhook secret arn:x: AccessDeniedException: no' });
+  });
+
+  test('Slack refuses the blocks (400): the alert goes out as plain text instead', async () => {
+    slack.reply({ status: 400, body: 'invalid_blocks' }, { status: 200 });
+    const { d, log } = deps();
+    await expect(notifySlack(findingEvent(finding), d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0 });
+    const [, plain] = slack.payloads() as Record<string, unknown>[];
+    expect(Object.keys(plain)).toEqual(['text']);
+    expect(plain.text).toContain(`CRITICAL: ${finding.title}`);
+    expect(plain.text).toContain('|Open in the Secrets Manager console>');
+    expect(log.lines.find((l) => l.level === 'warn')?.extra).toMatchObject({ slackError: 'invalid_blocks' });
+  });
+
+  test('the plain-text fallback refused too: the invocation fails', async () => {
+    slack.reply({ status: 400, body: 'invalid_payload' });
+    const { d } = deps();
+    await expect(notifySlack(findingEvent(finding), d)).rejects.toThrow(/HTTP 400 invalid_payload/);
+    expect(slack.requests).toHaveLength(2);
+  });
+});

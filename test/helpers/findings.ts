@@ -1,0 +1,58 @@
+import { deletionChecks } from '../../src/checks/deletion';
+import { runEventChecks } from '../../src/checks/types';
+import { parseEvent } from '../../src/events/parse';
+import { buildDigest, scanWindow, type Digest } from '../../src/findings/digest';
+import type { Finding } from '../../src/findings/finding';
+import type { Severity } from '../../src/findings/severity';
+import { ctx, derive, sample } from './fixtures';
+
+/** The CRITICAL finding of a real force-deletion (Invictus' dataset), as the deletion checks make it. */
+export function forceDeletedFinding(): Finding {
+  const [finding] = runEventChecks(deletionChecks, parseEvent(sample('DeleteSecret/invictus-awsds-1.json')).record, ctx());
+  if (!finding || finding.check !== 'secret-force-deleted') throw new Error('fixture DeleteSecret/invictus-awsds-1.json no longer gives secret-force-deleted');
+  return finding;
+}
+
+/**
+ * The same deletion with every field a caller controls made hostile: mentions, links, markdown,
+ * backticks, shell metacharacters, and a name far past any chat limit.
+ */
+export function hostileFinding(): Finding {
+  const event = derive('DeleteSecret/invictus-awsds-1.json', (r) => {
+    const name = `<!channel> *bold* \`tick\` <https://evil.example|click> & '; rm -rf / #${'x'.repeat(3000)}`;
+    (r.requestParameters as Record<string, unknown>).secretId = name;
+    delete (r.responseElements as Record<string, unknown>).arn;
+    delete (r.responseElements as Record<string, unknown>).aRN;
+    (r.responseElements as Record<string, unknown>).name = name;
+    r.userAgent = '<@U123> `curl evil` & more';
+  });
+  const [finding] = runEventChecks(deletionChecks, parseEvent(event).record, ctx());
+  return finding;
+}
+
+/** A digest of `count` scan findings (severities cycling), as the inventory scan builds it. */
+export function digestOf(count: number, scope: Digest['scope'] = 'new'): Digest {
+  const severities: Severity[] = ['HIGH', 'MEDIUM', 'LOW'];
+  const findings: Finding[] = Array.from({ length: count }, (_, i) => ({
+    check: i % 2 ? 'rotation-not-enabled' : 'rotation-overdue',
+    severity: severities[i % severities.length],
+    title: `Secret app/service-${i} ${i % 2 ? 'has no automatic rotation' : 'was last rotated 200 days ago'}`,
+    secret: { arn: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/service-${i}-AbCdEf`, name: `app/service-${i}`, id: null },
+    account: '111122223333',
+    region: 'eu-west-1',
+    actor: null,
+    event: null,
+    details: { nonCompliantSince: new Date(Date.parse('2024-05-31T12:00:00Z') + i * 1000).toISOString() },
+    remediation: `aws secretsmanager rotate-secret --secret-id app/service-${i} --region eu-west-1`,
+  }));
+  return buildDigest({
+    findings,
+    newFindings: new Set(findings),
+    scope,
+    secrets: count + 10,
+    account: '111122223333',
+    region: 'eu-west-1',
+    window: scanWindow(new Date('2024-06-01T00:00:00Z'), 24),
+    notifyMinSeverity: 'LOW',
+  });
+}

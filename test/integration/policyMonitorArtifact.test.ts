@@ -1,0 +1,88 @@
+/**
+ * The packaged policyMonitor zip, with remediatePublicPolicy on, run as Lambda runs it: its handler
+ * module (named in the packaged template) is loaded by a fresh node process with the template's
+ * environment and invoked with a PutResourcePolicy event. The remediation and its SDK client are
+ * loaded only on first use (src/followups/policyMonitor.ts); this proves that the bundle still
+ * carries and loads them, against moto_server.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CreateSecretCommand, GetResourcePolicyCommand, PutResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { loadTemplateFrom, runPackage, serviceCopy, zipEntryContent, type Resource } from '../template/packaging';
+import { envelopeOf, sampleRecord } from './cloudtrail';
+import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION } from './motoServer';
+
+jest.setTimeout(120_000);
+
+describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy, against moto_server', (moto) => {
+  const work = mkdtempSync(join(tmpdir(), 'secretwatch-policy-artifact-'));
+  let fn: Resource;
+  let moduleFile: string;
+
+  beforeAll(() => {
+    // Packaged in a copy of the service: other tests package the repository itself meanwhile.
+    const out = join(work, 'package');
+    const packaged = runPackage({ remediatePublicPolicy: 'true' }, out, serviceCopy(join(work, 'service')));
+    if (packaged.status !== 0) throw new Error(`serverless package failed:\n${packaged.output}`);
+    [, fn] = Object.entries(loadTemplateFrom(out).Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.Handler).startsWith('handlers/policyMonitor'))!;
+    const handler = String(fn.Properties?.Handler);
+    const entry = `${handler.slice(0, handler.lastIndexOf('.'))}.js`;
+    moduleFile = join(work, 'function', entry);
+    mkdirSync(dirname(moduleFile), { recursive: true });
+    writeFileSync(moduleFile, zipEntryContent(join(out, 'policyMonitor.zip'), entry));
+  });
+
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  it('removes the public statement through the bundled, lazily loaded remediation', async () => {
+    const config = moto.clientConfig();
+    const sm = new SecretsManagerClient(config);
+    const sns = new SNSClient(config);
+    try {
+      const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'alerts' }))).TopicArn!;
+      const { ARN } = await sm.send(new CreateSecretCommand({ Name: 'artifact/db', SecretString: 'never-read' }));
+      const owner = { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:role/App` }, Action: 'secretsmanager:GetSecretValue', Resource: '*' };
+      const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Everyone', ...owner, Principal: '*' }, owner] });
+      await sm.send(new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: policy }));
+      const record = { ...sampleRecord('PutResourcePolicy/panther-1.json'), eventID: 'artifact-0001', awsRegion: MOTO_REGION, recipientAccountId: MOTO_ACCOUNT, requestParameters: { secretId: ARN, resourcePolicy: policy }, responseElements: { arn: ARN, name: 'artifact/db' } };
+
+      const env: Record<string, string> = {};
+      for (const [key, value] of Object.entries((fn.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>)) {
+        if (key === 'ALERT_TOPIC_ARN') env[key] = topicArn;
+        else if (key === 'FINDINGS_BUS_NAME') continue; // no bus: this test is about the remediation
+        else env[key] = String(value);
+      }
+      expect(env.REMEDIATE_PUBLIC_POLICY).toBe('true');
+      const eventFile = join(work, 'event.json');
+      writeFileSync(eventFile, JSON.stringify(envelopeOf(record)));
+      const script = `require(${JSON.stringify(moduleFile)}).handler(JSON.parse(require('node:fs').readFileSync(${JSON.stringify(eventFile)}, 'utf8'))).then((r) => process.stdout.write(JSON.stringify(r)), (e) => { process.stderr.write(e.name + ': ' + e.message); process.exit(1); });`;
+      const run = spawnSync(process.execPath, ['-e', script], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: {
+          PATH: process.env.PATH ?? '',
+          AWS_ENDPOINT_URL: moto.endpoint,
+          AWS_REGION: MOTO_REGION,
+          AWS_ACCESS_KEY_ID: 'testing',
+          AWS_SECRET_ACCESS_KEY: 'testing',
+          AWS_SESSION_TOKEN: 'testing',
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          ...env,
+          LOG_LEVEL: 'SILENT',
+        },
+      });
+      expect(run.stderr).toBe('');
+      const result = JSON.parse(run.stdout) as { status: string; findings: { check: string; details: Record<string, unknown> }[] };
+      expect(result.findings.map((f) => f.check)).toEqual(['secret-policy-public']);
+      expect(result.findings[0].details.autoRemediation).toMatchObject({ status: 'applied', action: 'removed-statements', removedStatements: [{ index: 0, sid: 'Everyone' }] });
+      expect(JSON.parse((await sm.send(new GetResourcePolicyCommand({ SecretId: ARN }))).ResourcePolicy as string)).toEqual({ Version: '2012-10-17', Statement: [owner] });
+    } finally {
+      sm.destroy();
+      sns.destroy();
+    }
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * The packaged slackNotifier zip, as Lambda runs it: unzipped, its handler loaded by a fresh node
+ * process with the template's environment, the webhook URL read from a secret in moto_server, the
+ * messages posted to a real HTTP server on 127.0.0.1. The SNS side is moto's too: the alert goes
+ * through a topic with the filter policy the stack puts on the Slack subscription, and the message
+ * the function receives is what SNS delivered.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { publishInput } from '../../src/delivery/sns';
+import type { Finding } from '../../src/findings/finding';
+import { slackFindingMessage } from '../../src/findings/slack';
+import { checkById } from '../../src/checks';
+import { FakeSlack, WEBHOOK_PATH, WEBHOOK_TOKEN } from '../helpers/slackServer';
+import { forceDeletedFinding } from '../helpers/findings';
+import { extractZip, loadTemplateFrom, runPackage, type Resource } from '../template/packaging';
+import { describeWithMoto, MOTO_REGION, receiveMessages } from './motoServer';
+
+jest.setTimeout(120_000);
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { filterPolicy } = require('../../serverless/slack.js') as { filterPolicy(min: string): Record<string, unknown> };
+
+interface Invocation {
+  result: Record<string, unknown> | null;
+  error: string | null;
+  output: string;
+}
+
+describeWithMoto('packaged slackNotifier zip against moto_server and a local webhook', (moto) => {
+  const work = mkdtempSync(join(tmpdir(), 'secretwatch-slack-'));
+  const slack = new FakeSlack();
+  let fn: Resource;
+  let moduleFile: string;
+  let secretArn: string;
+  let sns: SNSClient;
+  let sqs: SQSClient;
+  let secrets: SecretsManagerClient;
+  let topicArn: string;
+  let deliveredQueueUrl: string;
+
+  beforeAll(async () => {
+    await slack.start();
+    const out = join(work, 'package');
+    const packaged = runPackage({ slackWebhookSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secretwatch/slack-webhook' }, out);
+    if (packaged.status !== 0) throw new Error(`serverless package failed:\n${packaged.output}`);
+    const template = loadTemplateFrom(out);
+    fn = template.Resources.SlackNotifierLambdaFunction;
+    const root = join(work, 'slackNotifier');
+    extractZip(join(out, 'slackNotifier.zip'), root);
+    const handler = String(fn.Properties?.Handler);
+    moduleFile = join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.js`);
+
+    const config = moto.clientConfig();
+    sns = new SNSClient(config);
+    sqs = new SQSClient(config);
+    secrets = new SecretsManagerClient(config);
+    secretArn = (await secrets.send(new CreateSecretCommand({ Name: 'secretwatch/slack-webhook', SecretString: JSON.stringify({ url: slack.url.href }) }))).ARN!;
+    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'secretwatch-ci-alerts' }))).TopicArn!;
+    // Stands in for the Lambda subscription: same filter policy (the stack's default, MEDIUM), and
+    // SQS receives the same `default` message of the JSON structure that Lambda would.
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'slack-subscription' }));
+    deliveredQueueUrl = QueueUrl!;
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: 'sqs',
+        Endpoint: Attributes!.QueueArn!,
+        Attributes: { FilterPolicyScope: 'MessageAttributes', FilterPolicy: JSON.stringify(filterPolicy(String(fn.Properties?.Environment?.Variables?.SLACK_MIN_SEVERITY))) },
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    for (const client of [sns, sqs, secrets]) client?.destroy();
+    await slack.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    slack.requests.length = 0;
+    slack.reply({ status: 200, body: 'ok' });
+  });
+
+  /** One cold start and one invocation in a fresh node process; asynchronous, so that the webhook server here can answer. */
+  async function invoke(event: unknown, env: Record<string, string> = {}): Promise<Invocation> {
+    const dir = mkdtempSync(join(work, 'invoke-'));
+    writeFileSync(join(dir, 'event.json'), JSON.stringify(event));
+    const script = `
+      const fs = require('node:fs');
+      const out = ${JSON.stringify(join(dir, 'result.json'))};
+      let mod;
+      try { mod = require(${JSON.stringify(moduleFile)}); } catch (e) { fs.writeFileSync(out, JSON.stringify({ error: 'init: ' + e.message })); process.exit(0); }
+      const event = JSON.parse(fs.readFileSync(${JSON.stringify(join(dir, 'event.json'))}, 'utf8'));
+      const context = { functionName: 'secretwatch-ci-slackNotifier', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 20000 };
+      mod.handler(event, context).then(
+        (result) => fs.writeFileSync(out, JSON.stringify({ result })),
+        (e) => fs.writeFileSync(out, JSON.stringify({ error: e.name + ': ' + e.message })),
+      );`;
+    const vars = { ...(fn.Properties?.Environment?.Variables ?? {}), SLACK_WEBHOOK_SECRET_ARN: secretArn, ...env } as Record<string, string>;
+    const child = spawn(process.execPath, ['-e', script], {
+      cwd: dirname(moduleFile),
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_ENDPOINT_URL: moto.endpoint,
+        AWS_REGION: MOTO_REGION,
+        AWS_ACCESS_KEY_ID: 'testing',
+        AWS_SECRET_ACCESS_KEY: 'testing',
+        AWS_SESSION_TOKEN: 'testing',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...vars,
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    if (code !== 0) throw new Error(`node exited ${code}: ${output}`);
+    const outcome = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { result?: Record<string, unknown>; error?: string };
+    return { result: outcome.result ?? null, error: outcome.error ?? null, output };
+  }
+
+  /** Publishes as the monitors do, and returns what SNS delivered through the filter policy, as Lambda's SNS event. */
+  async function throughTopic(findings: Finding[], expected: number) {
+    for (const f of findings) await sns.send(new PublishCommand(publishInput(topicArn, f)));
+    const delivered = await receiveMessages(sqs, deliveredQueueUrl, { expect: expected, settleSeconds: 1 });
+    return {
+      Records: delivered.map((m) => {
+        const envelope = JSON.parse(m.Body!) as { MessageId: string; Message: string; MessageAttributes: Record<string, unknown> };
+        return { EventSource: 'aws:sns', Sns: { MessageId: envelope.MessageId, Message: envelope.Message, MessageAttributes: envelope.MessageAttributes } };
+      }),
+    };
+  }
+
+  test('the subscription filter lets MEDIUM and above through; the function posts each as its Block Kit message', async () => {
+    const finding = forceDeletedFinding();
+    const event = await throughTopic([{ ...finding, severity: 'LOW' }, finding], 1);
+    expect(event.Records).toHaveLength(1);
+    const { result, error, output } = await invoke(event);
+    expect(error).toBeNull();
+    expect(result).toEqual({ posted: 1, skipped: 0, invalid: 0 });
+    expect(slack.payloads()).toEqual([JSON.parse(JSON.stringify(slackFindingMessage(finding, checkById(finding.check)?.description)))]);
+    // Structured logs, and no trace of the webhook URL in them.
+    expect(output).toContain('"message":"posted to Slack"');
+    expect(output).not.toContain(WEBHOOK_TOKEN);
+    expect(output).not.toContain(WEBHOOK_PATH);
+  });
+
+  test('Slack keeps failing: the invocation fails (to be retried and dead-lettered) and names no URL', async () => {
+    slack.reply({ status: 404, body: 'channel_not_found' });
+    const event = await throughTopic([forceDeletedFinding()], 1);
+    const { result, error, output } = await invoke(event);
+    expect(result).toBeNull();
+    expect(error).toBe('SlackDeliveryError: 1 of 1 message(s) not posted to Slack (Slack refused the message: HTTP 404 channel_not_found); the invocation will be retried');
+    expect(output).not.toContain(WEBHOOK_TOKEN);
+  });
+
+  test('the webhook secret does not exist: the invocation fails, naming the secret, and nothing is posted', async () => {
+    const event = await throughTopic([forceDeletedFinding()], 1);
+    const missing = secretArn.replace('slack-webhook', 'no-such-secret');
+    const { error } = await invoke(event, { SLACK_WEBHOOK_SECRET_ARN: missing });
+    expect(error).toMatch(/^SlackDeliveryError: 1 of 1 message\(s\) not posted to Slack \(could not read the webhook secret .*no-such-secret.*ResourceNotFoundException/);
+    expect(slack.requests).toHaveLength(0);
+  });
+
+  test('a malformed record is dropped without a retry', async () => {
+    const { result, error } = await invoke({ Records: [{ EventSource: 'aws:sns', Sns: { MessageId: 'm', Message: 'not json' } }] });
+    expect(error).toBeNull();
+    expect(result).toEqual({ posted: 0, skipped: 0, invalid: 1 });
+  });
+});
