@@ -4,17 +4,17 @@
  * process with the environment the template gives it, and invoked with real events. Deliveries
  * are read back from moto_server. This is what `serverless invoke local` cannot do offline.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { invokePackaged, lambdaEnvironment, logLines } from './lambdaProcess';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { extractZip, loadTemplateFrom, runPackage, zipEntries, type Resource } from '../template/packaging';
 import { envelopeOf, sampleRecord } from './cloudtrail';
-import { describeWithMoto, MOTO_REGION, receiveMessages } from './motoServer';
+import { describeWithMoto, receiveMessages } from './motoServer';
 
 jest.setTimeout(120_000);
 
@@ -90,44 +90,9 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
     return env;
   }
 
-  /** One cold start and one invocation in a fresh node process, as the Lambda runtime does. */
-  function invoke(event: unknown): Invocation {
-    const dir = mkdtempSync(join(work, 'invoke-'));
-    writeFileSync(join(dir, 'event.json'), JSON.stringify(event));
-    const script = `
-      const fs = require('node:fs');
-      const out = ${JSON.stringify(join(dir, 'result.json'))};
-      let mod;
-      try { mod = require(${JSON.stringify(moduleFile)}); } catch (e) { fs.writeFileSync(out, JSON.stringify({ error: 'init: ' + e.message })); process.exit(0); }
-      const event = JSON.parse(fs.readFileSync(${JSON.stringify(join(dir, 'event.json'))}, 'utf8'));
-      const context = { functionName: 'secretwatch-ci-deletionMonitor', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:secretwatch-ci-deletionMonitor', memoryLimitInMB: '256', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 30000 };
-      mod[${JSON.stringify(exportName)}](event, context).then(
-        (result) => fs.writeFileSync(out, JSON.stringify({ result })),
-        (e) => fs.writeFileSync(out, JSON.stringify({ error: e.name + ': ' + e.message })),
-      );`;
-    const env = {
-      PATH: process.env.PATH ?? '',
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_REGION: MOTO_REGION,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_SESSION_TOKEN: 'testing',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      // Lambda runs nodejs22.x; this machine's Node 20 would make the SDK print a support warning
-      // on stderr, which is not one of the function's log lines.
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      AWS_LAMBDA_FUNCTION_NAME: 'secretwatch-ci-deletionMonitor',
-      ...functionEnvironment(),
-    };
-    // Powertools writes INFO to stdout and WARN/ERROR to stderr, as console.* does in Lambda.
-    const run = spawnSync(process.execPath, ['-e', script], { env, cwd: dirname(moduleFile), encoding: 'utf8', timeout: 60_000 });
-    if (run.status !== 0) throw new Error(`node exited ${run.status}: ${run.stderr}`);
-    const outcome = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { result?: Record<string, unknown>; error?: string };
-    const logs = `${run.stdout}\n${run.stderr}`
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-    return { result: outcome.result ?? null, error: outcome.error ?? null, logs };
+  async function invoke(event: unknown): Promise<Invocation> {
+    const run = await invokePackaged({ moduleFile, exportName, functionName: 'secretwatch-ci-deletionMonitor' }, event, lambdaEnvironment(moto.endpoint, 'secretwatch-ci-deletionMonitor', functionEnvironment()));
+    return { result: run.result, error: run.error, logs: logLines(run) };
   }
 
   test('the zip holds one bundled handler module and nothing else that matters', () => {
@@ -136,7 +101,7 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
 
   test('a force deletion: the finding reaches the topic subscriber and the bus, the metric is written, the logs are JSON', async () => {
     const record = sampleRecord('DeleteSecret/invictus-awsds-1.json');
-    const { result, error, logs } = invoke(envelopeOf(record));
+    const { result, error, logs } = await invoke(envelopeOf(record));
     expect(error).toBeNull();
     expect(result).toMatchObject({ status: 'processed', findings: [{ check: 'secret-force-deleted', severity: 'CRITICAL' }] });
 
@@ -167,8 +132,8 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
     expect(logs.find((l) => l.message === 'event handled')).toMatchObject({ status: 'processed', findings: 1 });
   });
 
-  test('an invalid event is logged with its reason and not retried', () => {
-    const { result, error, logs } = invoke({ 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.secretsmanager' });
+  test('an invalid event is logged with its reason and not retried', async () => {
+    const { result, error, logs } = await invoke({ 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.secretsmanager' });
     expect(error).toBeNull();
     expect(result).toEqual({ status: 'invalid', reason: 'missing-detail', eventId: null });
     expect(logs.find((l) => l.level === 'ERROR')).toMatchObject({ message: 'invalid event: not processed, not retried', reason: 'missing-detail' });

@@ -5,7 +5,6 @@
  * loaded only on first use (src/followups/policyMonitor.ts); this proves that the bundle still
  * carries and loads them, against moto_server.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -14,6 +13,7 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { loadTemplateFrom, runPackage, serviceCopy, zipEntryContent, type Resource } from '../template/packaging';
 import { envelopeOf, sampleRecord } from './cloudtrail';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION } from './motoServer';
+import { invokePackaged, lambdaEnvironment } from './lambdaProcess';
 
 jest.setTimeout(120_000);
 
@@ -56,27 +56,10 @@ describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy, against
         else env[key] = String(value);
       }
       expect(env.REMEDIATE_PUBLIC_POLICY).toBe('true');
-      const eventFile = join(work, 'event.json');
-      writeFileSync(eventFile, JSON.stringify(envelopeOf(record)));
-      const script = `require(${JSON.stringify(moduleFile)}).handler(JSON.parse(require('node:fs').readFileSync(${JSON.stringify(eventFile)}, 'utf8'))).then((r) => process.stdout.write(JSON.stringify(r)), (e) => { process.stderr.write(e.name + ': ' + e.message); process.exit(1); });`;
-      const run = spawnSync(process.execPath, ['-e', script], {
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: {
-          PATH: process.env.PATH ?? '',
-          AWS_ENDPOINT_URL: moto.endpoint,
-          AWS_REGION: MOTO_REGION,
-          AWS_ACCESS_KEY_ID: 'testing',
-          AWS_SECRET_ACCESS_KEY: 'testing',
-          AWS_SESSION_TOKEN: 'testing',
-          AWS_EC2_METADATA_DISABLED: 'true',
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-          ...env,
-          LOG_LEVEL: 'SILENT',
-        },
-      });
+      const run = await invokePackaged({ moduleFile, functionName: 'secretwatch-ci-policyMonitor' }, envelopeOf(record), lambdaEnvironment(moto.endpoint, 'secretwatch-ci-policyMonitor', { ...env, LOG_LEVEL: 'SILENT' }));
       expect(run.stderr).toBe('');
-      const result = JSON.parse(run.stdout) as { status: string; findings: { check: string; details: Record<string, unknown> }[] };
+      expect(run.error).toBeNull();
+      const result = run.result as { status: string; findings: { check: string; details: Record<string, unknown> }[] };
       expect(result.findings.map((f) => f.check)).toEqual(['secret-policy-public']);
       expect(result.findings[0].details.autoRemediation).toMatchObject({ status: 'applied', action: 'removed-statements', removedStatements: [{ index: 0, sid: 'Everyone' }] });
       expect(JSON.parse((await sm.send(new GetResourcePolicyCommand({ SecretId: ARN }))).ResourcePolicy as string)).toEqual({ Version: '2012-10-17', Statement: [owner] });

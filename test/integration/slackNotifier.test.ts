@@ -5,10 +5,9 @@
  * through a topic with the filter policy the stack puts on the Slack subscription, and the message
  * the function receives is what SNS delivered.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -19,7 +18,8 @@ import { checkById } from '../../src/checks';
 import { FakeSlack, WEBHOOK_PATH, WEBHOOK_TOKEN } from '../helpers/slackServer';
 import { forceDeletedFinding } from '../helpers/findings';
 import { extractZip, loadTemplateFrom, runPackage, type Resource } from '../template/packaging';
-import { describeWithMoto, MOTO_REGION, receiveMessages } from './motoServer';
+import { describeWithMoto, receiveMessages } from './motoServer';
+import { invokePackaged, lambdaEnvironment } from './lambdaProcess';
 
 jest.setTimeout(120_000);
 
@@ -90,41 +90,9 @@ describeWithMoto('packaged slackNotifier zip against moto_server and a local web
 
   /** One cold start and one invocation in a fresh node process; asynchronous, so that the webhook server here can answer. */
   async function invoke(event: unknown, env: Record<string, string> = {}): Promise<Invocation> {
-    const dir = mkdtempSync(join(work, 'invoke-'));
-    writeFileSync(join(dir, 'event.json'), JSON.stringify(event));
-    const script = `
-      const fs = require('node:fs');
-      const out = ${JSON.stringify(join(dir, 'result.json'))};
-      let mod;
-      try { mod = require(${JSON.stringify(moduleFile)}); } catch (e) { fs.writeFileSync(out, JSON.stringify({ error: 'init: ' + e.message })); process.exit(0); }
-      const event = JSON.parse(fs.readFileSync(${JSON.stringify(join(dir, 'event.json'))}, 'utf8'));
-      const context = { functionName: 'secretwatch-ci-slackNotifier', awsRequestId: 'req-1', getRemainingTimeInMillis: () => 20000 };
-      mod.handler(event, context).then(
-        (result) => fs.writeFileSync(out, JSON.stringify({ result })),
-        (e) => fs.writeFileSync(out, JSON.stringify({ error: e.name + ': ' + e.message })),
-      );`;
     const vars = { ...(fn.Properties?.Environment?.Variables ?? {}), SLACK_WEBHOOK_SECRET_ARN: secretArn, ...env } as Record<string, string>;
-    const child = spawn(process.execPath, ['-e', script], {
-      cwd: dirname(moduleFile),
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_ENDPOINT_URL: moto.endpoint,
-        AWS_REGION: MOTO_REGION,
-        AWS_ACCESS_KEY_ID: 'testing',
-        AWS_SECRET_ACCESS_KEY: 'testing',
-        AWS_SESSION_TOKEN: 'testing',
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...vars,
-      },
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    if (code !== 0) throw new Error(`node exited ${code}: ${output}`);
-    const outcome = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as { result?: Record<string, unknown>; error?: string };
-    return { result: outcome.result ?? null, error: outcome.error ?? null, output };
+    const run = await invokePackaged({ moduleFile, functionName: 'secretwatch-ci-slackNotifier' }, event, lambdaEnvironment(moto.endpoint, 'secretwatch-ci-slackNotifier', vars), 20_000);
+    return { result: run.result, error: run.error, output: run.stdout + run.stderr };
   }
 
   /** Publishes as the monitors do, and returns what SNS delivered through the filter policy, as Lambda's SNS event. */
