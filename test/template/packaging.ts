@@ -68,9 +68,24 @@ export const VARIANTS = {
 } satisfies Record<string, Variant>;
 export type VariantName = keyof typeof VARIANTS;
 
+/**
+ * The organization deployment modes (serverless/organization.js), apart from VARIANTS: most template
+ * tests go over every variant's functions, and a member stack has none.
+ */
+export const CENTRAL_BUS_ARN = 'arn:aws:events:eu-west-1:999999999999:event-bus/secretwatch-central-dev';
+export const ORGANIZATION_ID = 'o-a1b2c3d4e5';
+export const MODE_VARIANTS = {
+  central: { params: { mode: 'central', organizationId: ORGANIZATION_ID } },
+  member: { params: { mode: 'member', centralBusArn: CENTRAL_BUS_ARN } },
+} satisfies Record<string, Variant>;
+export type ModeVariantName = keyof typeof MODE_VARIANTS;
+
 /** Runs expected to fail (before packaging anything), recorded for the tests. */
 export const FAILING_RUNS = {
   badEmail: { alertEmails: 'secops@example.com,not-an-email' },
+  memberWithoutBus: { mode: 'member' },
+  centralWithMemberParam: { mode: 'central', organizationId: 'o-a1b2c3d4e5', centralBusArn: 'arn:aws:events:eu-west-1:999999999999:event-bus/x' },
+  unknownMode: { mode: 'satellite' },
 } satisfies Record<string, Record<string, string>>;
 export type FailingRunName = keyof typeof FAILING_RUNS;
 
@@ -131,6 +146,15 @@ export function packageAllVariants(): Record<VariantName, string> {
   for (const [name, params] of Object.entries(FAILING_RUNS) as [FailingRunName, Record<string, string>][]) {
     failures[name] = runPackage(params, join(runDir, name));
   }
+  const modes = {} as Record<ModeVariantName, string>;
+  for (const [name, variant] of Object.entries(MODE_VARIANTS) as [ModeVariantName, Variant][]) {
+    const dir = join(runDir, `mode-${name}`);
+    const result = runPackage(variant.params, dir);
+    if (result.status !== 0 || !existsSync(join(dir, TEMPLATE_FILE))) {
+      throw new Error(`serverless package failed for mode ${name} (exit ${result.status}):\n${result.output}`);
+    }
+    modes[name] = dir;
+  }
   const dirs = {} as Record<VariantName, string>;
   for (const [name, variant] of Object.entries(VARIANTS) as [VariantName, Variant][]) {
     const dir = variant.inServiceDir ? join(ROOT, '.serverless') : join(runDir, name);
@@ -143,13 +167,14 @@ export function packageAllVariants(): Record<VariantName, string> {
     dirs[name] = dir;
   }
   const manifest = join(runDir, 'manifest.json');
-  writeFileSync(manifest, JSON.stringify({ createdAt: new Date().toISOString(), dirs, failures }, null, 2));
+  writeFileSync(manifest, JSON.stringify({ createdAt: new Date().toISOString(), dirs, modes, failures }, null, 2));
   process.env[MANIFEST_ENV] = manifest;
   return dirs;
 }
 
 interface Manifest {
   dirs: Record<VariantName, string>;
+  modes: Record<ModeVariantName, string>;
   failures: Record<FailingRunName, PackageResult>;
 }
 let cachedManifest: Manifest | undefined;
@@ -186,6 +211,17 @@ export interface Resource {
 export interface Template {
   Resources: Record<string, Resource>;
   Outputs?: Record<string, { Value: unknown; Description?: string }>;
+}
+
+const modeTemplates = new Map<ModeVariantName, Template>();
+/** The template of a deployment mode (MODE_VARIANTS). */
+export function loadModeTemplate(mode: ModeVariantName): Template {
+  let template = modeTemplates.get(mode);
+  if (!template) {
+    template = loadTemplateFrom(manifest().modes[mode]);
+    modeTemplates.set(mode, template);
+  }
+  return template;
 }
 
 const templates = new Map<VariantName, Template>();

@@ -1,0 +1,217 @@
+'use strict';
+
+// A local Serverless Framework plugin: the deployment mode (deploy parameter `mode`,
+// docs/organization.md).
+//   standalone  (default) the template as compiled: monitors on this account's default bus.
+//   central     adds an event bus that only accounts of `organizationId` may put events on, and
+//               moves every event-pattern rule onto it: the monitors see what the members forward.
+//   member      keeps only the event-pattern rules, each now targeting `centralBusArn` through a
+//               role that may put events there and nothing else, plus a read-only scan role that
+//               the central account (the one in centralBusArn) may assume.
+// A plugin over the compiled template rather than resolvers in serverless.yml: every rule, whoever
+// added it (function events or raw resources), is rewritten, and a member stack is left with
+// nothing else, whatever the other files add.
+
+const { parameterError } = require('./errors');
+
+const MODES = ['standalone', 'central', 'member'];
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+// arn:<partition>:events:<region>:<account>:event-bus/<name>
+const EVENT_BUS_ARN = /^arn:(aws|aws-cn|aws-us-gov):events:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):event-bus\/([A-Za-z0-9._-]{1,256})$/;
+
+const CENTRAL_BUS_LOGICAL_ID = 'CentralBus';
+const CENTRAL_BUS_POLICY_LOGICAL_ID = 'CentralBusPolicy';
+const FORWARDING_ROLE_LOGICAL_ID = 'ForwardingRole';
+const MEMBER_SCAN_ROLE_LOGICAL_ID = 'MemberScanRole';
+// The Framework's own: `serverless deploy` uploads the package there in every mode.
+const FRAMEWORK_RESOURCES = ['ServerlessDeploymentBucket', 'ServerlessDeploymentBucketPolicy'];
+const FRAMEWORK_OUTPUTS = ['ServerlessDeploymentBucketName'];
+
+function text(value) {
+  return value == null ? '' : String(value).trim();
+}
+
+/**
+ * raw: { mode, organizationId, centralBusArn } as the deploy parameters resolved.
+ * Returns { mode, organizationId?, centralBus? }; a parameter that the mode does not use but that
+ * is set is refused: it says the operator meant another mode.
+ */
+function organizationSettings(raw) {
+  const mode = text(raw.mode).toLowerCase() || 'standalone';
+  if (!MODES.includes(mode)) {
+    throw parameterError(`Invalid deploy parameter mode: "${text(raw.mode)}" (expected one of ${MODES.join(', ')})`);
+  }
+  const organizationId = text(raw.organizationId);
+  const centralBusArn = text(raw.centralBusArn);
+  if (mode === 'central') {
+    if (!ORGANIZATION_ID.test(organizationId)) {
+      throw parameterError(
+        `Invalid deploy parameter organizationId: "${organizationId}" is not an organization id (o- and 10 to 32 lower-case letters or digits); mode central requires it`,
+      );
+    }
+  } else if (organizationId !== '') {
+    throw parameterError(`Invalid deploy parameter organizationId: only mode central uses it (mode is ${mode})`);
+  }
+  if (mode === 'member') {
+    const match = EVENT_BUS_ARN.exec(centralBusArn);
+    if (!match) {
+      throw parameterError(
+        `Invalid deploy parameter centralBusArn: "${centralBusArn}" is not an event bus ARN (arn:aws:events:<region>:<account>:event-bus/<name>, the CentralBusArn output of the central stack); mode member requires it`,
+      );
+    }
+    return { mode, centralBus: { arn: centralBusArn, partition: match[1], region: match[2], account: match[3], name: match[4] } };
+  }
+  if (centralBusArn !== '') {
+    throw parameterError(`Invalid deploy parameter centralBusArn: only mode member uses it (mode is ${mode})`);
+  }
+  return mode === 'central' ? { mode, organizationId } : { mode };
+}
+
+function eventPatternRules(template) {
+  return Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties?.EventPattern != null);
+}
+
+/** The central bus, its organization-only policy, and every event-pattern rule moved onto it. */
+function applyCentral(template, { organizationId }, { stage }) {
+  for (const id of [CENTRAL_BUS_LOGICAL_ID, CENTRAL_BUS_POLICY_LOGICAL_ID]) {
+    if (template.Resources[id]) throw new Error(`serverless/organization.js: ${id} is already in the template`);
+  }
+  template.Resources[CENTRAL_BUS_LOGICAL_ID] = {
+    Type: 'AWS::Events::EventBus',
+    Properties: { Name: `secretwatch-central-${stage}`, Description: 'SecretWatch: Secrets Manager events forwarded by the member stacks' },
+  };
+  template.Resources[CENTRAL_BUS_POLICY_LOGICAL_ID] = {
+    Type: 'AWS::Events::EventBusPolicy',
+    Properties: {
+      EventBusName: { Ref: CENTRAL_BUS_LOGICAL_ID },
+      StatementId: 'secretwatch-organization-members',
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: { 'Fn::GetAtt': [CENTRAL_BUS_LOGICAL_ID, 'Arn'] },
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+      },
+    },
+  };
+  for (const [, rule] of eventPatternRules(template)) {
+    rule.Properties.EventBusName = { Ref: CENTRAL_BUS_LOGICAL_ID };
+    // That state concerns the events AWS services put on the default bus; forwarded events reach
+    // a custom bus whatever their kind, and it is refused there.
+    if (rule.Properties.State === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') rule.Properties.State = 'ENABLED';
+  }
+  template.Outputs = template.Outputs ?? {};
+  template.Outputs.CentralBusArn = {
+    Description: 'Event bus the member stacks forward to (their centralBusArn parameter)',
+    Value: { 'Fn::GetAtt': [CENTRAL_BUS_LOGICAL_ID, 'Arn'] },
+  };
+}
+
+/** The rules forwarding to the central bus, their role, the scan role; nothing else. */
+function applyMember(template, { centralBus }, { stage }) {
+  const rules = eventPatternRules(template);
+  const resources = {};
+  for (const id of FRAMEWORK_RESOURCES) if (template.Resources[id]) resources[id] = template.Resources[id];
+  for (const [id, rule] of rules) {
+    const properties = { ...rule.Properties };
+    delete properties.EventBusName;
+    properties.Targets = [{ Id: 'central-bus', Arn: centralBus.arn, RoleArn: { 'Fn::GetAtt': [FORWARDING_ROLE_LOGICAL_ID, 'Arn'] } }];
+    resources[id] = { Type: 'AWS::Events::Rule', Properties: properties };
+  }
+  resources[FORWARDING_ROLE_LOGICAL_ID] = {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: `SecretWatch ${stage}: forwards this account's Secrets Manager events to the central bus`,
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+            // Only this account's rules may use it (confused deputy).
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: 'forwardToCentralBus',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Sid: 'CentralBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: centralBus.arn }],
+          },
+        },
+      ],
+    },
+  };
+  resources[MEMBER_SCAN_ROLE_LOGICAL_ID] = {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      // A fixed name, so that the central scan can derive it for any account; IAM names are
+      // global, hence the region: one member stack per region.
+      RoleName: { 'Fn::Sub': `secretwatch-${stage}-scan-\${AWS::Region}` },
+      Description: `SecretWatch ${stage}: read-only Secrets Manager metadata for the central scan`,
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:${centralBus.partition}:iam::${centralBus.account}:root` },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+      Policies: [
+        {
+          PolicyName: 'secretsMetadata',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              // ListSecrets has no resource type: it cannot be scoped.
+              { Sid: 'ListInventory', Effect: 'Allow', Action: 'secretsmanager:ListSecrets', Resource: '*' },
+              {
+                Sid: 'CurrentVersionDates',
+                Effect: 'Allow',
+                Action: 'secretsmanager:ListSecretVersionIds',
+                Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*' },
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+  const outputs = {};
+  for (const id of FRAMEWORK_OUTPUTS) if (template.Outputs?.[id]) outputs[id] = template.Outputs[id];
+  outputs.ForwardingRoleArn = { Description: 'Role the rules use to put events on the central bus', Value: { 'Fn::GetAtt': [FORWARDING_ROLE_LOGICAL_ID, 'Arn'] } };
+  outputs.ScanRoleArn = { Description: 'Role the central scan assumes (read-only Secrets Manager metadata)', Value: { 'Fn::GetAtt': [MEMBER_SCAN_ROLE_LOGICAL_ID, 'Arn'] } };
+  template.Resources = resources;
+  template.Outputs = outputs;
+}
+
+/** Rewrites `template` (the compiled CloudFormation template) in place for `settings.mode`. */
+function applyMode(template, settings, context) {
+  if (settings.mode === 'central') applyCentral(template, settings, context);
+  else if (settings.mode === 'member') applyMember(template, settings, context);
+  return template;
+}
+
+class SecretWatchOrganization {
+  constructor(serverless) {
+    this.serverless = serverless;
+    this.hooks = {
+      'after:aws:package:finalize:mergeCustomProviderResources': () => this.apply(),
+    };
+  }
+
+  apply() {
+    const provider = this.serverless.getProvider('aws');
+    const settings = organizationSettings(this.serverless.service.custom?.organization ?? {});
+    applyMode(this.serverless.service.provider.compiledCloudFormationTemplate, settings, { stage: provider.getStage() });
+  }
+}
+
+module.exports = SecretWatchOrganization;
+module.exports.organizationSettings = organizationSettings;
+module.exports.applyMode = applyMode;

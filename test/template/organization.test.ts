@@ -1,0 +1,173 @@
+/**
+ * The deployment modes of serverless/organization.js: standalone (the default), central and member
+ * (docs/organization.md), on the packaged templates and on the plugin's functions directly.
+ */
+import { CENTRAL_BUS_ARN, ORGANIZATION_ID, asArray, failedRun, loadModeTemplate, loadTemplate, referencedId, render, resource, resourcesOfType, type Resource, type Template } from './packaging';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const organization = require('../../serverless/organization.js');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+function patternRules(template: Template): [string, Resource][] {
+  return resourcesOfType(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.EventPattern != null);
+}
+
+function statementsOf(role: Resource): Record<string, any>[] {
+  return asArray(role.Properties?.Policies).flatMap((p: any) => asArray(p.PolicyDocument.Statement));
+}
+
+function actionsOf(role: Resource): string[] {
+  return statementsOf(role).flatMap((s) => asArray(s.Action) as string[]);
+}
+
+describe('organizationSettings', () => {
+  test.each([
+    [{}, { mode: 'standalone' }],
+    [{ mode: '', organizationId: '', centralBusArn: '' }, { mode: 'standalone' }],
+    [{ mode: ' Central ', organizationId: 'o-a1b2c3d4e5' }, { mode: 'central', organizationId: 'o-a1b2c3d4e5' }],
+    [
+      { mode: 'member', centralBusArn: CENTRAL_BUS_ARN },
+      { mode: 'member', centralBus: { arn: CENTRAL_BUS_ARN, partition: 'aws', region: 'eu-west-1', account: '999999999999', name: 'secretwatch-central-dev' } },
+    ],
+  ])('%j -> %j', (raw, expected) => {
+    expect(organization.organizationSettings(raw)).toEqual(expected);
+  });
+
+  test.each([
+    [{ mode: 'satellite' }, /^Invalid deploy parameter mode: "satellite" \(expected one of standalone, central, member\)/],
+    [{ mode: 'central' }, /^Invalid deploy parameter organizationId: "" is not an organization id/],
+    [{ mode: 'central', organizationId: 'o-short' }, /^Invalid deploy parameter organizationId: "o-short"/],
+    [{ mode: 'central', organizationId: 'O-A1B2C3D4E5' }, /^Invalid deploy parameter organizationId/],
+    [{ mode: 'standalone', organizationId: 'o-a1b2c3d4e5' }, /^Invalid deploy parameter organizationId: only mode central uses it \(mode is standalone\)/],
+    [{ mode: 'member' }, /^Invalid deploy parameter centralBusArn: "" is not an event bus ARN/],
+    [{ mode: 'member', centralBusArn: 'secretwatch-central-dev' }, /^Invalid deploy parameter centralBusArn: "secretwatch-central-dev"/],
+    [{ mode: 'member', centralBusArn: 'arn:aws:events:eu-west-1:99999999999:event-bus/x' }, /^Invalid deploy parameter centralBusArn/],
+    [{ mode: 'member', centralBusArn: 'arn:aws:sqs:eu-west-1:999999999999:x' }, /^Invalid deploy parameter centralBusArn/],
+    [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', centralBusArn: CENTRAL_BUS_ARN }, /^Invalid deploy parameter centralBusArn: only mode member uses it \(mode is central\)/],
+  ])('%j is refused naming the parameter', (raw, message) => {
+    expect(() => organization.organizationSettings(raw)).toThrow(message);
+  });
+
+  test('standalone leaves the template as compiled', () => {
+    const template = { Resources: { R: { Type: 'AWS::Events::Rule', Properties: { EventPattern: { source: ['x'] }, Targets: [] } } }, Outputs: {} };
+    const copy = JSON.parse(JSON.stringify(template));
+    organization.applyMode(template, { mode: 'standalone' }, { stage: 'dev' });
+    expect(template).toEqual(copy);
+  });
+});
+
+describe('a mode or its parameters wrong: packaging fails naming the parameter', () => {
+  test.each([
+    ['memberWithoutBus', /Invalid deploy parameter centralBusArn: "" is not an event bus ARN/],
+    ['centralWithMemberParam', /Invalid deploy parameter centralBusArn: only mode member uses it/],
+    ['unknownMode', /Invalid deploy parameter mode: "satellite"/],
+  ] as const)('%s', (name, message) => {
+    const run = failedRun(name);
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(message);
+  });
+});
+
+describe('standalone (the default)', () => {
+  const template = loadTemplate('defaults');
+
+  test('has no central bus, no bus policy and no cross-account role', () => {
+    expect(resourcesOfType(template, 'AWS::Events::EventBusPolicy')).toEqual([]);
+    expect(template.Resources.CentralBus).toBeUndefined();
+    for (const [, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
+      expect(render(role.Properties?.AssumeRolePolicyDocument)).not.toMatch(/iam::/);
+    }
+  });
+
+  test('its event-pattern rules are on the default bus', () => {
+    for (const [, rule] of patternRules(template)) expect(rule.Properties?.EventBusName).toBeUndefined();
+  });
+});
+
+describe('central', () => {
+  const template = loadModeTemplate('central');
+  const standalone = loadTemplate('defaults');
+
+  test('the central bus policy admits exactly the organization, to put events and nothing else', () => {
+    const policies = resourcesOfType(template, 'AWS::Events::EventBusPolicy');
+    expect(policies).toHaveLength(1);
+    const [, policy] = policies[0];
+    expect(referencedId(policy.Properties?.EventBusName)).toBe('CentralBus');
+    expect(policy.Properties?.Statement).toEqual({
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 'events:PutEvents',
+      Resource: { 'Fn::GetAtt': ['CentralBus', 'Arn'] },
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } },
+    });
+    expect(resource(template, 'CentralBus').Properties?.Name).toBe('secretwatch-central-dev');
+    expect(referencedId(template.Outputs?.CentralBusArn.Value, 'Arn')).toBe('CentralBus');
+  });
+
+  test('every event-pattern rule listens on the central bus, with a state a custom bus accepts', () => {
+    const rules = patternRules(template);
+    expect(rules.map(([id]) => id).sort()).toEqual(patternRules(standalone).map(([id]) => id).sort());
+    for (const [, rule] of rules) {
+      expect(referencedId(rule.Properties?.EventBusName)).toBe('CentralBus');
+      expect(rule.Properties?.State ?? 'ENABLED').toBe('ENABLED');
+    }
+  });
+
+  test('keeps the monitors, the scan schedule, the alert topic and the dashboard', () => {
+    const functions = (t: Template) => resourcesOfType(t, 'AWS::Lambda::Function').map(([id]) => id).sort();
+    expect(functions(template)).toEqual(functions(standalone));
+    expect(functions(template).length).toBeGreaterThan(0);
+    expect(resource(template, 'InventoryScanScheduleRule').Properties?.EventBusName).toBeUndefined();
+    expect(resource(template, 'AlertTopic').Type).toBe('AWS::SNS::Topic');
+    expect(resourcesOfType(template, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+});
+
+describe('member', () => {
+  const template = loadModeTemplate('member');
+  const standalone = loadTemplate('defaults');
+
+  test('has no function: only the rules, the two roles and the Framework deployment bucket', () => {
+    const types = new Set(Object.values(template.Resources).map((r) => r.Type));
+    expect([...types].sort()).toEqual(['AWS::Events::Rule', 'AWS::IAM::Role', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy']);
+    expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['ForwardingRole', 'MemberScanRole']);
+  });
+
+  test('forwards every event pattern of the standalone stack, unchanged, to the central bus', () => {
+    const patterns = (t: Template) => patternRules(t).map(([, r]) => JSON.stringify(r.Properties?.EventPattern)).sort();
+    expect(patterns(template)).toEqual(patterns(standalone));
+    for (const [, rule] of patternRules(template)) {
+      expect(rule.Properties?.Targets).toEqual([{ Id: 'central-bus', Arn: CENTRAL_BUS_ARN, RoleArn: { 'Fn::GetAtt': ['ForwardingRole', 'Arn'] } }]);
+      expect(rule.Properties?.EventBusName).toBeUndefined();
+    }
+    // Read-only calls reach the default bus's rules only with this state (the forwarded rule keeps it).
+    expect(resource(template, 'SecretAccessAfterDeletionRule').Properties?.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
+    expect(resourcesOfType(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.ScheduleExpression)).toEqual([]);
+  });
+
+  test('the forwarding role may put events on the central bus and nothing else, for this account\'s rules only', () => {
+    const role = resource(template, 'ForwardingRole');
+    expect(statementsOf(role)).toEqual([{ Sid: 'CentralBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: CENTRAL_BUS_ARN }]);
+    expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'events.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+    ]);
+  });
+
+  test('the scan role reads Secrets Manager metadata only and trusts only the central account', () => {
+    const role = resource(template, 'MemberScanRole');
+    expect(actionsOf(role).sort()).toEqual(['secretsmanager:ListSecretVersionIds', 'secretsmanager:ListSecrets']);
+    expect(statementsOf(role).every((s) => s.Effect === 'Allow' && s.Condition === undefined)).toBe(true);
+    const versions = statementsOf(role).find((s) => s.Action === 'secretsmanager:ListSecretVersionIds');
+    expect(render(versions?.Resource)).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:*');
+    expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(render(role.Properties?.RoleName)).toBe('secretwatch-dev-scan-eu-west-1');
+  });
+
+  test('grants nothing beyond those three actions in the whole stack', () => {
+    const actions = new Set(resourcesOfType(template, 'AWS::IAM::Role').flatMap(([, r]) => actionsOf(r)));
+    expect([...actions].sort()).toEqual(['events:PutEvents', 'secretsmanager:ListSecretVersionIds', 'secretsmanager:ListSecrets']);
+    expect(Object.keys(template.Outputs ?? {}).sort()).toEqual(['ForwardingRoleArn', 'ScanRoleArn', 'ServerlessDeploymentBucketName']);
+  });
+});
