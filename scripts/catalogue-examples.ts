@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { SecretListEntry } from '@aws-sdk/client-secrets-manager';
+import { accountUnreachableFinding, type UnreachableAccount } from '../src/checks/central/accountUnreachable';
 import { evaluateInventory } from '../src/checks/inventory/evaluate';
 import { replay } from '../src/cli/replay/engine';
 import { DEFAULT_CONFIG } from '../src/config/config';
@@ -50,5 +51,10 @@ export async function catalogueExamples(root: string): Promise<Map<string, Catal
   const listing = join(root, 'samples', 'catalogue', 'list-secrets.json');
   const scan = evaluateInventory(inventory(listing), { config: { ...DEFAULT_CONFIG, requireCustomerManagedKey: true }, now: EXAMPLES_AS_OF });
   for (const finding of scan.findings) keep(examples, { finding, source: relative(root, listing) });
+
+  // The central scan's own finding: a member account whose scan role could not be assumed.
+  const denied = join(root, 'samples', 'catalogue', 'assume-role-denied.json');
+  const unreachable = JSON.parse(readFileSync(denied, 'utf8')) as Omit<UnreachableAccount, 'at'>;
+  keep(examples, { finding: accountUnreachableFinding({ ...unreachable, at: EXAMPLES_AS_OF }), source: relative(root, denied) });
   return examples;
 }

@@ -16,6 +16,7 @@ const { parameterError } = require('./errors');
 
 const MODES = ['standalone', 'central', 'member'];
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+const ACCOUNT_ID = /^\d{12}$/;
 // arn:<partition>:events:<region>:<account>:event-bus/<name>
 const EVENT_BUS_ARN = /^arn:(aws|aws-cn|aws-us-gov):events:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):event-bus\/([A-Za-z0-9._-]{1,256})$/;
 
@@ -23,6 +24,9 @@ const CENTRAL_BUS_LOGICAL_ID = 'CentralBus';
 const CENTRAL_BUS_POLICY_LOGICAL_ID = 'CentralBusPolicy';
 const FORWARDING_ROLE_LOGICAL_ID = 'ForwardingRole';
 const MEMBER_SCAN_ROLE_LOGICAL_ID = 'MemberScanRole';
+// The inventory scan: in mode central it also assumes the member scan roles of scanAccounts.
+const INVENTORY_SCAN_FUNCTION_LOGICAL_ID = 'InventoryScanLambdaFunction';
+const INVENTORY_SCAN_ROLE_LOGICAL_ID = 'InventoryScanRole';
 // The Framework's own: `serverless deploy` uploads the package there in every mode.
 const FRAMEWORK_RESOURCES = ['ServerlessDeploymentBucket', 'ServerlessDeploymentBucketPolicy'];
 const FRAMEWORK_OUTPUTS = ['ServerlessDeploymentBucketName'];
@@ -31,9 +35,14 @@ function text(value) {
   return value == null ? '' : String(value).trim();
 }
 
+/** The member scan role's name in CloudFormation (Fn::Sub): the same for the member stack that creates it and the central scan that assumes it. */
+function memberScanRoleName(stage) {
+  return `secretwatch-${stage}-scan-\${AWS::Region}`;
+}
+
 /**
- * raw: { mode, organizationId, centralBusArn } as the deploy parameters resolved.
- * Returns { mode, organizationId?, centralBus? }; a parameter that the mode does not use but that
+ * raw: { mode, organizationId, centralBusArn, scanAccounts } as the deploy parameters resolved.
+ * Returns { mode, organizationId?, scanAccounts?, centralBus? }; a parameter that the mode does not use but that
  * is set is refused: it says the operator meant another mode.
  */
 function organizationSettings(raw) {
@@ -43,6 +52,15 @@ function organizationSettings(raw) {
   }
   const organizationId = text(raw.organizationId);
   const centralBusArn = text(raw.centralBusArn);
+  const scanAccounts = text(raw.scanAccounts).split(',').map((a) => a.trim()).filter(Boolean);
+  if (mode === 'central') {
+    const bad = scanAccounts.find((a) => !ACCOUNT_ID.test(a));
+    if (bad !== undefined) {
+      throw parameterError(`Invalid deploy parameter scanAccounts: "${bad}" is not a 12-digit account id (comma-separated member account ids)`);
+    }
+  } else if (scanAccounts.length) {
+    throw parameterError(`Invalid deploy parameter scanAccounts: only mode central uses it (mode is ${mode})`);
+  }
   if (mode === 'central') {
     if (!ORGANIZATION_ID.test(organizationId)) {
       throw parameterError(
@@ -64,7 +82,8 @@ function organizationSettings(raw) {
   if (centralBusArn !== '') {
     throw parameterError(`Invalid deploy parameter centralBusArn: only mode member uses it (mode is ${mode})`);
   }
-  return mode === 'central' ? { mode, organizationId } : { mode };
+  if (mode !== 'central') return { mode };
+  return scanAccounts.length ? { mode, organizationId, scanAccounts: [...new Set(scanAccounts)] } : { mode, organizationId };
 }
 
 function eventPatternRules(template) {
@@ -72,7 +91,7 @@ function eventPatternRules(template) {
 }
 
 /** The central bus, its organization-only policy, and every event-pattern rule moved onto it. */
-function applyCentral(template, { organizationId }, { stage }) {
+function applyCentral(template, { organizationId, scanAccounts }, { stage }) {
   for (const id of [CENTRAL_BUS_LOGICAL_ID, CENTRAL_BUS_POLICY_LOGICAL_ID]) {
     if (template.Resources[id]) throw new Error(`serverless/organization.js: ${id} is already in the template`);
   }
@@ -100,11 +119,35 @@ function applyCentral(template, { organizationId }, { stage }) {
     // a custom bus whatever their kind, and it is refused there.
     if (rule.Properties.State === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') rule.Properties.State = 'ENABLED';
   }
+  if (scanAccounts?.length) applyCentralScan(template, scanAccounts, stage);
   template.Outputs = template.Outputs ?? {};
   template.Outputs.CentralBusArn = {
     Description: 'Event bus the member stacks forward to (their centralBusArn parameter)',
     Value: { 'Fn::GetAtt': [CENTRAL_BUS_LOGICAL_ID, 'Arn'] },
   };
+}
+
+/**
+ * The inventory scan of the member accounts: SCAN_ACCOUNTS and SCAN_ROLE_NAME in its environment,
+ * and sts:AssumeRole on exactly those accounts' scan roles (this stage, this region).
+ */
+function applyCentralScan(template, scanAccounts, stage) {
+  const fn = template.Resources[INVENTORY_SCAN_FUNCTION_LOGICAL_ID];
+  const role = template.Resources[INVENTORY_SCAN_ROLE_LOGICAL_ID];
+  if (!fn || !role) throw new Error(`serverless/organization.js: ${INVENTORY_SCAN_FUNCTION_LOGICAL_ID} or ${INVENTORY_SCAN_ROLE_LOGICAL_ID} is not in the template`);
+  fn.Properties.Environment = fn.Properties.Environment ?? { Variables: {} };
+  fn.Properties.Environment.Variables = {
+    ...fn.Properties.Environment.Variables,
+    SCAN_ACCOUNTS: scanAccounts.join(','),
+    SCAN_ROLE_NAME: { 'Fn::Sub': memberScanRoleName(stage) },
+  };
+  const policy = role.Properties.Policies[0];
+  policy.PolicyDocument.Statement.push({
+    Sid: 'AssumeMemberScanRoles',
+    Effect: 'Allow',
+    Action: 'sts:AssumeRole',
+    Resource: scanAccounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${account}:role/${memberScanRoleName(stage)}` })),
+  });
 }
 
 /** The rules forwarding to the central bus, their role, the scan role; nothing else. */
@@ -150,7 +193,7 @@ function applyMember(template, { centralBus }, { stage }) {
     Properties: {
       // A fixed name, so that the central scan can derive it for any account; IAM names are
       // global, hence the region: one member stack per region.
-      RoleName: { 'Fn::Sub': `secretwatch-${stage}-scan-\${AWS::Region}` },
+      RoleName: { 'Fn::Sub': memberScanRoleName(stage) },
       Description: `SecretWatch ${stage}: read-only Secrets Manager metadata for the central scan`,
       AssumeRolePolicyDocument: {
         Version: '2012-10-17',

@@ -1,3 +1,4 @@
+import { scanAccountUnreachable } from './central/accountUnreachable';
 import { deletionChecks } from './deletion';
 import { inventoryChecks } from './inventory';
 import { policyChecks } from './policy';
@@ -10,6 +11,7 @@ export const checkFamilies: readonly { name: string; checks: readonly CheckMetad
   { name: 'Resource policy', checks: policyChecks },
   { name: 'Rotation', checks: rotationChecks },
   { name: 'Inventory scan', checks: inventoryChecks },
+  { name: 'Central scan', checks: [scanAccountUnreachable] },
 ];
 
 const byId = new Map(checkFamilies.flatMap((family) => family.checks.map((check) => [check.id, check] as const)));

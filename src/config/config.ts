@@ -35,6 +35,8 @@ export const configSchema = z.object({
   minRecoveryWindowDays: positiveInt(30).default(30),
   unusedDays: positiveInt(3650).default(90),
   trustedAccounts: commaList.default([]),
+  /** Central mode: the member accounts whose scan role (secretwatch-<stage>-scan-<region>) the scan assumes. */
+  scanAccounts: commaList.default([]),
   trustedOrgId: z.preprocess(
     (value) => (value === '' ? undefined : value),
     z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like o-a1b2c3d4e5').optional(),

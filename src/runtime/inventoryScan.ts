@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { scanAccountUnreachable } from '../checks/central/accountUnreachable';
 import type { Config } from '../config/config';
 import type { DeliveryClients } from '../delivery/deliver';
 import { errorField, type Log } from '../delivery/log';
@@ -8,6 +9,7 @@ import { deliverScan, type ScanDeliveryReport } from '../delivery/scanDelivery';
 import { buildDigest, isFullDigestScan, isNewInWindow, scanWindow } from '../findings/digest';
 import type { Finding } from '../findings/finding';
 import type { CallCounts, InventoryClient } from '../inventory/client';
+import { accountSummaries, mergeScans, scanMemberAccounts, type CentralScanDeps } from './centralScan';
 import { runScan } from './scan';
 
 export interface InventoryScanDeps {
@@ -20,6 +22,8 @@ export interface InventoryScanDeps {
   now?: () => Date;
   /** Epoch ms after which no version look-up starts, leaving time to deliver. */
   lookupDeadlineMs?: () => number;
+  /** Central mode: how to reach the member accounts of config.scanAccounts. */
+  central?: CentralScanDeps;
 }
 
 export type InventoryScanResult =
@@ -32,6 +36,8 @@ export type InventoryScanResult =
       newFindings: number;
       digest: 'new' | 'full' | null;
       calls: CallCounts;
+      /** Central mode: each member account, scanned or not. */
+      accounts?: ReturnType<typeof accountSummaries>;
       delivery: ScanDeliveryReport;
     };
 
@@ -83,11 +89,20 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
     return { status: 'invalid', reason };
   }
   const now = scanTime(parsed.data.time, realNow);
-  const result = await runScan(deps.inventory, { config, now, lookupDeadlineMs: deps.lookupDeadlineMs?.() });
-  const { findings, counts, issues } = result.evaluation;
+  const scanOptions = { config, now, lookupDeadlineMs: deps.lookupDeadlineMs?.() };
+  const result = await runScan(deps.inventory, scanOptions);
+  const members = config.scanAccounts.length && deps.central ? await scanMemberAccounts(config.scanAccounts, scanOptions, deps.central) : null;
+  const accounts = members ? accountSummaries(members) : undefined;
+  const merged = members ? mergeScans(result, members) : { evaluation: result.evaluation, calls: result.calls };
+  const { findings, counts, issues } = merged.evaluation;
+  for (const account of accounts ?? []) {
+    if (account.status === 'scanned') log.info('account scanned', { ...account });
+    else log.error('account not scanned', { ...account });
+  }
 
   const window = scanWindow(now, config.scanIntervalHours);
-  const newFindings: Finding[] = findings.filter((f) => isNewInWindow(f, window));
+  // An unreachable account is news in every scan until it is reachable again: its secrets go unwatched.
+  const newFindings: Finding[] = findings.filter((f) => f.check === scanAccountUnreachable.id || isNewInWindow(f, window));
   const full = parsed.data.fullDigest === true || isFullDigestScan(window, config.fullDigestWeekday);
   const digest =
     full || newFindings.length > 0
@@ -121,7 +136,8 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
     findings: findings.length,
     newFindings: newFindings.length,
     byCheck: counts.byCheck,
-    calls: result.calls,
+    calls: merged.calls,
+    ...(accounts ? { accounts } : {}),
     versionLookups: result.lookups,
     digest: notify?.scope ?? null,
     durationMs: result.durationMs,
@@ -133,7 +149,8 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
     findings: findings.length,
     newFindings: newFindings.length,
     digest: notify?.scope ?? null,
-    calls: result.calls,
+    calls: merged.calls,
+    ...(accounts ? { accounts } : {}),
     delivery,
   };
 }

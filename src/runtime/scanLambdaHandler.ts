@@ -2,7 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { ConfigError, configFromEnv, envName } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
+import { STSClient } from '@aws-sdk/client-sts';
 import { createInventoryClient } from '../inventory/client';
+import type { CentralScanDeps } from './centralScan';
 import { handleInventoryScan, type InventoryScanResult } from './inventoryScan';
 
 /** Kept back from the function's timeout for the gauges, the digest and tens of thousands of findings on the bus. */
@@ -19,6 +21,13 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
   if (!config.alertTopicArn) throw new ConfigError(envName('alertTopicArn'), 'required in Lambda (the alert topic ARN)');
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: 'inventoryScan' } });
   const clients = createDeliveryClients();
+  // Central mode: the member stacks' scan role, named by serverless/organization.js (SCAN_ROLE_NAME).
+  let central: CentralScanDeps | undefined;
+  if (config.scanAccounts.length) {
+    const roleName = (env.SCAN_ROLE_NAME ?? '').trim();
+    if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) throw new ConfigError('SCAN_ROLE_NAME', 'required with SCAN_ACCOUNTS (the member scan role name, set by the stack in mode central)');
+    central = { sts: new STSClient({}), roleName, region: env.AWS_REGION ?? null };
+  }
   return async (event: unknown, context?: Context): Promise<InventoryScanResult> => {
     if (context) log.addContext(context);
     // A fresh client per scan: its call counters are this scan's.
@@ -30,6 +39,7 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
         clients,
         log,
         region: env.AWS_REGION ?? null,
+        central,
         lookupDeadlineMs: () => (context ? Date.now() + context.getRemainingTimeInMillis() - DELIVERY_RESERVE_MS : Infinity),
       });
     } finally {

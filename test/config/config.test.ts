@@ -8,6 +8,7 @@ test('defaults are those of DESIGN section 6', () => {
     minRecoveryWindowDays: 30,
     unusedDays: 90,
     trustedAccounts: [],
+    scanAccounts: [],
     requireCustomerManagedKey: false,
     remediatePublicPolicy: false,
     confirmWithAccessAnalyzer: false,

@@ -2,7 +2,7 @@
  * The deployment modes of serverless/organization.js: standalone (the default), central and member
  * (docs/organization.md), on the packaged templates and on the plugin's functions directly.
  */
-import { CENTRAL_BUS_ARN, ORGANIZATION_ID, asArray, failedRun, loadModeTemplate, loadTemplate, referencedId, render, resource, resourcesOfType, type Resource, type Template } from './packaging';
+import { CENTRAL_BUS_ARN, ORGANIZATION_ID, SCAN_ACCOUNTS, asArray, failedRun, loadModeTemplate, loadTemplate, referencedId, render, resource, resourcesOfType, type Resource, type Template } from './packaging';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const organization = require('../../serverless/organization.js');
@@ -26,6 +26,10 @@ describe('organizationSettings', () => {
     [{ mode: '', organizationId: '', centralBusArn: '' }, { mode: 'standalone' }],
     [{ mode: ' Central ', organizationId: 'o-a1b2c3d4e5' }, { mode: 'central', organizationId: 'o-a1b2c3d4e5' }],
     [
+      { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanAccounts: ' 222233334444, 333344445555,222233334444 ' },
+      { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanAccounts: ['222233334444', '333344445555'] },
+    ],
+    [
       { mode: 'member', centralBusArn: CENTRAL_BUS_ARN },
       { mode: 'member', centralBus: { arn: CENTRAL_BUS_ARN, partition: 'aws', region: 'eu-west-1', account: '999999999999', name: 'secretwatch-central-dev' } },
     ],
@@ -44,6 +48,9 @@ describe('organizationSettings', () => {
     [{ mode: 'member', centralBusArn: 'arn:aws:events:eu-west-1:99999999999:event-bus/x' }, /^Invalid deploy parameter centralBusArn/],
     [{ mode: 'member', centralBusArn: 'arn:aws:sqs:eu-west-1:999999999999:x' }, /^Invalid deploy parameter centralBusArn/],
     [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', centralBusArn: CENTRAL_BUS_ARN }, /^Invalid deploy parameter centralBusArn: only mode member uses it \(mode is central\)/],
+    [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', scanAccounts: '222233334444,12345' }, /^Invalid deploy parameter scanAccounts: "12345" is not a 12-digit account id/],
+    [{ mode: 'member', centralBusArn: CENTRAL_BUS_ARN, scanAccounts: '222233334444' }, /^Invalid deploy parameter scanAccounts: only mode central uses it \(mode is member\)/],
+    [{ mode: 'standalone', scanAccounts: '222233334444' }, /^Invalid deploy parameter scanAccounts: only mode central uses it \(mode is standalone\)/],
   ])('%j is refused naming the parameter', (raw, message) => {
     expect(() => organization.organizationSettings(raw)).toThrow(message);
   });
@@ -120,6 +127,37 @@ describe('central', () => {
     expect(resource(template, 'InventoryScanScheduleRule').Properties?.EventBusName).toBeUndefined();
     expect(resource(template, 'AlertTopic').Type).toBe('AWS::SNS::Topic');
     expect(resourcesOfType(template, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+
+  test('the inventory scan may assume exactly the scan role of each listed account, this stage and region, and is told which', () => {
+    const role = resource(template, 'InventoryScanRole');
+    const assume = statementsOf(role).filter((s) => asArray(s.Action).includes('sts:AssumeRole'));
+    expect(assume).toHaveLength(1);
+    expect(assume[0].Effect).toBe('Allow');
+    expect(assume[0].Action).toBe('sts:AssumeRole');
+    expect(assume[0].Condition).toBeUndefined();
+    expect(asArray(assume[0].Resource).map(render)).toEqual(SCAN_ACCOUNTS.map((a) => `arn:aws:iam::${a}:role/secretwatch-dev-scan-eu-west-1`));
+    const env = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
+    expect(env.SCAN_ACCOUNTS).toBe(SCAN_ACCOUNTS.join(','));
+    expect(render(env.SCAN_ROLE_NAME)).toBe('secretwatch-dev-scan-eu-west-1');
+    // No other role of the central stack may assume anything in another account.
+    for (const [id, r] of resourcesOfType(template, 'AWS::IAM::Role')) {
+      if (id !== 'InventoryScanRole') expect(actionsOf(r)).not.toContain('sts:AssumeRole');
+    }
+  });
+
+  test('the member scan role is named as the central scan derives it', () => {
+    const member = loadModeTemplate('member');
+    const env = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
+    expect(resource(member, 'MemberScanRole').Properties?.RoleName).toEqual(env.SCAN_ROLE_NAME);
+  });
+});
+
+describe('standalone without scanAccounts', () => {
+  test('the inventory scan assumes no role and has no SCAN_ACCOUNTS', () => {
+    const template = loadTemplate('defaults');
+    expect(actionsOf(resource(template, 'InventoryScanRole'))).not.toContain('sts:AssumeRole');
+    expect(resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables.SCAN_ACCOUNTS).toBeUndefined();
   });
 });
 

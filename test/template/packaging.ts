@@ -74,8 +74,10 @@ export type VariantName = keyof typeof VARIANTS;
  */
 export const CENTRAL_BUS_ARN = 'arn:aws:events:eu-west-1:999999999999:event-bus/secretwatch-central-dev';
 export const ORGANIZATION_ID = 'o-a1b2c3d4e5';
+/** The member accounts the central variant's inventory scan assumes a role in. */
+export const SCAN_ACCOUNTS = ['222233334444', '333344445555'];
 export const MODE_VARIANTS = {
-  central: { params: { mode: 'central', organizationId: ORGANIZATION_ID } },
+  central: { params: { mode: 'central', organizationId: ORGANIZATION_ID, scanAccounts: SCAN_ACCOUNTS.join(',') } },
   member: { params: { mode: 'member', centralBusArn: CENTRAL_BUS_ARN } },
 } satisfies Record<string, Variant>;
 export type ModeVariantName = keyof typeof MODE_VARIANTS;

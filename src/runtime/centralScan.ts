@@ -1,0 +1,120 @@
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { accountUnreachableFinding, type UnreachableStep } from '../checks/central/accountUnreachable';
+import type { InventoryEvaluation } from '../checks/inventory/evaluate';
+import type { Finding } from '../findings/finding';
+import { createInventoryClient, type CallCounts, type InventoryClient, type InventoryClientOptions } from '../inventory/client';
+import { forEachLimit } from '../inventory/pool';
+import { runScan, type ScanOptions, type ScanResult } from './scan';
+
+/** Member accounts scanned at once: each has its own rate limiters, so this bounds the function's load. */
+export const ACCOUNT_CONCURRENCY = 3;
+
+/** The member stacks' scan role (serverless/organization.js names it so): one per stage and region. */
+export function memberScanRoleName(stage: string, region: string): string {
+  return `secretwatch-${stage}-scan-${region}`;
+}
+
+export function memberScanRoleArn(account: string, roleName: string, partition = 'aws'): string {
+  return `arn:${partition}:iam::${account}:role/${roleName}`;
+}
+
+export type MemberScan =
+  | { account: string; status: 'scanned'; result: ScanResult }
+  | { account: string; status: 'unreachable'; step: UnreachableStep; error: string; finding: Finding };
+
+export interface CentralScanDeps {
+  sts: STSClient;
+  roleName: string;
+  region: string | null;
+  partition?: string;
+  /** Settings of each member's Secrets Manager client besides its credentials (tests: an endpoint). */
+  clientOptions?: Omit<InventoryClientOptions, 'credentials'>;
+  concurrency?: number;
+}
+
+function errorText(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const e = error as { name?: unknown; message?: unknown };
+    const name = typeof e.name === 'string' ? e.name : 'Error';
+    return typeof e.message === 'string' && e.message ? `${name}: ${e.message}` : name;
+  }
+  return String(error);
+}
+
+async function assumeScanRole(deps: CentralScanDeps, roleArn: string): Promise<NonNullable<InventoryClientOptions['credentials']>> {
+  const out = await deps.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'secretwatch-central-scan', DurationSeconds: 3600 }));
+  const c = out.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
+  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
+}
+
+/**
+ * The central scan of the member accounts: for each, assume its scan role and run the same scan
+ * as in the function's own account, a few accounts at a time. An account that cannot be scanned
+ * (AssumeRole refused, or ListSecrets failing) becomes one scan-account-unreachable finding and
+ * the others go on; its secrets are not judged.
+ */
+export async function scanMemberAccounts(accounts: readonly string[], options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan[]> {
+  const scans: MemberScan[] = new Array(accounts.length);
+  await forEachLimit(accounts, deps.concurrency ?? ACCOUNT_CONCURRENCY, async (account, index) => {
+    const roleArn = memberScanRoleArn(account, deps.roleName, deps.partition);
+    const unreachable = (step: UnreachableStep, error: unknown): MemberScan => {
+      const text = errorText(error);
+      const at = options.asOf ?? options.now;
+      return { account, status: 'unreachable', step, error: text, finding: accountUnreachableFinding({ account, region: deps.region, roleArn, step, error: text, at }) };
+    };
+    let inventory: InventoryClient;
+    try {
+      inventory = createInventoryClient({ ...deps.clientOptions, region: deps.clientOptions?.region ?? deps.region ?? undefined, credentials: await assumeScanRole(deps, roleArn) });
+    } catch (error) {
+      scans[index] = unreachable('AssumeRole', error);
+      return;
+    }
+    try {
+      scans[index] = { account, status: 'scanned', result: await runScan(inventory, options) };
+    } catch (error) {
+      scans[index] = unreachable('ListSecrets', error);
+    } finally {
+      inventory.client.destroy();
+    }
+  });
+  return scans;
+}
+
+/** The function's own scan and the members' as one evaluation: findings and counts summed, each finding keeping its account. */
+export function mergeScans(own: ScanResult, members: readonly MemberScan[]): { evaluation: InventoryEvaluation; calls: CallCounts } {
+  const findings = [...own.evaluation.findings];
+  const issues = [...own.evaluation.issues];
+  const counts = { ...own.evaluation.counts, byCheck: { ...own.evaluation.counts.byCheck } };
+  const calls = { ...own.calls };
+  const add = (check: string, n: number) => {
+    counts.byCheck[check] = (counts.byCheck[check] ?? 0) + n;
+  };
+  for (const m of members) {
+    if (m.status === 'unreachable') {
+      findings.push(m.finding);
+      add(m.finding.check, 1);
+      continue;
+    }
+    const e = m.result.evaluation;
+    findings.push(...e.findings);
+    issues.push(...e.issues);
+    counts.secrets += e.counts.secrets;
+    counts.exempt += e.counts.exempt;
+    counts.pendingDeletion += e.counts.pendingDeletion;
+    counts.notYetCreated += e.counts.notYetCreated;
+    for (const [check, n] of Object.entries(e.counts.byCheck)) add(check, n);
+    calls.ListSecrets += m.result.calls.ListSecrets;
+    calls.ListSecretVersionIds += m.result.calls.ListSecretVersionIds;
+  }
+  return { evaluation: { findings, counts, issues }, calls };
+}
+
+/** Per account, for the log and the invocation's result. */
+export function accountSummaries(members: readonly MemberScan[]): { account: string; status: 'scanned' | 'unreachable'; secrets?: number; findings?: number; step?: UnreachableStep; error?: string }[] {
+  return members.map((m) =>
+    m.status === 'scanned'
+      ? { account: m.account, status: m.status, secrets: m.result.evaluation.counts.secrets, findings: m.result.evaluation.findings.length }
+      : { account: m.account, status: m.status, step: m.step, error: m.error },
+  );
+}

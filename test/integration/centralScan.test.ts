@@ -1,0 +1,133 @@
+/**
+ * The central inventory scan (mode central, docs/organization.md) against moto_server: the central
+ * account (moto's default) and two member accounts holding secrets, reached through STS AssumeRole
+ * (moto returns credentials for the role's account, and keeps each account's secrets apart), and a
+ * third member account whose AssumeRole is refused. moto does not enforce trust policies, so that
+ * refusal is the AccessDenied error STS gives, returned by middleware on the test's STS client for
+ * that account only; everything else is moto's.
+ */
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { DEFAULT_CONFIG, type Config } from '../../src/config/config';
+import { createDeliveryClients } from '../../src/delivery/clients';
+import { silentLog } from '../../src/delivery/log';
+import type { Finding } from '../../src/findings/finding';
+import { createInventoryClient } from '../../src/inventory/client';
+import { memberScanRoleName, scanMemberAccounts } from '../../src/runtime/centralScan';
+import { handleInventoryScan, type InventoryScanResult } from '../../src/runtime/inventoryScan';
+import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION } from './motoServer';
+
+jest.setTimeout(60_000);
+
+const MEMBER_A = '222233334444';
+const MEMBER_B = '333344445555';
+const DENIED = '444455556666';
+const ROLE_NAME = memberScanRoleName('dev', MOTO_REGION);
+
+describeWithMoto('central inventory scan across member accounts', (moto) => {
+  let topicArn = '';
+
+  /** A Secrets Manager client in `account`, through the same AssumeRole the scan makes. */
+  async function clientIn(account: string): Promise<SecretsManagerClient> {
+    const sts = new STSClient(moto.clientConfig());
+    const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${ROLE_NAME}`, RoleSessionName: 'seed' }));
+    const c = out.Credentials!;
+    return new SecretsManagerClient({ ...moto.clientConfig(), credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken } });
+  }
+
+  beforeAll(async () => {
+    // Without rotation: rotation-not-enabled for each, in its own account.
+    const own = new SecretsManagerClient(moto.clientConfig());
+    await own.send(new CreateSecretCommand({ Name: 'central/db', SecretString: 'x' }));
+    const a = await clientIn(MEMBER_A);
+    for (const name of ['a/one', 'a/two']) await a.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    const b = await clientIn(MEMBER_B);
+    for (const name of ['b/one', 'b/two', 'b/three']) await b.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    topicArn = (await new SNSClient(moto.clientConfig()).send(new CreateTopicCommand({ Name: 'secretwatch-alerts' }))).TopicArn!;
+  });
+
+  function refusingSts(): { sts: STSClient; assumed: string[] } {
+    const sts = new STSClient({});
+    const assumed: string[] = [];
+    sts.middlewareStack.add(
+      (next) => async (args) => {
+        const roleArn = String((args.input as { RoleArn?: string }).RoleArn ?? '');
+        assumed.push(roleArn);
+        if (roleArn.includes(`::${DENIED}:`)) {
+          throw Object.assign(new Error(`User: arn:aws:sts::${MOTO_ACCOUNT}:assumed-role/central/scan is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`), {
+            name: 'AccessDenied',
+            $metadata: { httpStatusCode: 403 },
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'refuseDeniedAccount' },
+    );
+    return { sts, assumed };
+  }
+
+  test('each member account is scanned with its own credentials, findings carry its account, the refused one is one HIGH finding', async () => {
+    moto.assertEnvironment();
+    const config: Config = { ...DEFAULT_CONFIG, alertTopicArn: topicArn, scanAccounts: [MEMBER_A, DENIED, MEMBER_B] };
+    const { sts, assumed } = refusingSts();
+    const inventory = createInventoryClient();
+    const findings: Finding[] = [];
+    const log = { ...silentLog, info: (message: string, extra?: Record<string, unknown>) => void (message === 'finding' && findings.push(extra?.finding as Finding)) };
+    let result: InventoryScanResult;
+    try {
+      // The scan's clock is floored to the minute: a scheduled time two minutes ahead (inside the allowed skew) judges the secrets just made.
+      result = await handleInventoryScan({ time: new Date(Date.now() + 120_000).toISOString() }, { config, inventory, clients: createDeliveryClients(), log, region: MOTO_REGION, central: { sts, roleName: ROLE_NAME, region: MOTO_REGION } });
+    } finally {
+      inventory.client.destroy();
+      sts.destroy();
+    }
+
+    expect(assumed.sort()).toEqual([MEMBER_A, MEMBER_B, DENIED].sort().map((a) => `arn:aws:iam::${a}:role/secretwatch-dev-scan-us-east-1`));
+    expect(result).toMatchObject({
+      status: 'completed',
+      secrets: 1 + 2 + 3,
+      findings: 6 + 1,
+      accounts: [
+        { account: MEMBER_A, status: 'scanned', secrets: 2, findings: 2 },
+        { account: DENIED, status: 'unreachable', step: 'AssumeRole', error: expect.stringMatching(/^AccessDenied: .*not authorized to perform: sts:AssumeRole/) },
+        { account: MEMBER_B, status: 'scanned', secrets: 3, findings: 3 },
+      ],
+      delivery: { digestPublished: true },
+    });
+
+    const byAccount = (account: string) => findings.filter((f) => f.account === account);
+    expect(byAccount(MOTO_ACCOUNT).map((f) => [f.check, f.secret.name])).toEqual([['rotation-not-enabled', 'central/db']]);
+    expect(byAccount(MEMBER_A).map((f) => [f.check, f.secret.name]).sort()).toEqual([['rotation-not-enabled', 'a/one'], ['rotation-not-enabled', 'a/two']]);
+    expect(byAccount(MEMBER_B).map((f) => f.secret.arn?.split(':')[4])).toEqual([MEMBER_B, MEMBER_B, MEMBER_B]);
+    expect(byAccount(DENIED)).toEqual([
+      expect.objectContaining({
+        check: 'scan-account-unreachable',
+        severity: 'HIGH',
+        title: `Account ${DENIED} could not be scanned: AssumeRole failed`,
+        secret: { arn: null, name: null, id: null },
+        region: MOTO_REGION,
+        details: expect.objectContaining({ step: 'AssumeRole', roleArn: `arn:aws:iam::${DENIED}:role/secretwatch-dev-scan-us-east-1` }),
+      }),
+    ]);
+  });
+
+  test('an account whose ListSecrets fails after its role is assumed is unreachable at ListSecrets; the others are still scanned', async () => {
+    moto.assertEnvironment();
+    const config: Config = { ...DEFAULT_CONFIG, scanAccounts: [MEMBER_A, MEMBER_B] };
+    const sts = new STSClient({});
+    const options = { config, now: new Date() };
+    try {
+      const reachable = await scanMemberAccounts([MEMBER_A], options, { sts, roleName: ROLE_NAME, region: MOTO_REGION });
+      // Member B's Secrets Manager endpoint is a closed local port: the role is assumed (moto), listing fails.
+      const failing = await scanMemberAccounts([MEMBER_B], options, { sts, roleName: ROLE_NAME, region: MOTO_REGION, clientOptions: { endpoint: 'http://127.0.0.1:9' } });
+      expect(reachable).toEqual([expect.objectContaining({ account: MEMBER_A, status: 'scanned' })]);
+      expect(reachable[0].status === 'scanned' && reachable[0].result.evaluation.counts.secrets).toBe(2);
+      expect(failing).toEqual([
+        expect.objectContaining({ account: MEMBER_B, status: 'unreachable', step: 'ListSecrets', finding: expect.objectContaining({ check: 'scan-account-unreachable', account: MEMBER_B }) }),
+      ]);
+    } finally {
+      sts.destroy();
+    }
+  });
+});

@@ -1,0 +1,112 @@
+import { ListSecretsCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DEFAULT_CONFIG, configFromEnv } from '../../src/config/config';
+import { mergeScans, memberScanRoleArn, memberScanRoleName, scanMemberAccounts } from '../../src/runtime/centralScan';
+import { runScan } from '../../src/runtime/scan';
+import { createInventoryClient } from '../../src/inventory/client';
+import { createInventoryScanHandler } from '../../src/runtime/scanLambdaHandler';
+
+const sts = mockClient(STSClient);
+const sm = mockClient(SecretsManagerClient);
+const DAY = 86_400_000;
+const NOW = new Date('2024-06-04T06:00:00Z');
+const ROLE = memberScanRoleName('prod', 'eu-west-1');
+const ENV = { ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts', LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-1' };
+
+/** Each account holds `n` secrets without rotation, created 10 days before NOW. */
+const SECRETS: Record<string, number> = { '111111111111': 1, '222222222222': 2, '333333333333': 3, '444444444444': 4, '555555555555': 5 };
+
+let inFlight = 0;
+let maxInFlight = 0;
+
+beforeEach(() => {
+  sts.reset();
+  sm.reset();
+  inFlight = 0;
+  maxInFlight = 0;
+  // The credentials name the account: the key id is AKID<account>.
+  sts.on(AssumeRoleCommand).callsFake(async (input: { RoleArn: string }) => {
+    const account = input.RoleArn.split(':')[4];
+    if (account === '999999999999') throw Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' });
+    return { Credentials: { AccessKeyId: `AKID${account}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(NOW.getTime() + 3600_000) } };
+  });
+  sm.on(ListSecretsCommand).callsFake(async (_input: unknown, getClient: () => SecretsManagerClient) => {
+    const credentials = await (getClient().config.credentials as () => Promise<{ accessKeyId: string }>)();
+    const account = credentials.accessKeyId.slice(4);
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    inFlight--;
+    if (account === '888888888888') throw Object.assign(new Error('denied by an SCP'), { name: 'AccessDeniedException' });
+    const n = SECRETS[account] ?? 0;
+    return {
+      SecretList: Array.from({ length: n }, (_, i) => ({
+        ARN: `arn:aws:secretsmanager:eu-west-1:${account}:secret:s${i}-AbCdEf`,
+        Name: `s${i}`,
+        CreatedDate: new Date(NOW.getTime() - 10 * DAY),
+        LastAccessedDate: new Date(NOW.getTime() - DAY),
+      })),
+    };
+  });
+  sm.on(ListSecretVersionIdsCommand).resolves({ Versions: [] });
+});
+
+const options = { config: DEFAULT_CONFIG, now: NOW };
+const deps = () => ({ sts: new STSClient({ region: 'eu-west-1' }), roleName: ROLE, region: 'eu-west-1', clientOptions: { rateLimits: { ListSecrets: 1e6, ListSecretVersionIds: 1e6 } } });
+
+test('the role is the member stacks\' name, in each account', () => {
+  expect(ROLE).toBe('secretwatch-prod-scan-eu-west-1');
+  expect(memberScanRoleArn('222222222222', ROLE)).toBe('arn:aws:iam::222222222222:role/secretwatch-prod-scan-eu-west-1');
+});
+
+test('each account is scanned with its own credentials, in order of the list, at most three at a time', async () => {
+  const accounts = Object.keys(SECRETS);
+  const scans = await scanMemberAccounts(accounts, options, deps());
+  expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn).sort()).toEqual(accounts.map((a) => memberScanRoleArn(a, ROLE)));
+  expect(scans.map((s) => [s.account, s.status, s.status === 'scanned' ? s.result.evaluation.counts.secrets : null])).toEqual(accounts.map((a) => [a, 'scanned', SECRETS[a]]));
+  for (const s of scans) if (s.status === 'scanned') expect(s.result.evaluation.findings.every((f) => f.account === s.account)).toBe(true);
+  expect(maxInFlight).toBeGreaterThan(1);
+  expect(maxInFlight).toBeLessThanOrEqual(3);
+});
+
+test('AssumeRole refused or ListSecrets failing: one HIGH finding for that account, the others scanned', async () => {
+  const scans = await scanMemberAccounts(['111111111111', '999999999999', '888888888888', '222222222222'], options, deps());
+  expect(scans.map((s) => [s.account, s.status, s.status === 'unreachable' ? s.step : null])).toEqual([
+    ['111111111111', 'scanned', null],
+    ['999999999999', 'unreachable', 'AssumeRole'],
+    ['888888888888', 'unreachable', 'ListSecrets'],
+    ['222222222222', 'scanned', null],
+  ]);
+  const denied = scans[1];
+  expect(denied.status === 'unreachable' && denied.finding).toMatchObject({
+    check: 'scan-account-unreachable',
+    severity: 'HIGH',
+    account: '999999999999',
+    region: 'eu-west-1',
+    secret: { arn: null, name: null, id: null },
+    event: null,
+    details: { step: 'AssumeRole', roleArn: memberScanRoleArn('999999999999', ROLE), error: 'AccessDenied: not authorized to perform: sts:AssumeRole', nonCompliantSince: NOW.toISOString() },
+  });
+  expect(scans[2].status === 'unreachable' && scans[2].error).toBe('AccessDeniedException: denied by an SCP');
+});
+
+test('mergeScans: findings and counts summed over the accounts, the unreachable ones counted by their check', async () => {
+  const own = createInventoryClient({ region: 'eu-west-1', credentials: { accessKeyId: 'AKID123456789012', secretAccessKey: 's' }, rateLimits: { ListSecrets: 1e6, ListSecretVersionIds: 1e6 } });
+  const ownResult = await runScan(own, options);
+  const members = await scanMemberAccounts(['111111111111', '999999999999', '333333333333'], options, deps());
+  const { evaluation } = mergeScans(ownResult, members);
+  expect(evaluation.counts.secrets).toBe(0 + 1 + 3);
+  expect(evaluation.counts.byCheck['rotation-not-enabled']).toBe(4);
+  expect(evaluation.counts.byCheck['scan-account-unreachable']).toBe(1);
+  expect(evaluation.findings).toHaveLength(5);
+  own.client.destroy();
+});
+
+test('scanAccounts: comma-separated 12-digit ids; the handler requires the role name with them', () => {
+  expect(configFromEnv({ SCAN_ACCOUNTS: ' 111111111111, 222222222222 ' }).scanAccounts).toEqual(['111111111111', '222222222222']);
+  expect(configFromEnv({}).scanAccounts).toEqual([]);
+  expect(() => configFromEnv({ SCAN_ACCOUNTS: '111111111111,12345' })).toThrow('invalid setting SCAN_ACCOUNTS: must be a 12-digit AWS account id');
+  expect(() => createInventoryScanHandler({ ...ENV, SCAN_ACCOUNTS: '111111111111' })).toThrow('invalid setting SCAN_ROLE_NAME');
+  expect(() => createInventoryScanHandler({ ...ENV, SCAN_ACCOUNTS: '111111111111', SCAN_ROLE_NAME: ROLE })).not.toThrow();
+});
