@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config';
 import { parseEvent } from '../../src/events/parse';
 import type { CloudTrailRecord } from '../../src/events/record';
-import type { CheckContext } from '../../src/checks/types';
+import { runEventChecks, type CheckContext, type EventCheck } from '../../src/checks/types';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures');
 export const CLOUDTRAIL = join(FIXTURES, 'cloudtrail');
@@ -42,4 +42,19 @@ export function derive(path: string, change: (record: Record<string, unknown>) =
   const copy = structuredClone(sample(path));
   change('detail' in copy ? (copy.detail as Record<string, unknown>) : copy);
   return copy;
+}
+
+/** DESIGN section 4's finding contract, key order included. */
+export const FINDING_KEYS = ['check', 'severity', 'title', 'secret', 'account', 'region', 'actor', 'event', 'details', 'remediation'];
+
+/** A family of checks gives the one finding `expected` describes for a sample, or none when it is null. */
+export function expectSampleVerdict(checks: readonly EventCheck[], path: string, expected: object | null): void {
+  const findings = runEventChecks(checks, sampleRecord(path), ctx());
+  if (expected === null) {
+    expect(findings).toEqual([]);
+    return;
+  }
+  expect(findings).toHaveLength(1);
+  expect(findings[0]).toMatchObject(expected);
+  expect(Object.keys(findings[0])).toEqual(FINDING_KEYS);
 }

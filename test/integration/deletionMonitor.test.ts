@@ -11,6 +11,7 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { handler as DeletionMonitorHandler } from '../../handlers/deletionMonitor';
 import { CONFIG_KEYS, envName } from '../../src/config/config';
+import { FINDING_KEYS } from '../helpers/fixtures';
 import { envelopeOf, sampleRecord } from './cloudtrail';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION, receiveMessages, setEnv } from './motoServer';
 
@@ -180,7 +181,7 @@ describeWithMoto('deletionMonitor handler against moto_server', (moto) => {
     expect(finding.event).toEqual({ id: 'dbf59de5-4d63-4aca-9fce-a657f5df89c9', name: 'DeleteSecret', time: '2023-07-10T12:07:59Z' });
     expect(finding.details).toEqual({ forceDeleteWithoutRecovery: true });
     expect(finding.remediation).toEqual(expect.stringContaining('aws secretsmanager create-secret'));
-    expect(Object.keys(finding)).toEqual(['check', 'severity', 'title', 'secret', 'account', 'region', 'actor', 'event', 'details', 'remediation']);
+    expect(Object.keys(finding)).toEqual(FINDING_KEYS);
 
     // Findings bus -> rule (source secretwatch) -> SQS: the same finding as the event's detail.
     const [busMessage, ...moreBusMessages] = await receiveMessages(sqs, stack.findingsQueueUrl, { expect: 1 });

@@ -1,3 +1,4 @@
+import { FINDING_KEYS } from '../../helpers/fixtures';
 import { evaluateInventory, secretsToLookUp } from '../../../src/checks/inventory/evaluate';
 import { projectRotations } from '../../../src/checks/inventory/projection';
 import { DEFAULT_CONFIG, type Config } from '../../../src/config/config';
@@ -246,7 +247,7 @@ describe('the inventory as a whole', () => {
       'secret-unused',
     ]);
     for (const f of result.findings) {
-      expect(Object.keys(f)).toEqual(['check', 'severity', 'title', 'secret', 'account', 'region', 'actor', 'event', 'details', 'remediation']);
+      expect(Object.keys(f)).toEqual(FINDING_KEYS);
       expect(f).toMatchObject({ event: null, actor: null, account: '111122223333', region: 'eu-west-1' });
       expect(typeof f.details.nonCompliantSince).toBe('string');
       expect(Date.parse(f.details.nonCompliantSince as string)).toBeLessThan(NOW_MS);

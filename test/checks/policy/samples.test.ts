@@ -1,8 +1,7 @@
 import { policyChecks } from '../../../src/checks/policy';
 import { runEventChecks } from '../../../src/checks/types';
-import { ctx, sampleRecord, samplesOf } from '../../helpers/fixtures';
+import { ctx, FINDING_KEYS, sampleRecord, samplesOf } from '../../helpers/fixtures';
 
-const KEYS = ['check', 'severity', 'title', 'secret', 'account', 'region', 'actor', 'event', 'details', 'remediation'];
 const PANTHER_ARN = 'arn:aws:secretsmanager:us-west-2:123456789012:secret:paloma/example-secret-xxxxxx';
 const STREAMALERT_ARN = 'arn:aws:secretsmanager:us-east-1:123456789123:secret:test-zeCISw';
 const PANTHER_CONDITIONS =
@@ -92,7 +91,7 @@ describe('policy checks on the real samples', () => {
     const findings = runEventChecks(policyChecks, sampleRecord(path), ctx());
     expect(findings).toHaveLength(1);
     expect(findings[0]).toEqual(finding);
-    expect(Object.keys(findings[0])).toEqual(KEYS);
+    expect(Object.keys(findings[0])).toEqual(FINDING_KEYS);
   });
 
   test('panther-1 with its organization as trustedOrgId: the change stays within the trusted organization (LOW)', () => {
