@@ -1,18 +1,15 @@
 import 'aws-sdk-client-mock-jest';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { mockDeliveryClients } from '../helpers/deliveryMocks';
 import { deliver, NotificationError, type DeliveryTargets } from '../../src/delivery/deliver';
 import { silentLog, type Log } from '../../src/delivery/log';
 import { putMetrics } from '../../src/delivery/metrics';
 import type { Finding } from '../../src/findings/finding';
 import type { Severity } from '../../src/findings/severity';
 
-const cw = mockClient(CloudWatchClient);
-const sns = mockClient(SNSClient);
-const eb = mockClient(EventBridgeClient);
-const clients = { cloudWatch: new CloudWatchClient({}), sns: new SNSClient({}), eventBridge: new EventBridgeClient({}) };
+const { cw, sns, eb, clients, succeedAll } = mockDeliveryClients();
 const TOPIC = 'arn:aws:sns:us-east-1:111122223333:secretwatch-alerts';
 const targets: DeliveryTargets = { metricNamespace: 'SecretWatch', alertTopicArn: TOPIC, findingsBusName: 'secretwatch-findings', notifyMinSeverity: 'LOW' };
 const NOW = new Date('2024-06-01T00:00:00Z');
@@ -37,14 +34,7 @@ function recordingLog(): Log & { errors: string[] } {
   return { ...silentLog, errors, error: (message: string) => errors.push(message) };
 }
 
-beforeEach(() => {
-  cw.reset();
-  sns.reset();
-  eb.reset();
-  cw.on(PutMetricDataCommand).resolves({});
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'x' }] });
-});
+beforeEach(succeedAll);
 
 test('publishes each finding with severity attributes, puts it on the bus and counts it in one metrics call', async () => {
   const report = await deliver([finding('CRITICAL')], [], clients, targets, silentLog, NOW);

@@ -8,10 +8,9 @@ import 'aws-sdk-client-mock-jest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { mockDeliveryClients } from '../helpers/deliveryMocks';
 import { DEFAULT_CONFIG } from '../../src/config/config';
 import { silentLog } from '../../src/delivery/log';
 import type { Finding } from '../../src/findings/finding';
@@ -61,24 +60,15 @@ function forwarded(detail: Record<string, unknown>) {
 }
 
 describe('a central monitor handling a forwarded event', () => {
-  const cw = mockClient(CloudWatchClient);
-  const sns = mockClient(SNSClient);
-  const eb = mockClient(EventBridgeClient);
+  const { sns, eb, clients, succeedAll } = mockDeliveryClients();
   const deps = () => ({
     config: { ...DEFAULT_CONFIG, alertTopicArn: `arn:aws:sns:${CENTRAL_REGION}:${CENTRAL_ACCOUNT}:secretwatch-prod-alerts`, findingsBusName: 'secretwatch-findings-prod' },
-    clients: { cloudWatch: new CloudWatchClient({}), sns: new SNSClient({}), eventBridge: new EventBridgeClient({}) },
+    clients,
     log: silentLog,
     now: () => new Date('2024-06-01T00:00:00Z'),
   });
 
-  beforeEach(() => {
-    cw.reset();
-    sns.reset();
-    eb.reset();
-    cw.on(PutMetricDataCommand).resolves({});
-    sns.on(PublishCommand).resolves({ MessageId: 'm' });
-    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}] });
-  });
+  beforeEach(succeedAll);
 
   test('attributes the finding to the member account and region, in what it publishes too', async () => {
     const event = forwarded(inMemberAccount('DeleteSecret/invictus-awsds-1.json', '111111111111', 'eu-central-1'));

@@ -1,21 +1,18 @@
 import 'aws-sdk-client-mock-jest';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { mockDeliveryClients } from '../helpers/deliveryMocks';
 import { DEFAULT_CONFIG } from '../../src/config/config';
 import { silentLog } from '../../src/delivery/log';
 import { deletionMonitor } from '../../src/monitors';
 import { handleMonitorEvent } from '../../src/runtime/eventHandler';
 import { sample } from '../helpers/fixtures';
 
-const cw = mockClient(CloudWatchClient);
-const sns = mockClient(SNSClient);
-const eb = mockClient(EventBridgeClient);
+const { cw, sns, clients, succeedAll } = mockDeliveryClients();
 const NOW = new Date('2024-06-01T00:00:00Z');
 const deps = () => ({
   config: { ...DEFAULT_CONFIG, alertTopicArn: 'arn:aws:sns:us-east-1:123837392027:alerts', findingsBusName: 'findings' },
-  clients: { cloudWatch: new CloudWatchClient({}), sns: new SNSClient({}), eventBridge: new EventBridgeClient({}) },
+  clients,
   log: silentLog,
   now: () => NOW,
 });
@@ -24,14 +21,7 @@ function envelope(detail: unknown) {
   return { version: '0', id: 'env-1', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.secretsmanager', account: '123837392027', time: '2023-07-10T12:07:59Z', region: 'us-east-1', resources: [], detail };
 }
 
-beforeEach(() => {
-  cw.reset();
-  sns.reset();
-  eb.reset();
-  cw.on(PutMetricDataCommand).resolves({});
-  sns.on(PublishCommand).resolves({ MessageId: 'm' });
-  eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{}] });
-});
+beforeEach(succeedAll);
 
 test('a real force-deletion event is checked and delivered', async () => {
   const result = await handleMonitorEvent(envelope(sample('DeleteSecret/invictus-awsds-1.json')), deletionMonitor, deps());

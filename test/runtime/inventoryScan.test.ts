@@ -1,8 +1,8 @@
 import 'aws-sdk-client-mock-jest';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { mockClient } from 'aws-sdk-client-mock';
+import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { PublishCommand } from '@aws-sdk/client-sns';
+import { mockDeliveryClients } from '../helpers/deliveryMocks';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config';
 import { silentLog, type Log } from '../../src/delivery/log';
 import type { Digest } from '../../src/findings/digest';
@@ -10,10 +10,7 @@ import { createInventoryClient } from '../../src/inventory/client';
 import { handleInventoryScan, scanTime } from '../../src/runtime/inventoryScan';
 import { FakeSecretsManager, type FakeSecret } from '../helpers/fakeSecretsManager';
 
-const cw = mockClient(CloudWatchClient);
-const sns = mockClient(SNSClient);
-const eb = mockClient(EventBridgeClient);
-const clients = { cloudWatch: new CloudWatchClient({}), sns: new SNSClient({}), eventBridge: new EventBridgeClient({}) };
+const { cw, sns, eb, clients, succeedAll } = mockDeliveryClients();
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:secretwatch-alerts';
 const DAY_S = 86_400;
 // A Tuesday: no full digest unless asked for.
@@ -87,14 +84,7 @@ function publishedDigest(): Digest {
   return JSON.parse((JSON.parse(input.Message as string) as { default: string }).default) as Digest;
 }
 
-beforeEach(() => {
-  cw.reset();
-  sns.reset();
-  eb.reset();
-  cw.on(PutMetricDataCommand).resolves({});
-  sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  eb.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => ({ FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'x' })) }));
-});
+beforeEach(succeedAll);
 
 test('a scheduled scan: gauges in one PutMetricData, a digest of what is new, every finding on the bus', async () => {
   const log = recordingLog();
