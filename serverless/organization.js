@@ -40,9 +40,17 @@ function memberScanRoleName(stage) {
   return `secretwatch-${stage}-scan-\${AWS::Region}`;
 }
 
+/** The deploy parameter scanOrganization: the same words as the function's boolean settings. */
+function booleanParameter(name, raw) {
+  const value = text(raw).toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(value)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(value)) return false;
+  throw parameterError(`Invalid deploy parameter ${name}: "${text(raw)}" (expected true or false)`);
+}
+
 /**
- * raw: { mode, organizationId, centralBusArn, scanAccounts } as the deploy parameters resolved.
- * Returns { mode, organizationId?, scanAccounts?, centralBus? }; a parameter that the mode does not use but that
+ * raw: { mode, organizationId, centralBusArn, scanAccounts, scanOrganization } as the deploy parameters resolved.
+ * Returns { mode, organizationId?, scanAccounts?, scanOrganization?, centralBus? }; a parameter that the mode does not use but that
  * is set is refused: it says the operator meant another mode.
  */
 function organizationSettings(raw) {
@@ -53,6 +61,13 @@ function organizationSettings(raw) {
   const organizationId = text(raw.organizationId);
   const centralBusArn = text(raw.centralBusArn);
   const scanAccounts = text(raw.scanAccounts).split(',').map((a) => a.trim()).filter(Boolean);
+  const scanOrganization = booleanParameter('scanOrganization', raw.scanOrganization);
+  if (scanOrganization && mode !== 'central') {
+    throw parameterError(`Invalid deploy parameter scanOrganization: only mode central uses it (mode is ${mode})`);
+  }
+  if (scanOrganization && scanAccounts.length) {
+    throw parameterError('Invalid deploy parameter scanOrganization: not with scanAccounts (the organization already lists every account; choose one)');
+  }
   if (mode === 'central') {
     const bad = scanAccounts.find((a) => !ACCOUNT_ID.test(a));
     if (bad !== undefined) {
@@ -83,6 +98,7 @@ function organizationSettings(raw) {
     throw parameterError(`Invalid deploy parameter centralBusArn: only mode member uses it (mode is ${mode})`);
   }
   if (mode !== 'central') return { mode };
+  if (scanOrganization) return { mode, organizationId, scanOrganization };
   return scanAccounts.length ? { mode, organizationId, scanAccounts: [...new Set(scanAccounts)] } : { mode, organizationId };
 }
 
@@ -91,7 +107,7 @@ function eventPatternRules(template) {
 }
 
 /** The central bus, its organization-only policy, and every event-pattern rule moved onto it. */
-function applyCentral(template, { organizationId, scanAccounts }, { stage }) {
+function applyCentral(template, { organizationId, scanAccounts, scanOrganization }, { stage }) {
   for (const id of [CENTRAL_BUS_LOGICAL_ID, CENTRAL_BUS_POLICY_LOGICAL_ID]) {
     if (template.Resources[id]) throw new Error(`serverless/organization.js: ${id} is already in the template`);
   }
@@ -119,7 +135,8 @@ function applyCentral(template, { organizationId, scanAccounts }, { stage }) {
     // a custom bus whatever their kind, and it is refused there.
     if (rule.Properties.State === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') rule.Properties.State = 'ENABLED';
   }
-  if (scanAccounts?.length) applyCentralScan(template, scanAccounts, stage);
+  if (scanAccounts?.length) applyCentralScan(template, listedAccountsScan(scanAccounts, stage), stage);
+  if (scanOrganization) applyCentralScan(template, organizationScan(organizationId, stage), stage);
   template.Outputs = template.Outputs ?? {};
   template.Outputs.CentralBusArn = {
     Description: 'Event bus the member stacks forward to (their centralBusArn parameter)',
@@ -127,27 +144,54 @@ function applyCentral(template, { organizationId, scanAccounts }, { stage }) {
   };
 }
 
+/** scanAccounts: SCAN_ACCOUNTS, and sts:AssumeRole on exactly those accounts' scan roles (this stage, this region). */
+function listedAccountsScan(scanAccounts, stage) {
+  return {
+    variables: { SCAN_ACCOUNTS: scanAccounts.join(',') },
+    statements: [
+      {
+        Sid: 'AssumeMemberScanRoles',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: scanAccounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${account}:role/${memberScanRoleName(stage)}` })),
+      },
+    ],
+  };
+}
+
 /**
- * The inventory scan of the member accounts: SCAN_ACCOUNTS and SCAN_ROLE_NAME in its environment,
- * and sts:AssumeRole on exactly those accounts' scan roles (this stage, this region).
+ * scanOrganization: SCAN_ORGANIZATION; ListAccounts (it has no resource to scope it to), and
+ * sts:AssumeRole on the scan role of any account, as long as that account is in the organization
+ * (aws:ResourceOrgID): an account joining later needs no redeploy, one outside never qualifies.
  */
-function applyCentralScan(template, scanAccounts, stage) {
+function organizationScan(organizationId, stage) {
+  return {
+    variables: { SCAN_ORGANIZATION: 'true' },
+    statements: [
+      { Sid: 'ListOrganizationAccounts', Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: '*' },
+      {
+        Sid: 'AssumeMemberScanRoles',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${memberScanRoleName(stage)}` },
+        Condition: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
+      },
+    ],
+  };
+}
+
+/** The inventory scan of the member accounts: its variables (and SCAN_ROLE_NAME) and the role's statements. */
+function applyCentralScan(template, { variables, statements }, stage) {
   const fn = template.Resources[INVENTORY_SCAN_FUNCTION_LOGICAL_ID];
   const role = template.Resources[INVENTORY_SCAN_ROLE_LOGICAL_ID];
   if (!fn || !role) throw new Error(`serverless/organization.js: ${INVENTORY_SCAN_FUNCTION_LOGICAL_ID} or ${INVENTORY_SCAN_ROLE_LOGICAL_ID} is not in the template`);
   fn.Properties.Environment = fn.Properties.Environment ?? { Variables: {} };
   fn.Properties.Environment.Variables = {
     ...fn.Properties.Environment.Variables,
-    SCAN_ACCOUNTS: scanAccounts.join(','),
+    ...variables,
     SCAN_ROLE_NAME: { 'Fn::Sub': memberScanRoleName(stage) },
   };
-  const policy = role.Properties.Policies[0];
-  policy.PolicyDocument.Statement.push({
-    Sid: 'AssumeMemberScanRoles',
-    Effect: 'Allow',
-    Action: 'sts:AssumeRole',
-    Resource: scanAccounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${account}:role/${memberScanRoleName(stage)}` })),
-  });
+  role.Properties.Policies[0].PolicyDocument.Statement.push(...statements);
 }
 
 /** The rules forwarding to the central bus, their role, the scan role; nothing else. */

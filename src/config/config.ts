@@ -37,6 +37,8 @@ export const configSchema = z.object({
   trustedAccounts: commaList.default([]),
   /** Central mode: the member accounts whose scan role (secretwatch-<stage>-scan-<region>) the scan assumes. */
   scanAccounts: commaList.default([]),
+  /** Central mode: every ACTIVE account of the organization (Organizations ListAccounts) instead of a list. */
+  scanOrganization: booleanText.default(false),
   trustedOrgId: z.preprocess(
     (value) => (value === '' ? undefined : value),
     z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like o-a1b2c3d4e5').optional(),
@@ -60,6 +62,14 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Settings that only make sense apart: [path of the offending key, message] or null. */
+function conflict(config: Config): [string, string] | null {
+  if (config.scanOrganization && config.scanAccounts.length) {
+    return ['scanOrganization', 'cannot be combined with scanAccounts: the organization already lists every account (choose one)'];
+  }
+  return null;
+}
 export type ConfigKey = keyof Config;
 export const CONFIG_KEYS = Object.keys(configSchema.shape) as ConfigKey[];
 
@@ -82,6 +92,8 @@ function build(input: Record<string, unknown>, nameOf: (key: string) => string):
     const key = String(issue.path[0] ?? 'config');
     throw new ConfigError(nameOf(key), issue.message);
   }
+  const clash = conflict(result.data);
+  if (clash) throw new ConfigError(nameOf(clash[0]), clash[1]);
   return result.data;
 }
 

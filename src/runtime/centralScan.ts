@@ -1,9 +1,11 @@
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { accountUnreachableFinding, type UnreachableStep } from '../checks/central/accountUnreachable';
 import type { InventoryEvaluation } from '../checks/inventory/evaluate';
 import type { Finding } from '../findings/finding';
 import { createInventoryClient, type CallCounts, type InventoryClient, type InventoryClientOptions } from '../inventory/client';
 import { forEachLimit } from '../inventory/pool';
+import { listOrganizationAccounts } from './organizationAccounts';
 import { runScan, type ScanOptions, type ScanResult } from './scan';
 
 /** Member accounts scanned at once: each has its own rate limiters, so this bounds the function's load. */
@@ -20,10 +22,22 @@ export function memberScanRoleArn(account: string, roleName: string, partition =
 
 export type MemberScan =
   | { account: string; status: 'scanned'; result: ScanResult }
-  | { account: string; status: 'unreachable'; step: UnreachableStep; error: string; finding: Finding };
+  /** account null: the organization could not be listed and the central account's identity is unknown too. */
+  | { account: string | null; status: 'unreachable'; step: UnreachableStep; error: string; finding: Finding };
+
+/** Which member accounts to scan: a list (scanAccounts), or every active account of the organization (scanOrganization). */
+export type MemberAccounts = { accounts: readonly string[] } | { organization: true };
+
+/** The member accounts the settings name, or null: no central scan. */
+export function memberAccountsOf(config: { scanAccounts: readonly string[]; scanOrganization: boolean }): MemberAccounts | null {
+  if (config.scanOrganization) return { organization: true };
+  return config.scanAccounts.length ? { accounts: config.scanAccounts } : null;
+}
 
 export interface CentralScanDeps {
   sts: STSClient;
+  /** Needed for { organization: true }: ListAccounts. */
+  organizations?: OrganizationsClient;
   roleName: string;
   region: string | null;
   partition?: string;
@@ -81,6 +95,28 @@ export async function scanMemberAccounts(accounts: readonly string[], options: S
   return scans;
 }
 
+/**
+ * The central scan, wherever its accounts come from. With { organization: true } the accounts are
+ * listed anew at each scan (an account joining the organization is scanned from its first scan on),
+ * the central account itself left out (the caller scans it apart); if they cannot be listed, the
+ * result is one ListAccounts finding for the central account and no member is scanned.
+ */
+export async function scanMembers(members: MemberAccounts, options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan[]> {
+  if ('accounts' in members) return scanMemberAccounts(members.accounts, options, deps);
+  let own: string | null = null;
+  let accounts: string[];
+  try {
+    if (!deps.organizations) throw new Error('no Organizations client was given to list the organization\'s accounts');
+    own = (await deps.sts.send(new GetCallerIdentityCommand({}))).Account ?? null;
+    accounts = (await listOrganizationAccounts(deps.organizations, own)).active;
+  } catch (error) {
+    const text = errorText(error);
+    const finding = accountUnreachableFinding({ account: own, region: deps.region, roleArn: null, step: 'ListAccounts', error: text, at: options.asOf ?? options.now });
+    return [{ account: own, status: 'unreachable', step: 'ListAccounts', error: text, finding }];
+  }
+  return scanMemberAccounts(accounts, options, deps);
+}
+
 /** The function's own scan and the members' as one evaluation: findings and counts summed, each finding keeping its account. */
 export function mergeScans(own: ScanResult, members: readonly MemberScan[]): { evaluation: InventoryEvaluation; calls: CallCounts } {
   const findings = [...own.evaluation.findings];
@@ -111,7 +147,7 @@ export function mergeScans(own: ScanResult, members: readonly MemberScan[]): { e
 }
 
 /** Per account, for the log and the invocation's result. */
-export function accountSummaries(members: readonly MemberScan[]): { account: string; status: 'scanned' | 'unreachable'; secrets?: number; findings?: number; step?: UnreachableStep; error?: string }[] {
+export function accountSummaries(members: readonly MemberScan[]): { account: string | null; status: 'scanned' | 'unreachable'; secrets?: number; findings?: number; step?: UnreachableStep; error?: string }[] {
   return members.map((m) =>
     m.status === 'scanned'
       ? { account: m.account, status: m.status, secrets: m.result.evaluation.counts.secrets, findings: m.result.evaluation.findings.length }

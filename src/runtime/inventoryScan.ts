@@ -9,7 +9,7 @@ import { deliverScan, type ScanDeliveryReport } from '../delivery/scanDelivery';
 import { buildDigest, isFullDigestScan, isNewInWindow, scanWindow } from '../findings/digest';
 import type { Finding } from '../findings/finding';
 import type { CallCounts, InventoryClient } from '../inventory/client';
-import { accountSummaries, mergeScans, scanMemberAccounts, type CentralScanDeps } from './centralScan';
+import { accountSummaries, memberAccountsOf, mergeScans, scanMembers, type CentralScanDeps } from './centralScan';
 import { runScan } from './scan';
 
 export interface InventoryScanDeps {
@@ -22,7 +22,7 @@ export interface InventoryScanDeps {
   now?: () => Date;
   /** Epoch ms after which no version look-up starts, leaving time to deliver. */
   lookupDeadlineMs?: () => number;
-  /** Central mode: how to reach the member accounts of config.scanAccounts. */
+  /** Central mode: how to reach the member accounts (config.scanAccounts or config.scanOrganization). */
   central?: CentralScanDeps;
 }
 
@@ -91,7 +91,8 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
   const now = scanTime(parsed.data.time, realNow);
   const scanOptions = { config, now, lookupDeadlineMs: deps.lookupDeadlineMs?.() };
   const result = await runScan(deps.inventory, scanOptions);
-  const members = config.scanAccounts.length && deps.central ? await scanMemberAccounts(config.scanAccounts, scanOptions, deps.central) : null;
+  const memberAccounts = memberAccountsOf(config);
+  const members = memberAccounts && deps.central ? await scanMembers(memberAccounts, scanOptions, deps.central) : null;
   const accounts = members ? accountSummaries(members) : undefined;
   const merged = members ? mergeScans(result, members) : { evaluation: result.evaluation, calls: result.calls };
   const { findings, counts, issues } = merged.evaluation;

@@ -2,9 +2,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { ConfigError, configFromEnv, envName } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { createInventoryClient } from '../inventory/client';
-import type { CentralScanDeps } from './centralScan';
+import { memberAccountsOf, type CentralScanDeps } from './centralScan';
 import { handleInventoryScan, type InventoryScanResult } from './inventoryScan';
 
 /** Kept back from the function's timeout for the gauges, the digest and tens of thousands of findings on the bus. */
@@ -23,10 +24,14 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
   const clients = createDeliveryClients();
   // Central mode: the member stacks' scan role, named by serverless/organization.js (SCAN_ROLE_NAME).
   let central: CentralScanDeps | undefined;
-  if (config.scanAccounts.length) {
+  const members = memberAccountsOf(config);
+  if (members) {
     const roleName = (env.SCAN_ROLE_NAME ?? '').trim();
-    if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) throw new ConfigError('SCAN_ROLE_NAME', 'required with SCAN_ACCOUNTS (the member scan role name, set by the stack in mode central)');
-    central = { sts: new STSClient({}), roleName, region: env.AWS_REGION ?? null };
+    if (!/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+      throw new ConfigError('SCAN_ROLE_NAME', 'required with SCAN_ACCOUNTS or SCAN_ORGANIZATION (the member scan role name, set by the stack in mode central)');
+    }
+    // Organizations has one endpoint per partition (us-east-1 in aws): the SDK resolves it from any region.
+    central = { sts: new STSClient({}), roleName, region: env.AWS_REGION ?? null, ...('organization' in members ? { organizations: new OrganizationsClient({}) } : {}) };
   }
   return async (event: unknown, context?: Context): Promise<InventoryScanResult> => {
     if (context) log.addContext(context);

@@ -9,6 +9,7 @@ test('defaults are those of DESIGN section 6', () => {
     unusedDays: 90,
     trustedAccounts: [],
     scanAccounts: [],
+    scanOrganization: false,
     requireCustomerManagedKey: false,
     remediatePublicPolicy: false,
     confirmWithAccessAnalyzer: false,
@@ -83,4 +84,22 @@ test('the weekly digest day reads as a name or its first three letters, in any c
   expect(configFromEnv({ FULL_DIGEST_WEEKDAY: ' friday ' }).fullDigestWeekday).toBe('FRIDAY');
   expect(configFromEnv({ FULL_DIGEST_WEEKDAY: 'Sun' }).fullDigestWeekday).toBe('SUNDAY');
   expect(configFromObject({ fullDigestWeekday: 'WED' }).fullDigestWeekday).toBe('WEDNESDAY');
+});
+
+describe('scanOrganization', () => {
+  test('read from SCAN_ORGANIZATION like any boolean setting', () => {
+    expect(configFromEnv({ SCAN_ORGANIZATION: 'true' }).scanOrganization).toBe(true);
+    expect(configFromEnv({ SCAN_ORGANIZATION: '' }).scanOrganization).toBe(false);
+    expect(() => configFromEnv({ SCAN_ORGANIZATION: 'everything' })).toThrow('invalid setting SCAN_ORGANIZATION: must be true or false');
+  });
+
+  test('refused together with scanAccounts, naming the setting in the caller\'s terms', () => {
+    expect(() => configFromEnv({ SCAN_ORGANIZATION: 'true', SCAN_ACCOUNTS: '222233334444' })).toThrow(
+      new ConfigError('SCAN_ORGANIZATION', 'cannot be combined with scanAccounts: the organization already lists every account (choose one)'),
+    );
+    expect(() => configFromObject({ scanOrganization: true, scanAccounts: ['222233334444'] }, 'secretwatch.config.json')).toThrow(
+      'invalid setting secretwatch.config.json.scanOrganization: cannot be combined with scanAccounts',
+    );
+    expect(configFromEnv({ SCAN_ORGANIZATION: 'false', SCAN_ACCOUNTS: '222233334444' }).scanAccounts).toEqual(['222233334444']);
+  });
 });

@@ -4,17 +4,19 @@
  * (moto returns credentials for the role's account, and keeps each account's secrets apart), and a
  * third member account whose AssumeRole is refused. moto does not enforce trust policies, so that
  * refusal is the AccessDenied error STS gives, returned by middleware on the test's STS client for
- * that account only; everything else is moto's.
+ * that account only; everything else is moto's. scanOrganization lists the accounts of an
+ * organization made in moto (CreateOrganization, CreateAccount).
  */
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateAccountCommand, CreateOrganizationCommand, DescribeCreateAccountStatusCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config';
 import { createDeliveryClients } from '../../src/delivery/clients';
 import { silentLog } from '../../src/delivery/log';
 import type { Finding } from '../../src/findings/finding';
 import { createInventoryClient } from '../../src/inventory/client';
-import { memberScanRoleName, scanMemberAccounts } from '../../src/runtime/centralScan';
+import { memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
 import { handleInventoryScan, type InventoryScanResult } from '../../src/runtime/inventoryScan';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION } from './motoServer';
 
@@ -128,6 +130,61 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
       ]);
     } finally {
       sts.destroy();
+    }
+  });
+  test('scanOrganization with Organizations out of reach: one ListAccounts finding for the central account, no member scanned', async () => {
+    moto.assertEnvironment();
+    const sts = new STSClient({});
+    // moto answers ListAccounts with an empty list even without an organization (AWS refuses it), so the failure is a closed local port.
+    const organizations = new OrganizationsClient({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    try {
+      const scans = await scanMembers({ organization: true }, { config: DEFAULT_CONFIG, now: new Date() }, { sts, organizations, roleName: ROLE_NAME, region: MOTO_REGION });
+      expect(scans).toEqual([
+        expect.objectContaining({
+          account: MOTO_ACCOUNT,
+          status: 'unreachable',
+          step: 'ListAccounts',
+          error: expect.stringMatching(/ECONNREFUSED/),
+          finding: expect.objectContaining({ check: 'scan-account-unreachable', severity: 'HIGH', account: MOTO_ACCOUNT, details: expect.objectContaining({ step: 'ListAccounts', roleArn: null }) }),
+        }),
+      ]);
+    } finally {
+      sts.destroy();
+      organizations.destroy();
+    }
+  });
+
+  test('scanOrganization: every account the organization lists (ListAccounts), the central one left out, each scanned with its own credentials', async () => {
+    moto.assertEnvironment();
+    const organizations = new OrganizationsClient({});
+    const sts = new STSClient({});
+    try {
+      await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+      const created: string[] = [];
+      for (const name of ['payments', 'analytics']) {
+        const request = await organizations.send(new CreateAccountCommand({ AccountName: name, Email: `${name}@example.com` }));
+        const status = await organizations.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: request.CreateAccountStatus!.Id! }));
+        created.push(status.CreateAccountStatus!.AccountId!);
+      }
+      const payments = await clientIn(created[0]);
+      await payments.send(new CreateSecretCommand({ Name: 'payments/api-key', SecretString: 'x' }));
+
+      const config: Config = { ...DEFAULT_CONFIG, scanOrganization: true };
+      const findings: Finding[] = [];
+      const log = { ...silentLog, info: (message: string, extra?: Record<string, unknown>) => void (message === 'finding' && findings.push(extra?.finding as Finding)) };
+      const inventory = createInventoryClient();
+      let result: InventoryScanResult;
+      try {
+        result = await handleInventoryScan({ time: new Date(Date.now() + 120_000).toISOString() }, { config, inventory, clients: createDeliveryClients(), log, region: MOTO_REGION, central: { sts, organizations, roleName: ROLE_NAME, region: MOTO_REGION } });
+      } finally {
+        inventory.client.destroy();
+      }
+      expect(result).toMatchObject({ status: 'completed', accounts: created.map((account) => expect.objectContaining({ account, status: 'scanned' })) });
+      expect(result.status === 'completed' && result.accounts?.map((a) => a.account)).not.toContain(MOTO_ACCOUNT);
+      expect(findings.filter((f) => f.account === created[0]).map((f) => [f.check, f.secret.name])).toEqual([['rotation-not-enabled', 'payments/api-key']]);
+    } finally {
+      sts.destroy();
+      organizations.destroy();
     }
   });
 });

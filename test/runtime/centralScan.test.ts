@@ -1,13 +1,16 @@
 import { ListSecretsCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_CONFIG, configFromEnv } from '../../src/config/config';
-import { mergeScans, memberScanRoleArn, memberScanRoleName, scanMemberAccounts } from '../../src/runtime/centralScan';
+import { memberAccountsOf, mergeScans, memberScanRoleArn, memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
+import { listOrganizationAccounts } from '../../src/runtime/organizationAccounts';
 import { runScan } from '../../src/runtime/scan';
 import { createInventoryClient } from '../../src/inventory/client';
 import { createInventoryScanHandler } from '../../src/runtime/scanLambdaHandler';
 
 const sts = mockClient(STSClient);
+const organizations = mockClient(OrganizationsClient);
 const sm = mockClient(SecretsManagerClient);
 const DAY = 86_400_000;
 const NOW = new Date('2024-06-04T06:00:00Z');
@@ -23,6 +26,7 @@ let maxInFlight = 0;
 beforeEach(() => {
   sts.reset();
   sm.reset();
+  organizations.reset();
   inFlight = 0;
   maxInFlight = 0;
   // The credentials name the account: the key id is AKID<account>.
@@ -109,4 +113,96 @@ test('scanAccounts: comma-separated 12-digit ids; the handler requires the role 
   expect(() => configFromEnv({ SCAN_ACCOUNTS: '111111111111,12345' })).toThrow('invalid setting SCAN_ACCOUNTS: must be a 12-digit AWS account id');
   expect(() => createInventoryScanHandler({ ...ENV, SCAN_ACCOUNTS: '111111111111' })).toThrow('invalid setting SCAN_ROLE_NAME');
   expect(() => createInventoryScanHandler({ ...ENV, SCAN_ACCOUNTS: '111111111111', SCAN_ROLE_NAME: ROLE })).not.toThrow();
+});
+
+test('scanOrganization: the handler needs the role name with it too', () => {
+  expect(() => createInventoryScanHandler({ ...ENV, SCAN_ORGANIZATION: 'true' })).toThrow('invalid setting SCAN_ROLE_NAME: required with SCAN_ACCOUNTS or SCAN_ORGANIZATION');
+  expect(() => createInventoryScanHandler({ ...ENV, SCAN_ORGANIZATION: 'true', SCAN_ROLE_NAME: ROLE })).not.toThrow();
+  expect(memberAccountsOf(configFromEnv({ SCAN_ORGANIZATION: 'true' }))).toEqual({ organization: true });
+  expect(memberAccountsOf(configFromEnv({ SCAN_ACCOUNTS: '111111111111' }))).toEqual({ accounts: ['111111111111'] });
+  expect(memberAccountsOf(configFromEnv({}))).toBeNull();
+});
+
+describe('the organization\'s accounts (scanOrganization)', () => {
+  const CENTRAL = '123456789012';
+  /** Two pages, as ListAccounts gives 20 at most: the central account, active members, and some that are not active. */
+  function organizationOf(pages: { Id?: string; State?: string; Status?: string }[][]): void {
+    organizations.on(ListAccountsCommand).callsFake(async (input: { NextToken?: string }) => {
+      const index = input.NextToken ? Number(input.NextToken) : 0;
+      return { Accounts: pages[index], ...(index + 1 < pages.length ? { NextToken: String(index + 1) } : {}) };
+    });
+    sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL, Arn: `arn:aws:sts::${CENTRAL}:assumed-role/scan/fn` });
+  }
+  const orgDeps = () => ({ ...deps(), organizations: new OrganizationsClient({ region: 'eu-west-1' }) });
+
+  test('every ACTIVE account but the central one, over every page; State read first, Status when it is alone', async () => {
+    organizationOf([
+      [
+        { Id: CENTRAL, State: 'ACTIVE' },
+        { Id: '111111111111', State: 'ACTIVE', Status: 'ACTIVE' },
+        { Id: '222222222222', State: 'SUSPENDED', Status: 'SUSPENDED' },
+      ],
+      [
+        { Id: '333333333333', Status: 'ACTIVE' },
+        { Id: '444444444444', State: 'PENDING_CLOSURE', Status: 'ACTIVE' },
+        { Id: '555555555555', State: 'ACTIVE' },
+        { Id: 'not-an-account' },
+      ],
+    ]);
+    const listed = await listOrganizationAccounts(new OrganizationsClient({ region: 'eu-west-1' }), CENTRAL);
+    expect(listed).toEqual({
+      active: ['111111111111', '333333333333', '555555555555'],
+      inactive: [
+        { account: '222222222222', state: 'SUSPENDED' },
+        { account: '444444444444', state: 'PENDING_CLOSURE' },
+      ],
+    });
+    expect(organizations.commandCalls(ListAccountsCommand)).toHaveLength(2);
+
+    const scans = await scanMembers({ organization: true }, options, orgDeps());
+    expect(scans.map((s) => [s.account, s.status])).toEqual([
+      ['111111111111', 'scanned'],
+      ['333333333333', 'scanned'],
+      ['555555555555', 'scanned'],
+    ]);
+    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn).sort()).toEqual(['111111111111', '333333333333', '555555555555'].map((a) => memberScanRoleArn(a, ROLE)));
+  });
+
+  test('ListAccounts refused (not the management account nor a delegated administrator): one HIGH finding for the central account, no member scanned', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
+    organizations.on(ListAccountsCommand).rejects(
+      Object.assign(new Error('You don\'t have permissions to access this resource.'), { name: 'AccessDeniedException' }),
+    );
+    const scans = await scanMembers({ organization: true }, options, orgDeps());
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    expect(scans).toEqual([
+      {
+        account: CENTRAL,
+        status: 'unreachable',
+        step: 'ListAccounts',
+        error: "AccessDeniedException: You don't have permissions to access this resource.",
+        finding: expect.objectContaining({
+          check: 'scan-account-unreachable',
+          severity: 'HIGH',
+          title: "The organization's accounts could not be listed: no member account was scanned",
+          account: CENTRAL,
+          region: 'eu-west-1',
+          details: { step: 'ListAccounts', roleArn: null, error: "AccessDeniedException: You don't have permissions to access this resource.", nonCompliantSince: NOW.toISOString() },
+          remediation: expect.stringContaining('delegated administrator for AWS Organizations'),
+        }),
+      },
+    ]);
+  });
+
+  test('the central account unknown as well (GetCallerIdentity failing): the finding has no account, nothing is scanned', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }));
+    const scans = await scanMembers({ organization: true }, options, orgDeps());
+    expect(organizations.commandCalls(ListAccountsCommand)).toHaveLength(0);
+    expect(scans).toMatchObject([{ account: null, status: 'unreachable', step: 'ListAccounts', error: 'ExpiredToken: The security token included in the request is expired', finding: { account: null } }]);
+  });
+
+  test('an organization of one account (the central one): nothing else to scan, no finding', async () => {
+    organizationOf([[{ Id: CENTRAL, State: 'ACTIVE' }]]);
+    expect(await scanMembers({ organization: true }, options, orgDeps())).toEqual([]);
+  });
 });

@@ -30,6 +30,12 @@ describe('organizationSettings', () => {
       { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanAccounts: ['222233334444', '333344445555'] },
     ],
     [
+      { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: 'True', scanAccounts: '' },
+      { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: true },
+    ],
+    [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: 'false' }, { mode: 'central', organizationId: 'o-a1b2c3d4e5' }],
+    [{ mode: 'standalone', scanOrganization: 'off' }, { mode: 'standalone' }],
+    [
       { mode: 'member', centralBusArn: CENTRAL_BUS_ARN },
       { mode: 'member', centralBus: { arn: CENTRAL_BUS_ARN, partition: 'aws', region: 'eu-west-1', account: '999999999999', name: 'secretwatch-central-dev' } },
     ],
@@ -51,6 +57,9 @@ describe('organizationSettings', () => {
     [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', scanAccounts: '222233334444,12345' }, /^Invalid deploy parameter scanAccounts: "12345" is not a 12-digit account id/],
     [{ mode: 'member', centralBusArn: CENTRAL_BUS_ARN, scanAccounts: '222233334444' }, /^Invalid deploy parameter scanAccounts: only mode central uses it \(mode is member\)/],
     [{ mode: 'standalone', scanAccounts: '222233334444' }, /^Invalid deploy parameter scanAccounts: only mode central uses it \(mode is standalone\)/],
+    [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: 'everything' }, /^Invalid deploy parameter scanOrganization: "everything" \(expected true or false\)/],
+    [{ mode: 'member', centralBusArn: CENTRAL_BUS_ARN, scanOrganization: 'true' }, /^Invalid deploy parameter scanOrganization: only mode central uses it \(mode is member\)/],
+    [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: 'yes', scanAccounts: '222233334444' }, /^Invalid deploy parameter scanOrganization: not with scanAccounts/],
   ])('%j is refused naming the parameter', (raw, message) => {
     expect(() => organization.organizationSettings(raw)).toThrow(message);
   });
@@ -68,6 +77,7 @@ describe('a mode or its parameters wrong: packaging fails naming the parameter',
     ['memberWithoutBus', /Invalid deploy parameter centralBusArn: "" is not an event bus ARN/],
     ['centralWithMemberParam', /Invalid deploy parameter centralBusArn: only mode member uses it/],
     ['unknownMode', /Invalid deploy parameter mode: "satellite"/],
+    ['organizationAndList', /Invalid deploy parameter scanOrganization: not with scanAccounts/],
   ] as const)('%s', (name, message) => {
     const run = failedRun(name);
     expect(run.status).not.toBe(0);
@@ -150,6 +160,43 @@ describe('central', () => {
     const member = loadModeTemplate('member');
     const env = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
     expect(resource(member, 'MemberScanRole').Properties?.RoleName).toEqual(env.SCAN_ROLE_NAME);
+  });
+});
+
+describe('central with scanOrganization (the plugin over the compiled standalone template)', () => {
+  const standalone = loadTemplate('defaults');
+  const template = organization.applyMode(JSON.parse(JSON.stringify(standalone)), organization.organizationSettings({ mode: 'central', organizationId: ORGANIZATION_ID, scanOrganization: 'true' }), { stage: 'dev' }) as Template;
+
+  test('the inventory scan may list the accounts, and assume the scan role of this stage and region only in accounts of the organization', () => {
+    const role = resource(template, 'InventoryScanRole');
+    const added = statementsOf(role).filter((s) => ['ListOrganizationAccounts', 'AssumeMemberScanRoles'].includes(s.Sid));
+    expect(added).toEqual([
+      { Sid: 'ListOrganizationAccounts', Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: '*' },
+      {
+        Sid: 'AssumeMemberScanRoles',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: expect.anything(),
+        Condition: { StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } },
+      },
+    ]);
+    expect(render(added[1].Resource)).toBe('arn:aws:iam::*:role/secretwatch-dev-scan-eu-west-1');
+    // Nothing else of Organizations: no describe, no write.
+    expect(actionsOf(role).filter((a) => a.startsWith('organizations:'))).toEqual(['organizations:ListAccounts']);
+  });
+
+  test('is told to list the organization, and the role name; no SCAN_ACCOUNTS', () => {
+    const env = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
+    expect(env.SCAN_ORGANIZATION).toBe('true');
+    expect(env.SCAN_ACCOUNTS).toBeUndefined();
+    expect(render(env.SCAN_ROLE_NAME)).toBe('secretwatch-dev-scan-eu-west-1');
+  });
+
+  test('the rest is the central stack: no other role may assume a role or read the organization', () => {
+    for (const [id, r] of resourcesOfType(template, 'AWS::IAM::Role')) {
+      if (id !== 'InventoryScanRole') expect(actionsOf(r).filter((a) => a === 'sts:AssumeRole' || a.startsWith('organizations:'))).toEqual([]);
+    }
+    expect(resource(template, 'CentralBusPolicy').Properties?.Statement.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } });
   });
 });
 

@@ -88,6 +88,7 @@ export const FAILING_RUNS = {
   memberWithoutBus: { mode: 'member' },
   centralWithMemberParam: { mode: 'central', organizationId: 'o-a1b2c3d4e5', centralBusArn: 'arn:aws:events:eu-west-1:999999999999:event-bus/x' },
   unknownMode: { mode: 'satellite' },
+  organizationAndList: { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanAccounts: '222233334444', scanOrganization: 'true' },
 } satisfies Record<string, Record<string, string>>;
 export type FailingRunName = keyof typeof FAILING_RUNS;
 

@@ -2,23 +2,25 @@ import type { Finding } from '../../findings/finding';
 import { regionArg, shellQuote } from '../finding';
 import type { CheckMetadata } from '../types';
 
-/** Where the scan of a member account stopped. */
-export type UnreachableStep = 'AssumeRole' | 'ListSecrets';
+/** Where the scan of a member account stopped; ListAccounts: the organization's accounts could not be listed, so none was scanned. */
+export type UnreachableStep = 'ListAccounts' | 'AssumeRole' | 'ListSecrets';
 
 export const scanAccountUnreachable: CheckMetadata = {
   id: 'scan-account-unreachable',
   title: 'Member account not scanned',
   description:
-    "The central inventory scan could not scan a member account listed in scanAccounts: assuming the account's scan role was refused, or listing its secrets failed. None of that account's secrets were judged in this scan; the other accounts were.",
-  severityRule: 'HIGH whenever a listed account cannot be scanned: its secrets go unwatched until it can.',
+    "The central inventory scan could not scan a member account (listed in scanAccounts, or found by scanOrganization): assuming the account's scan role was refused, or listing its secrets failed. None of that account's secrets were judged in this scan; the other accounts were. With scanOrganization, the organization's accounts themselves could not be listed: then no member account was scanned, and the finding is the central account's.",
+  severityRule: 'HIGH whenever a member account cannot be scanned, or the organization cannot be listed: those secrets go unwatched until it can.',
   severities: ['HIGH'],
   eventNames: [],
 };
 
 export interface UnreachableAccount {
-  account: string;
+  /** The member account; for ListAccounts, the central account (null if even its identity is unknown). */
+  account: string | null;
   region: string | null;
-  roleArn: string;
+  /** The member's scan role; null for ListAccounts. */
+  roleArn: string | null;
   step: UnreachableStep;
   /** The error's name and message, e.g. "AccessDenied: not authorized to perform sts:AssumeRole". */
   error: string;
@@ -29,20 +31,28 @@ export interface UnreachableAccount {
 /** One finding for an account the central scan could not scan: no secret, the account's own. */
 export function accountUnreachableFinding(u: UnreachableAccount): Finding {
   const check = scanAccountUnreachable;
-  const remediation =
-    u.step === 'AssumeRole'
-      ? `Check that the account has a member stack of this stage in this region (its ScanRoleArn output is ${u.roleArn}) and that the role trusts the central account; try: aws sts assume-role --role-arn ${shellQuote(u.roleArn)} --role-session-name secretwatch-check`
-      : `The role was assumed but listing the secrets failed: check the role's secretsManager permissions and any SCP of the account; try, with the role's credentials: aws secretsmanager list-secrets --max-results 1${regionArg(u.region)}`;
+  const title = u.step === 'ListAccounts' ? 'The organization\'s accounts could not be listed: no member account was scanned' : `Account ${u.account} could not be scanned: ${u.step} failed`;
   return {
     check: check.id,
     severity: 'HIGH',
-    title: `Account ${u.account} could not be scanned: ${u.step} failed`,
+    title,
     secret: { arn: null, name: null, id: null },
     account: u.account,
     region: u.region,
     actor: null,
     event: null,
     details: { nonCompliantSince: u.at.toISOString(), step: u.step, roleArn: u.roleArn, error: u.error },
-    remediation,
+    remediation: remediationFor(u),
   };
+}
+
+function remediationFor(u: UnreachableAccount): string {
+  switch (u.step) {
+    case 'ListAccounts':
+      return 'scanOrganization needs the central account to be the management account or a delegated administrator for AWS Organizations (aws organizations register-delegated-administrator, run in the management account), and the inventoryScan role to allow organizations:ListAccounts (the central stack grants it); else list the member accounts in scanAccounts instead. Try: aws organizations list-accounts --max-items 1';
+    case 'AssumeRole':
+      return `Check that the account has a member stack of this stage in this region (its ScanRoleArn output is ${u.roleArn}) and that the role trusts the central account; try: aws sts assume-role --role-arn ${shellQuote(u.roleArn ?? '')} --role-session-name secretwatch-check`;
+    case 'ListSecrets':
+      return `The role was assumed but listing the secrets failed: check the role's secretsManager permissions and any SCP of the account; try, with the role's credentials: aws secretsmanager list-secrets --max-results 1${regionArg(u.region)}`;
+  }
 }
