@@ -4,7 +4,8 @@ import type { OutputFormat } from '../findings/render';
 import type { Severity } from '../findings/severity';
 import { loadCliConfig } from './config';
 import { EXIT, type CliIO } from './io';
-import { asOfOption, collect, endpointOption, formatOption, severityOption, timeOption } from './options';
+import type { MemberAccounts } from '../runtime/centralScan';
+import { accountsOption, asOfOption, collect, endpointOption, formatOption, roleNameOption, severityOption, stageOption, timeOption } from './options';
 import { runReplay } from './replay/command';
 import { runScanCommand } from './scan/command';
 import { runTestPattern } from './testPattern';
@@ -12,6 +13,9 @@ import { runTestPattern } from './testPattern';
 const VERSION = '0.1.0';
 
 interface ScanFlags {
+  accounts?: MemberAccounts;
+  stage?: string;
+  roleName?: string;
   region?: string;
   profile?: string;
   endpoint?: string;
@@ -97,14 +101,27 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         asOfOption(() => new Date()),
       ),
     )
+    .addOption(
+      new Option('--accounts <ids|organization>', "also scan these member accounts (comma-separated ids), or every active account of the organization, through each one's scan role (overrides scanAccounts and scanOrganization)").argParser(
+        accountsOption,
+      ),
+    )
+    .addOption(new Option('--stage <stage>', "the member stacks' stage: their scan role is secretwatch-<stage>-scan-<region>").default('dev').argParser(stageOption))
+    .addOption(new Option('--role-name <name>', 'the member scan role to assume instead of secretwatch-<stage>-scan-<region>').argParser(roleNameOption))
     .option('--publish', 'also send the gauges, a full digest and the findings, as the inventoryScan function does (alertTopicArn, findingsBusName from the settings)')
     .option('--config <file>', 'settings file (default: ./secretwatch.config.json if present)')
     .option('--set <key=value>', 'override one setting, e.g. --set maxRotationDays=30 (repeatable)', collect, [])
     .option('--no-progress', 'no progress bar on stderr')
     .option('-q, --quiet', 'no summary line on stderr')
-    .addHelpText('after', '\nExit codes: 0 ok; 1 a finding at or above --fail-on; 2 usage or configuration error; 3 the inventory could not be read, or some version look-ups failed; 4 --publish could not deliver.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok; 1 a finding at or above --fail-on; 2 usage or configuration error; 3 the inventory could not be read, a member account could not be scanned, or some version look-ups failed; 4 --publish could not deliver.',
+    )
     .action(async (flags: ScanFlags) => {
-      const config = loadCliConfig(io.cwd, flags.config, flags.set);
+      const settings = loadCliConfig(io.cwd, flags.config, flags.set);
+      const config = flags.accounts
+        ? { ...settings, scanAccounts: 'accounts' in flags.accounts ? [...flags.accounts.accounts] : [], scanOrganization: 'organization' in flags.accounts }
+        : settings;
       exitCode = await runScanCommand(
         {
           config,
@@ -118,6 +135,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           publish: Boolean(flags.publish),
           progress: flags.progress && Boolean(io.stderr.isTTY),
           quiet: Boolean(flags.quiet),
+          stage: flags.stage,
+          roleName: flags.roleName,
         },
         io,
       );

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { OUTPUT_FORMATS, type OutputFormat } from '../findings/render';
 import { parseSeverity, SEVERITIES, type Severity } from '../findings/severity';
+import type { MemberAccounts } from '../runtime/centralScan';
 
 export function severityOption(value: string): Severity {
   const s = parseSeverity(value);
@@ -58,4 +59,27 @@ export function endpointOption(value: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL');
   return value.replace(/\/+$/, '');
+}
+
+/** `scan --accounts`: comma-separated 12-digit member account ids, or "organization" (every active account of it). */
+export function accountsOption(value: string): MemberAccounts {
+  if (value.trim().toLowerCase() === 'organization') return { organization: true };
+  const accounts = [...new Set(value.split(',').map((a) => a.trim()).filter(Boolean))];
+  const bad = accounts.find((a) => !/^\d{12}$/.test(a));
+  if (bad !== undefined || !accounts.length) {
+    throw new InvalidArgumentError(`${bad === undefined ? 'no account id' : `"${bad}" is not a 12-digit account id`}: expected ids like 111122223333,444455556666, or organization`);
+  }
+  return { accounts };
+}
+
+/** An IAM role name (what CreateRole accepts). */
+export function roleNameOption(value: string): string {
+  if (!/^[\w+=,.@-]{1,64}$/.test(value)) throw new InvalidArgumentError('expected an IAM role name (1 to 64 of letters, digits and +=,.@_-)');
+  return value;
+}
+
+/** A Serverless stage name, as it appears in the member stacks' role names. */
+export function stageOption(value: string): string {
+  if (!/^[a-zA-Z0-9-]{1,32}$/.test(value)) throw new InvalidArgumentError('expected a stage name (letters, digits and -)');
+  return value;
 }

@@ -2,6 +2,7 @@ import 'aws-sdk-client-mock-jest';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { startFakeServer, type FakeServer } from '../helpers/fakeSecretsManagerS
 const cw = mockClient(CloudWatchClient);
 const sns = mockClient(SNSClient);
 const eb = mockClient(EventBridgeClient);
+const sts = mockClient(STSClient);
 
 // ListSecrets answers in epoch seconds.
 const DAY = 86_400;
@@ -74,7 +76,7 @@ function parseLines(stdout: string): Finding[] {
 }
 
 beforeEach(() => {
-  for (const m of [cw, sns, eb]) m.reset();
+  for (const m of [cw, sns, eb, sts]) m.reset();
   serve(ENTRIES);
   cw.on(PutMetricDataCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
@@ -155,11 +157,74 @@ describe('secretwatch scan', () => {
     [['scan', '--endpoint', 'not a url'], /expected a URL such as/],
     [['scan', '--format', 'csv'], /expected one of table, json, markdown/],
     [['scan', '--set', 'maxRotationDays=0'], /invalid setting --set.maxRotationDays/],
+    [['scan', '--accounts', '222233334444,2222'], /--accounts.*"2222" is not a 12-digit account id/],
+    [['scan', '--accounts', ','], /--accounts.*no account id/],
+    [['scan', '--accounts', '222233334444', '--role-name', 'role/with/slashes'], /--role-name.*expected an IAM role name/],
+    [['scan', '--accounts', '222233334444', '--stage', 'prod_eu'], /--stage.*expected a stage name/],
+    [['scan', '--set', 'scanOrganization=true', '--set', 'scanAccounts=222233334444'], /invalid setting --set.scanOrganization: cannot be combined with scanAccounts/],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const run = await runCli(args);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(server.fake?.requests).toEqual([]);
+  });
+
+  describe('--accounts: the member accounts too, through their scan roles', () => {
+    /** AssumeRole as STS answers it: credentials of the role's account, refused for 999999999999. */
+    function stsAnswers(): void {
+      sts.on(AssumeRoleCommand).callsFake(async (input: { RoleArn: string }) => {
+        const account = input.RoleArn.split(':')[4];
+        if (account === '999999999999') throw Object.assign(new Error(`not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`), { name: 'AccessDenied' });
+        return { Credentials: { AccessKeyId: `AKID${account}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(Date.now() + 3_600_000) } };
+      });
+    }
+
+    test('each member is scanned with its role (secretwatch-<stage>-scan-<region>); the summary counts every account', async () => {
+      stsAnswers();
+      const run = await scan(['--region', 'eu-west-1', '--format', 'json', '--accounts', '222233334444, 333344445555', '--stage', 'prod']);
+      expect(run.code).toBe(0);
+      expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn).sort()).toEqual([
+        'arn:aws:iam::222233334444:role/secretwatch-prod-scan-eu-west-1',
+        'arn:aws:iam::333344445555:role/secretwatch-prod-scan-eu-west-1',
+      ]);
+      // The fake answers every account alike: three accounts, the same three findings in each.
+      expect(parseLines(run.stdout)).toHaveLength(9);
+      expect(server.fake?.requests.filter((r) => r.target === 'ListSecrets')).toHaveLength(3);
+      expect(run.stderr).toContain('secretwatch scan: account 222233334444: 3 secret(s), 3 finding(s)\n');
+      expect(run.stderr).toContain('secretwatch scan: 9 finding(s) on 9 secret(s) in 3 accounts (0 exempt, 0 pending deletion; 3 ListSecrets and 0 ListSecretVersionIds call(s))');
+    });
+
+    test('an account whose role cannot be assumed: its finding printed, a line on stderr, the others scanned, exit 3; --role-name names the role', async () => {
+      stsAnswers();
+      const run = await scan(['--region', 'eu-west-1', '--format', 'json', '--accounts', '999999999999,222233334444', '--role-name', 'audit-read-only', '-q']);
+      expect(run.code).toBe(3);
+      expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn).sort()).toEqual(['arn:aws:iam::222233334444:role/audit-read-only', 'arn:aws:iam::999999999999:role/audit-read-only']);
+      const findings = parseLines(run.stdout);
+      expect(findings.filter((f) => f.check === 'scan-account-unreachable')).toEqual([expect.objectContaining({ check: 'scan-account-unreachable', severity: 'HIGH', account: '999999999999', details: expect.objectContaining({ step: 'AssumeRole', roleArn: 'arn:aws:iam::999999999999:role/audit-read-only' }) })]);
+      expect(findings).toHaveLength(1 + 3 + 3);
+      expect(run.stderr).toBe(
+        'secretwatch: ci/token: tag secretwatch:max-rotation-days="weekly" not a whole number of days from 1 to 3650; maxRotationDays (90) applies\n'.repeat(2) +
+          'secretwatch: account 999999999999 not scanned: AssumeRole failed: AccessDenied: not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::999999999999:role/audit-read-only\n',
+      );
+    });
+
+    test('--fail-on HIGH catches an unreachable account', async () => {
+      stsAnswers();
+      const run = await scan(['--region', 'eu-west-1', '--format', 'json', '--accounts', '999999999999', '--fail-on', 'HIGH', '-q']);
+      expect(run.code).toBe(1);
+    });
+
+    test('scanAccounts from the settings file is honoured like the function honours it; --accounts overrides it', async () => {
+      stsAnswers();
+      const dir = mkdtempSync(join(tmpdir(), 'secretwatch-scan-accounts-'));
+      writeFileSync(join(dir, 'secretwatch.config.json'), JSON.stringify({ scanAccounts: ['333344445555'] }));
+      const fromFile = await scan(['--region', 'eu-west-1', '--format', 'json', '-q'], { cwd: dir });
+      expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual(['arn:aws:iam::333344445555:role/secretwatch-dev-scan-eu-west-1']);
+      expect(fromFile.code).toBe(0);
+      sts.resetHistory();
+      await scan(['--region', 'eu-west-1', '--format', 'json', '-q', '--accounts', '222233334444'], { cwd: dir });
+      expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual(['arn:aws:iam::222233334444:role/secretwatch-dev-scan-eu-west-1']);
+    });
   });
 
   test('--publish with --as-of is refused: a projection is not a measurement', async () => {

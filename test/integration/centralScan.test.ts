@@ -18,6 +18,7 @@ import type { Finding } from '../../src/findings/finding';
 import { createInventoryClient } from '../../src/inventory/client';
 import { memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
 import { handleInventoryScan, type InventoryScanResult } from '../../src/runtime/inventoryScan';
+import { runCli } from '../helpers/cli';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION } from './motoServer';
 
 jest.setTimeout(60_000);
@@ -186,5 +187,28 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
       sts.destroy();
       organizations.destroy();
     }
+  });
+  test('secretwatch scan --accounts: the same central scan from a shell, listed accounts or the organization, through moto\'s STS', async () => {
+    moto.assertEnvironment();
+    const listed = await runCli(['scan', '--endpoint', moto.endpoint, '--region', MOTO_REGION, '--format', 'json', '--accounts', `${MEMBER_A},${MEMBER_B}`]);
+    expect(listed.code).toBe(0);
+    const byAccount = (stdout: string) => {
+      const counts: Record<string, number> = {};
+      for (const line of stdout.split('\n').filter(Boolean)) {
+        const f = JSON.parse(line) as Finding;
+        counts[f.account ?? ''] = (counts[f.account ?? ''] ?? 0) + 1;
+      }
+      return counts;
+    };
+    expect(byAccount(listed.stdout)).toMatchObject({ [MOTO_ACCOUNT]: 1, [MEMBER_A]: 2, [MEMBER_B]: 3 });
+    expect(listed.stderr).toContain(`secretwatch scan: account ${MEMBER_A}: 2 secret(s), 2 finding(s)`);
+
+    // The organization made by the previous test: its two accounts, not the central one.
+    const organization = await runCli(['scan', '--endpoint', moto.endpoint, '--region', MOTO_REGION, '--format', 'json', '--accounts', 'organization', '-q']);
+    expect(organization.code).toBe(0);
+    const accounts = Object.keys(byAccount(organization.stdout));
+    expect(accounts).toContain(MOTO_ACCOUNT);
+    expect(accounts.filter((a) => a !== MOTO_ACCOUNT)).toHaveLength(1); // the payments account holds the only member secret
+    expect(organization.stderr).toBe('');
   });
 });

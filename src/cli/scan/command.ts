@@ -1,3 +1,5 @@
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { STSClient } from '@aws-sdk/client-sts';
 import cliProgress from 'cli-progress';
 import type { Config } from '../../config/config';
 import { createDeliveryClients } from '../../delivery/clients';
@@ -8,8 +10,10 @@ import { buildDigest, scanWindow } from '../../findings/digest';
 import { findingJsonLine, type OutputFormat } from '../../findings/render';
 import { scanFindingsMarkdown, scanFindingsTable, byUrgency } from '../../findings/scanRender';
 import { atLeast, type Severity } from '../../findings/severity';
-import { createInventoryClient } from '../../inventory/client';
-import { runScan, type ScanProgress, type ScanResult } from '../../runtime/scan';
+import type { InventoryEvaluation } from '../../checks/inventory/evaluate';
+import { createInventoryClient, type CallCounts, type InventoryClient } from '../../inventory/client';
+import { accountSummaries, memberAccountsOf, memberScanRoleName, mergeScans, scanMembers, type MemberAccounts, type MemberScan } from '../../runtime/centralScan';
+import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../runtime/scan';
 import { EXIT, type CliIO } from '../io';
 
 export interface ScanCommandOptions {
@@ -24,19 +28,82 @@ export interface ScanCommandOptions {
   publish: boolean;
   progress: boolean;
   quiet: boolean;
+  /** The member stacks' stage, for their scan role's name (default dev); with scanAccounts or scanOrganization. */
+  stage?: string;
+  /** The member scan role's name, when it is not secretwatch-<stage>-scan-<region>. */
+  roleName?: string;
 }
 
 /** Inventories this small are listed before a bar could be drawn. */
 const PROGRESS_MIN_SECRETS = 500;
 
-function summary(result: ScanResult, shown: number): string {
-  const c = result.evaluation.counts;
+/** What the summary line counts: the own scan's, or the own and the members' together. */
+interface ScanTotals {
+  evaluation: InventoryEvaluation;
+  calls: CallCounts;
+  lookups: ScanResult['lookups'];
+  /** Accounts scanned: 1 without members. */
+  accounts: number;
+}
+
+function summary(totals: ScanTotals, shown: number): string {
+  const { evaluation, calls, lookups } = totals;
+  const c = evaluation.counts;
   return (
-    `secretwatch scan: ${result.evaluation.findings.length} finding(s)${shown !== result.evaluation.findings.length ? ` (${shown} shown)` : ''} on ${c.secrets} secret(s) ` +
+    `secretwatch scan: ${evaluation.findings.length} finding(s)${shown !== evaluation.findings.length ? ` (${shown} shown)` : ''} on ${c.secrets} secret(s)` +
+    `${totals.accounts > 1 ? ` in ${totals.accounts} accounts` : ''} ` +
     `(${c.exempt} exempt, ${c.pendingDeletion} pending deletion${c.notYetCreated ? `, ${c.notYetCreated} created after --as-of` : ''}; ` +
-    `${result.calls.ListSecrets} ListSecrets and ${result.calls.ListSecretVersionIds} ListSecretVersionIds call(s)` +
-    `${result.lookups.failed ? `, ${result.lookups.failed} look-up(s) failed` : ''}${result.lookups.notMade ? `, ${result.lookups.notMade} not made` : ''})\n`
+    `${calls.ListSecrets} ListSecrets and ${calls.ListSecretVersionIds} ListSecretVersionIds call(s)` +
+    `${lookups.failed ? `, ${lookups.failed} look-up(s) failed` : ''}${lookups.notMade ? `, ${lookups.notMade} not made` : ''})\n`
   );
+}
+
+/** The partition of a region's ARNs. */
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/**
+ * The member accounts, as the central inventoryScan function scans them: each one's scan role
+ * assumed with the caller's credentials (the central account's, or any principal the roles trust).
+ */
+async function scanMemberAccountsFromCli(members: MemberAccounts, inventory: InventoryClient, opts: ScanCommandOptions, scanOptions: ScanOptions): Promise<MemberScan[]> {
+  const region = opts.region ?? (await inventory.client.config.region());
+  const roleName = opts.roleName ?? memberScanRoleName(opts.stage ?? 'dev', region);
+  const sts = new STSClient({ region, profile: opts.profile, endpoint: opts.endpoint });
+  const organizations = 'organization' in members ? new OrganizationsClient({ region, profile: opts.profile, endpoint: opts.endpoint }) : undefined;
+  try {
+    return await scanMembers(members, scanOptions, { sts, organizations, roleName, region, partition: partitionOf(region), clientOptions: { endpoint: opts.endpoint } });
+  } finally {
+    sts.destroy();
+    organizations?.destroy();
+  }
+}
+
+/** One line per member account on stderr: an unreachable one always, a scanned one unless --quiet. */
+function reportAccounts(members: readonly MemberScan[], io: CliIO, quiet: boolean): void {
+  for (const a of accountSummaries(members)) {
+    if (a.status === 'unreachable') {
+      io.stderr.write(`secretwatch: ${a.step === 'ListAccounts' ? "the organization's accounts could not be listed" : `account ${a.account} not scanned`}: ${a.step} failed: ${a.error}\n`);
+    } else if (!quiet) {
+      io.stderr.write(`secretwatch scan: account ${a.account}: ${a.secrets} secret(s), ${a.findings} finding(s)\n`);
+    }
+  }
+}
+
+function totalsOf(own: ScanResult, members: readonly MemberScan[] | null): ScanTotals {
+  if (!members) return { evaluation: own.evaluation, calls: own.calls, lookups: own.lookups, accounts: 1 };
+  const { evaluation, calls } = mergeScans(own, members);
+  const lookups = { ...own.lookups };
+  for (const m of members) {
+    if (m.status !== 'scanned') continue;
+    lookups.requested += m.result.lookups.requested;
+    lookups.failed += m.result.lookups.failed;
+    lookups.notMade += m.result.lookups.notMade;
+  }
+  return { evaluation, calls, lookups, accounts: 1 + members.filter((m) => m.status === 'scanned').length };
 }
 
 /** Progress on stderr: a counter while listing (no total is known), then a bar over the look-ups. */
@@ -80,8 +147,9 @@ function stderrLog(io: CliIO): Log {
 
 /**
  * `secretwatch scan`: the inventoryScan function's scan against the account of the credentials
- * chain (or --endpoint), printed; with --publish, also its gauges, its findings on the bus and a
- * full digest, as the function would send them.
+ * chain (or --endpoint), and with scanAccounts or scanOrganization (--accounts) the member
+ * accounts too, printed; with --publish, also its gauges, its findings on the bus and a full
+ * digest, as the function would send them.
  */
 export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promise<number> {
   const now = new Date();
@@ -91,9 +159,13 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   }
   const inventory = createInventoryClient({ region: opts.region, profile: opts.profile, endpoint: opts.endpoint });
   const progress = opts.progress ? progressReporter(io) : null;
+  const members = memberAccountsOf(opts.config);
   let result: ScanResult;
+  let memberScans: MemberScan[] | null = null;
   try {
     result = await runScan(inventory, { config: opts.config, now, asOf: opts.asOf, onProgress: progress?.report });
+    progress?.stop();
+    if (members) memberScans = await scanMemberAccountsFromCli(members, inventory, opts, { config: opts.config, now, asOf: opts.asOf });
   } catch (error) {
     progress?.stop();
     const { name, message } = errorField(error);
@@ -104,7 +176,8 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
     inventory.client.destroy();
   }
 
-  const { findings, issues, counts } = result.evaluation;
+  const totals = totalsOf(result, memberScans);
+  const { findings, issues, counts } = totals.evaluation;
   const shown = opts.minSeverity ? findings.filter((f) => atLeast(f.severity, opts.minSeverity as Severity)) : findings;
   if (opts.format === 'json') io.stdout.write(byUrgency(shown).map(findingJsonLine).join(''));
   else if (opts.format === 'table') io.stdout.write(scanFindingsTable(shown, io.stdout.columns ?? 160));
@@ -117,9 +190,11 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
         `${opts.asOf.getTime() < now.getTime() ? '; the inventory is today\'s, so changes made since then count as made' : ''}\n`,
     );
   }
-  if (!opts.quiet) io.stderr.write(summary(result, shown.length));
+  if (memberScans) reportAccounts(memberScans, io, opts.quiet);
+  if (!opts.quiet) io.stderr.write(summary(totals, shown.length));
 
-  let exitCode: number = result.lookups.failed || result.lookups.notMade ? EXIT.badInput : EXIT.ok;
+  const unreachable = memberScans?.some((m) => m.status === 'unreachable') ?? false;
+  let exitCode: number = totals.lookups.failed || totals.lookups.notMade || unreachable ? EXIT.badInput : EXIT.ok;
   if (opts.publish) {
     const clients = createDeliveryClients({ region: opts.region, endpoint: opts.endpoint, profile: opts.profile });
     const window = scanWindow(now, opts.config.scanIntervalHours);
