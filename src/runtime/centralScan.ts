@@ -16,6 +16,13 @@ export function memberScanRoleName(stage: string, region: string): string {
   return `secretwatch-${stage}-scan-${region}`;
 }
 
+/** The partition of a region's ARNs (aws-cn in China, aws-us-gov in GovCloud). */
+export function partitionOf(region: string | null): string {
+  if (region?.startsWith('cn-')) return 'aws-cn';
+  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
 export function memberScanRoleArn(account: string, roleName: string, partition = 'aws'): string {
   return `arn:${partition}:iam::${account}:role/${roleName}`;
 }
@@ -40,6 +47,7 @@ export interface CentralScanDeps {
   organizations?: OrganizationsClient;
   roleName: string;
   region: string | null;
+  /** Default: the region's (partitionOf). */
   partition?: string;
   /** Settings of each member's Secrets Manager client besides its credentials (tests: an endpoint). */
   clientOptions?: Omit<InventoryClientOptions, 'credentials'>;
@@ -71,7 +79,7 @@ async function assumeScanRole(deps: CentralScanDeps, roleArn: string): Promise<N
 export async function scanMemberAccounts(accounts: readonly string[], options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan[]> {
   const scans: MemberScan[] = new Array(accounts.length);
   await forEachLimit(accounts, deps.concurrency ?? ACCOUNT_CONCURRENCY, async (account, index) => {
-    const roleArn = memberScanRoleArn(account, deps.roleName, deps.partition);
+    const roleArn = memberScanRoleArn(account, deps.roleName, deps.partition ?? partitionOf(deps.region));
     const unreachable = (step: UnreachableStep, error: unknown): MemberScan => {
       const text = errorText(error);
       const at = options.asOf ?? options.now;

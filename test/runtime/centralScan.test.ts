@@ -3,7 +3,7 @@ import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organi
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_CONFIG, configFromEnv } from '../../src/config/config';
-import { memberAccountsOf, mergeScans, memberScanRoleArn, memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
+import { memberAccountsOf, mergeScans, memberScanRoleArn, partitionOf, memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
 import { listOrganizationAccounts } from '../../src/runtime/organizationAccounts';
 import { runScan } from '../../src/runtime/scan';
 import { createInventoryClient } from '../../src/inventory/client';
@@ -59,9 +59,15 @@ beforeEach(() => {
 const options = { config: DEFAULT_CONFIG, now: NOW };
 const deps = () => ({ sts: new STSClient({ region: 'eu-west-1' }), roleName: ROLE, region: 'eu-west-1', clientOptions: { rateLimits: { ListSecrets: 1e6, ListSecretVersionIds: 1e6 } } });
 
-test('the role is the member stacks\' name, in each account', () => {
+test('the role is the member stacks\' name, in each account, in the region\'s partition', () => {
   expect(ROLE).toBe('secretwatch-prod-scan-eu-west-1');
   expect(memberScanRoleArn('222222222222', ROLE)).toBe('arn:aws:iam::222222222222:role/secretwatch-prod-scan-eu-west-1');
+  expect([partitionOf('eu-west-1'), partitionOf('cn-north-1'), partitionOf('us-gov-west-1'), partitionOf(null)]).toEqual(['aws', 'aws-cn', 'aws-us-gov', 'aws']);
+});
+
+test('in China the role ARN is in aws-cn: the scan derives it from its region', async () => {
+  await scanMemberAccounts(['111111111111'], options, { ...deps(), region: 'cn-north-1' });
+  expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual([`arn:aws-cn:iam::111111111111:role/${ROLE}`]);
 });
 
 test('each account is scanned with its own credentials, in order of the list, at most three at a time', async () => {

@@ -58,13 +58,6 @@ function summary(totals: ScanTotals, shown: number): string {
   );
 }
 
-/** The partition of a region's ARNs. */
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 /**
  * The member accounts, as the central inventoryScan function scans them: each one's scan role
  * assumed with the caller's credentials (the central account's, or any principal the roles trust).
@@ -75,7 +68,7 @@ async function scanMemberAccountsFromCli(members: MemberAccounts, inventory: Inv
   const sts = new STSClient({ region, profile: opts.profile, endpoint: opts.endpoint });
   const organizations = 'organization' in members ? new OrganizationsClient({ region, profile: opts.profile, endpoint: opts.endpoint }) : undefined;
   try {
-    return await scanMembers(members, scanOptions, { sts, organizations, roleName, region, partition: partitionOf(region), clientOptions: { endpoint: opts.endpoint } });
+    return await scanMembers(members, scanOptions, { sts, organizations, roleName, region, clientOptions: { endpoint: opts.endpoint } });
   } finally {
     sts.destroy();
     organizations?.destroy();
