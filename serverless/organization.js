@@ -12,6 +12,8 @@
 // added it (function events or raw resources), is rewritten, and a member stack is left with
 // nothing else, whatever the other files add.
 
+const { existsSync, unlinkSync } = require('node:fs');
+const { isAbsolute, join } = require('node:path');
 const { parameterError } = require('./errors');
 
 const MODES = ['standalone', 'central', 'member'];
@@ -296,6 +298,25 @@ class SecretWatchOrganization {
     const provider = this.serverless.getProvider('aws');
     const settings = organizationSettings(this.serverless.service.custom?.organization ?? {});
     applyMode(this.serverless.service.provider.compiledCloudFormationTemplate, settings, { stage: provider.getStage() });
+    if (settings.mode === 'member') this.dropFunctionArtifacts();
+  }
+
+  /**
+   * A member stack has no function, so its package has no code: the zips built for the rules'
+   * sake are deleted and the functions forgotten, which the saved service state (the package's
+   * serverless-state.json) and `serverless deploy` then see: nothing is uploaded but the template.
+   * The rules came from the functions' events, hence building them first.
+   */
+  dropFunctionArtifacts() {
+    const service = this.serverless.service;
+    const serviceDir = this.serverless.serviceDir ?? this.serverless.config.servicePath;
+    for (const fn of Object.values(service.functions ?? {})) {
+      const artifact = fn?.package?.artifact;
+      if (!artifact) continue;
+      const path = isAbsolute(artifact) ? artifact : join(serviceDir, artifact);
+      if (existsSync(path)) unlinkSync(path);
+    }
+    service.functions = {};
   }
 }
 

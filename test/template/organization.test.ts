@@ -2,7 +2,9 @@
  * The deployment modes of serverless/organization.js: standalone (the default), central and member
  * (docs/organization.md), on the packaged templates and on the plugin's functions directly.
  */
-import { CENTRAL_BUS_ARN, ORGANIZATION_ID, SCAN_ACCOUNTS, asArray, failedRun, loadModeTemplate, loadTemplate, referencedId, render, resource, resourcesOfType, type Resource, type Template } from './packaging';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CENTRAL_BUS_ARN, ORGANIZATION_ID, SCAN_ACCOUNTS, asArray, failedRun, loadModeTemplate, modePackageDir, loadTemplate, referencedId, render, resource, resourcesOfType, type Resource, type Template } from './packaging';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const organization = require('../../serverless/organization.js');
@@ -216,6 +218,15 @@ describe('member', () => {
     const types = new Set(Object.values(template.Resources).map((r) => r.Type));
     expect([...types].sort()).toEqual(['AWS::Events::Rule', 'AWS::IAM::Role', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy']);
     expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['ForwardingRole', 'MemberScanRole']);
+  });
+
+  test('its package holds no code: no function zip, and no function in the saved state that `serverless deploy --package` uploads from', () => {
+    const dir = modePackageDir('member');
+    expect(readdirSync(dir).sort()).toEqual(['cloudformation-template-create-stack.json', 'cloudformation-template-update-stack.json', 'serverless-state.json']);
+    const state = JSON.parse(readFileSync(join(dir, 'serverless-state.json'), 'utf8'));
+    expect(state.service.functions).toEqual({});
+    // The central package, for contrast, has every function's zip.
+    expect(readdirSync(modePackageDir('central')).filter((f) => f.endsWith('.zip')).length).toBeGreaterThan(0);
   });
 
   test('forwards every event pattern of the standalone stack, unchanged, to the central bus', () => {

@@ -216,6 +216,11 @@ export interface Template {
   Outputs?: Record<string, { Value: unknown; Description?: string }>;
 }
 
+/** The package directory of a deployment mode (MODE_VARIANTS). */
+export function modePackageDir(mode: ModeVariantName): string {
+  return manifest().modes[mode];
+}
+
 const modeTemplates = new Map<ModeVariantName, Template>();
 /** The template of a deployment mode (MODE_VARIANTS). */
 export function loadModeTemplate(mode: ModeVariantName): Template {
