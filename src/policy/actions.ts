@@ -31,6 +31,10 @@ export const SECRETS_MANAGER_ACTIONS = [
 ].map((a) => `secretsmanager:${a.toLowerCase()}`);
 
 const GET_SECRET_VALUE = 'secretsmanager:getsecretvalue';
+/** Stands for a Secrets Manager action not in the list (a future one): only namespace-wide patterns match it. */
+const ANY_OTHER_ACTION = 'secretsmanager:~any-other-action';
+const MASKED_ACTIONS = [...SECRETS_MANAGER_ACTIONS, ANY_OTHER_ACTION];
+const FULL_MASK = (1 << MASKED_ACTIONS.length) - 1;
 /** Shown per statement; the rest is counted. */
 const MAX_SHOWN_ACTIONS = 10;
 
@@ -54,6 +58,7 @@ interface PatternFacts {
  */
 export class ActionMatcher {
   private readonly facts = new Map<string, PatternFacts>();
+  private readonly masks = new Map<string, number>();
 
   constructor(private readonly budget: WorkBudget) {}
 
@@ -73,6 +78,30 @@ export class ActionMatcher {
 
   private excludes(patterns: readonly string[], action: string): boolean {
     return patterns.some((p) => globMatches(p.trim().toLowerCase(), action, this.budget));
+  }
+
+  private maskOf(pattern: string): number {
+    let mask = this.masks.get(pattern);
+    if (mask === undefined) {
+      const p = pattern.trim().toLowerCase();
+      let bits = 0;
+      MASKED_ACTIONS.forEach((action, bit) => {
+        if (globMatches(p, action, this.budget)) bits |= 1 << bit;
+      });
+      mask = bits;
+      this.masks.set(pattern, mask);
+    }
+    return mask;
+  }
+
+  /**
+   * The Secrets Manager actions a statement's Action (or NotAction) applies to, as a bit set over
+   * SECRETS_MANAGER_ACTIONS plus one bit for any other action of the namespace.
+   */
+  actionMask(statement: Statement): number {
+    let mask = 0;
+    for (const pattern of statement.actions) mask |= this.maskOf(pattern);
+    return statement.notAction ? FULL_MASK & ~mask : mask;
   }
 
   grants(statement: Statement): Grants {

@@ -3,14 +3,16 @@ import { WorkBudget } from './budget';
 import { classifyStatement } from './classify';
 import { readPolicyDocument, type PolicyDocument } from './document';
 import { PolicyError } from './errors';
-import { pinsOf } from './pins';
-import { normalizeStatement } from './statement';
-import { ACCESS_RANK, type Access, type AnalysisContext, type PolicyAnalysis, type StatementVerdict } from './types';
+import { guardrailOf, type Guardrail } from './guardrails';
+import { mergePins, pinsOf, type Pins } from './pins';
+import { normalizeStatement, statementLabel } from './statement';
+import { ACCESS_RANK, type Access, type AnalysisContext, type ConditionEntry, type PolicyAnalysis, type Statement, type StatementVerdict } from './types';
 
 /**
- * Who a secret's resource policy opens it to. Deny statements are validated but never make the
- * verdict more open (nor, conservatively, less). Throws PolicyError, and nothing else, for any
- * input: hostile shapes end in a typed error, and the work is bounded (budget.ts).
+ * Who a secret's resource policy opens it to. Deny statements never make the verdict more open;
+ * a Deny in the one shape whose effect is exact (guardrails.ts) narrows each Allow it covers as
+ * its condition would, and every other Deny is not credited. Throws PolicyError, and nothing else,
+ * for any input: hostile shapes end in a typed error, and the work is bounded (budget.ts).
  */
 export function analyzePolicy(input: unknown, ctx: AnalysisContext, budget: WorkBudget = new WorkBudget()): PolicyAnalysis {
   try {
@@ -22,23 +24,86 @@ export function analyzePolicy(input: unknown, ctx: AnalysisContext, budget: Work
   }
 }
 
+interface DistinctGuardrail {
+  guardrail: Guardrail;
+  /** The positions of every Deny statement that is this same guardrail. */
+  indexes: number[];
+}
+
+/** Guardrails that deny the same actions under the same condition are one: a policy repeating one 10,000 times pays once. */
+function distinctGuardrails(guardrails: Guardrail[]): DistinctGuardrail[] {
+  const byKey = new Map<string, DistinctGuardrail>();
+  for (const g of guardrails) {
+    const c = g.condition;
+    const key = c ? `${g.mask}|${c.base}|${c.keyLower}|${JSON.stringify(c.values)}` : `${g.mask}|always`;
+    const known = byKey.get(key);
+    if (known) known.indexes.push(g.statement.index);
+    else byKey.set(key, { guardrail: g, indexes: [g.statement.index] });
+  }
+  return [...byKey.values()];
+}
+
 export function analyzeDocument(doc: PolicyDocument, ctx: AnalysisContext, budget: WorkBudget = new WorkBudget()): PolicyAnalysis {
   const matcher = new ActionMatcher(budget);
-  const statements: StatementVerdict[] = [];
-  let allowCount = 0;
+  const allows: Statement[] = [];
+  const guardrails: Guardrail[] = [];
   let denyCount = 0;
   doc.statements.forEach((raw, index) => {
     const statement = normalizeStatement(raw, index, budget);
-    if (statement.effect === 'Deny') {
-      denyCount++;
+    if (statement.effect === 'Allow') {
+      allows.push(statement);
       return;
     }
-    allowCount++;
-    const grants = matcher.grants(statement);
-    if (!grants.any) return;
-    statements.push(classifyStatement(statement, grants, pinsOf(statement.conditions, ctx, budget), ctx));
+    denyCount++;
+    const guardrail = guardrailOf(statement, matcher.actionMask(statement));
+    if (guardrail) guardrails.push(guardrail);
   });
+  const perimeter = distinctGuardrails(guardrails);
+
+  const statements: StatementVerdict[] = [];
+  const credited = new Set<DistinctGuardrail>();
+  // What the perimeter does to an Allow depends only on which actions it grants: once per action set.
+  const byActions = new Map<number, { covering: DistinctGuardrail[]; closed: DistinctGuardrail | undefined; pins: Pins }>();
+  for (const statement of allows) {
+    const grants = matcher.grants(statement);
+    if (!grants.any) continue;
+    const own = pinsOf(statement.conditions, ctx, budget);
+    if (perimeter.length === 0) {
+      statements.push(classifyStatement(statement, grants, own, ctx));
+      continue;
+    }
+    const mask = matcher.actionMask(statement);
+    let around = byActions.get(mask);
+    if (!around) {
+      budget.spend(perimeter.length);
+      const covering = perimeter.filter((d) => (mask & ~d.guardrail.mask) === 0);
+      const closed = covering.find((d) => d.guardrail.condition === null);
+      around = { covering, closed, pins: closed ? pinsOf([], ctx, budget) : pinsOf(covering.map((d) => d.guardrail.condition as ConditionEntry), ctx, budget) };
+      byActions.set(mask, around);
+    }
+    if (around.closed) {
+      credited.add(around.closed);
+      statements.push(deniedToEveryone(classifyStatement(statement, grants, own, ctx), around.closed.guardrail));
+      continue;
+    }
+    for (const d of around.covering) credited.add(d);
+    statements.push(classifyStatement(statement, grants, mergePins(own, around.pins, budget), ctx));
+  }
   let access: Access = 'private';
   for (const s of statements) if (ACCESS_RANK[s.access] > ACCESS_RANK[access]) access = s.access;
-  return { access, statementCount: doc.statements.length, allowCount, denyCount, statements, workUnits: budget.used };
+  return {
+    access,
+    statementCount: doc.statements.length,
+    allowCount: allows.length,
+    denyCount,
+    creditedDenies: [...credited].flatMap((d) => d.indexes).sort((a, b) => a - b),
+    statements,
+    workUnits: budget.used,
+  };
+}
+
+/** An Allow that an unconditional Deny to everyone covers: it opens the secret to nobody. */
+function deniedToEveryone(verdict: StatementVerdict, deny: Guardrail): StatementVerdict {
+  const by = statementLabel(deny.statement.index, deny.statement.sid);
+  return { ...verdict, access: 'private', openTo: `nobody: ${by} denies these actions to everyone`, accounts: [], organizations: [], conditions: `${by} denies every action it grants, with no condition` };
 }

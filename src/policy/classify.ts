@@ -87,12 +87,18 @@ function classifyPrincipal(p: Principal, notPrincipal: boolean, pins: Pins, ctx:
   return { access: 'public', openTo: text, accounts: NONE, organizations: NONE };
 }
 
-function conditionsText(statement: Statement, pins: Pins): string {
-  if (statement.conditions.length === 0) return 'no Condition: nothing restricts the caller';
-  const loose = pins.loose.map((e) => e.reason);
-  if (pins.pinning.length === 0) return `no condition pins the caller: ${loose.join('; ')}`;
-  const pinned = pins.pinning.map((e) => e.reason).join('; ');
-  return loose.length ? `${pinned}; the other conditions do not identify the caller (${loose.join('; ')})` : pinned;
+/** Reasons shown per statement; a policy can have thousands of conditions, and the finding lists statements, not an essay. */
+const MAX_REASONS = 10;
+
+function reasons(effects: readonly { reason: string }[]): string {
+  const shown = effects.slice(0, MAX_REASONS).map((e) => e.reason).join('; ');
+  return effects.length > MAX_REASONS ? `${shown}; and ${effects.length - MAX_REASONS} more` : shown;
+}
+
+function conditionsText(pins: Pins): string {
+  if (pins.pinning.length === 0 && pins.loose.length === 0) return 'no Condition: nothing restricts the caller';
+  if (pins.pinning.length === 0) return `no condition pins the caller: ${reasons(pins.loose)}`;
+  return pins.loose.length ? `${reasons(pins.pinning)}; the other conditions do not identify the caller (${reasons(pins.loose)})` : reasons(pins.pinning);
 }
 
 /** Several principals: the most open one decides, and every principal as open as it is named. */
@@ -124,6 +130,6 @@ export function classifyStatement(statement: Statement, grants: Grants, pins: Pi
     actions: grants.shown,
     notAction: statement.notAction,
     allowsGetSecretValue: grants.getSecretValue,
-    conditions: conditionsText(statement, pins),
+    conditions: conditionsText(pins),
   };
 }

@@ -23,6 +23,8 @@ export class StatementFields {
   notprincipal: unknown = undefined;
   action: unknown = undefined;
   notaction: unknown = undefined;
+  resource: unknown = undefined;
+  notresource: unknown = undefined;
   condition: unknown = undefined;
 }
 
@@ -55,6 +57,12 @@ export function statementFields(object: Record<string, unknown>, budget: WorkBud
         break;
       case 'notaction':
         out.notaction = object[key];
+        break;
+      case 'resource':
+        out.resource = object[key];
+        break;
+      case 'notresource':
+        out.notresource = object[key];
         break;
       case 'condition':
         out.condition = object[key];

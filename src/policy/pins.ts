@@ -30,6 +30,20 @@ const PINNING_KEYS = new Map<string, PinKind>([
 const ALWAYS_PRESENT = new Set(['aws:principalarn', 'aws:principalaccount']);
 const POSITIVE_OPERATORS = new Set(['stringequals', 'stringequalsignorecase', 'stringlike', 'arnequals', 'arnlike', 'ipaddress']);
 const NEGATED_OPERATORS = new Set(['stringnotequals', 'stringnotequalsignorecase', 'stringnotlike', 'arnnotequals', 'arnnotlike', 'notipaddress']);
+/** Each negated operator's positive twin: what a caller must satisfy for the negated one to be false. */
+export const POSITIVE_OF_NEGATED = new Map([
+  ['stringnotequals', 'stringequals'],
+  ['stringnotequalsignorecase', 'stringequalsignorecase'],
+  ['stringnotlike', 'stringlike'],
+  ['arnnotequals', 'arnequals'],
+  ['arnnotlike', 'arnlike'],
+  ['notipaddress', 'ipaddress'],
+]);
+
+/** The key (lower case) is one that can pin who the caller is. */
+export function isPinningKey(keyLower: string): boolean {
+  return PINNING_KEYS.has(keyLower);
+}
 /** Operators for which * and ? are wildcards (ArnEquals matches like ArnLike); elsewhere they are literal. */
 const WILDCARD_OPERATORS = new Set(['stringlike', 'arnequals', 'arnlike']);
 /** An IP range this wide restricts nothing that matters. */
@@ -97,7 +111,7 @@ function ipEffect(c: ConditionEntry, label: string): ConditionEffect {
 
 /** What one condition key does; `label` names it as written, e.g. `StringLike aws:PrincipalArn`. */
 export function conditionEffect(c: ConditionEntry, ctx: AnalysisContext): ConditionEffect {
-  const label = `${c.operator} ${c.key}`;
+  const label = c.via ? `${c.via} (${c.operator} ${c.key})` : `${c.operator} ${c.key}`;
   const kind = PINNING_KEYS.get(c.keyLower);
   if (!kind) return { pins: false, reason: `${c.key} does not identify the caller` };
   if (NEGATED_OPERATORS.has(c.base)) return { pins: false, reason: `${label} only excludes the values it lists; every other caller passes` };
@@ -188,4 +202,14 @@ export function pinsOf(conditions: readonly ConditionEntry[], ctx: AnalysisConte
     if (effect.network) pins.network.push(effect.network);
   }
   return pins;
+}
+
+/** Both sets of conditions at once (they are ANDed): what pinsOf would give for the two lists together. */
+export function mergePins(a: Pins, b: Pins, budget: WorkBudget): Pins {
+  if (a.pinning.length + a.loose.length === 0) return b;
+  if (b.pinning.length + b.loose.length === 0) return a;
+  budget.spend(a.pinning.length + a.loose.length + b.pinning.length + b.loose.length);
+  const accounts = a.accounts && b.accounts ? intersectAccounts(a.accounts, b.accounts) : (a.accounts ?? b.accounts);
+  const organizations = a.organizations && b.organizations ? intersect(a.organizations, b.organizations) : (a.organizations ?? b.organizations);
+  return { accounts, organizations, network: [...a.network, ...b.network], pinning: [...a.pinning, ...b.pinning], loose: [...a.loose, ...b.loose] };
 }

@@ -6,7 +6,7 @@ import { parsePrincipals } from './principals';
 import { quoted, shorten, typeName } from './text';
 import type { Statement } from './types';
 
-function statementLabel(index: number, sid: string | null): string {
+export function statementLabel(index: number, sid: string | null): string {
   return sid ? `Statement ${index} (Sid ${quoted(sid)})` : `Statement ${index}`;
 }
 
@@ -18,6 +18,12 @@ function actionList(value: unknown, element: string, label: () => string, budget
     if (typeof item !== 'string') throw new PolicyError('invalid-action', `${label()}: ${element}: expected strings, got ${typeName(item)}`);
   }
   return list as string[];
+}
+
+/** Resource "*", or a list holding "*". Anything else (an ARN, a pattern) is not taken to cover the secret. */
+function isAnyResource(value: unknown): boolean {
+  if (typeof value === 'string') return value.trim() === '*';
+  return Array.isArray(value) && value.some((v) => typeof v === 'string' && v.trim() === '*');
 }
 
 /** One element of Statement, validated and normalised; element names are matched case-insensitively. */
@@ -53,6 +59,7 @@ export function normalizeStatement(raw: unknown, index: number, budget: WorkBudg
     principals: parsePrincipals(principal ?? notPrincipal, () => `${label()}: ${principal !== undefined ? 'Principal' : 'NotPrincipal'}`, budget),
     notAction: notAction !== undefined,
     actions: actionList(action ?? notAction, action !== undefined ? 'Action' : 'NotAction', label, budget),
+    resourceIsAny: fields.notresource === undefined && isAnyResource(fields.resource),
     conditions: parseConditions(fields.condition, label, budget),
   };
 }

@@ -33,6 +33,8 @@ export interface ConditionEntry {
   key: string;
   keyLower: string;
   values: string[];
+  /** Set when the entry stands for a Deny guardrail (guardrails.ts): that statement, in words. */
+  via?: string;
 }
 
 export interface Statement {
@@ -45,6 +47,11 @@ export interface Statement {
   notAction: boolean;
   /** Action or NotAction patterns as written. */
   actions: string[];
+  /**
+   * Resource is "*" (or lists it): the statement covers the whole secret whatever its ARN. Only
+   * Deny statements read it (see guardrails.ts); an Allow is judged whatever its Resource says.
+   */
+  resourceIsAny: boolean;
   conditions: ConditionEntry[];
 }
 
@@ -73,6 +80,8 @@ export interface PolicyAnalysis {
   statementCount: number;
   allowCount: number;
   denyCount: number;
+  /** Deny statements credited as guardrails (guardrails.ts): their positions, in policy order. */
+  creditedDenies: number[];
   /** Every Allow statement that grants a Secrets Manager action, in policy order. */
   statements: StatementVerdict[];
   /** Work units spent (see budget.ts): how close the input came to the bound. */

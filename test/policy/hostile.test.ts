@@ -56,6 +56,19 @@ describe('10,000 statements', () => {
     else expect(result.workUnits).toBeLessThanOrEqual(MAX_WORK_UNITS);
   });
 
+  test('5,000 Allow statements behind 5,000 Deny perimeters: repeats of one perimeter are counted once, distinct ones are bounded by the budget', () => {
+    const perimeter = (org: string) => ({ Effect: 'Deny', Principal: '*', Action: 'secretsmanager:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': org } } });
+    const allows = Array.from({ length: 5_000 }, (_, i) => allow({ Sid: `A${i}` }));
+    const same = outcome(policy(...allows, ...Array.from({ length: 5_000 }, () => perimeter('o-a1b2c3d4e5'))));
+    expect(same).not.toBeInstanceOf(PolicyError);
+    expect((same as PolicyAnalysis).access).toBe('cross-account');
+    expect((same as PolicyAnalysis).creditedDenies).toHaveLength(5_000);
+    // 5,000 different organizations, ANDed: no caller can be in all of them.
+    const distinct = outcome(policy(...allows, ...Array.from({ length: 5_000 }, (_, i) => perimeter(`o-${String(i).padStart(10, '0')}`))));
+    if (distinct instanceof PolicyError) expect(distinct.reason).toBe('too-complex');
+    else expect(distinct.access).toBe('private');
+  });
+
   test('a small budget turns any large policy into too-complex, not a long run', () => {
     const statements = Array.from({ length: 10_000 }, () => allow());
     expect((outcome(policy(...statements), new WorkBudget(1_000)) as PolicyError).reason).toBe('too-complex');

@@ -26,8 +26,11 @@ export function verdictDetails(record: CloudTrailRecord, analysis: PolicyAnalysi
   const listedStatements = shown.slice(0, MAX_LISTED_STATEMENTS);
   const blockPublicPolicy = blockPublicPolicyRequested(record);
   const notes: string[] = [];
-  if (analysis.denyCount > 0 && analysis.access !== 'private') {
-    notes.push(`The policy also has ${analysis.denyCount} Deny statement(s); SecretWatch does not credit Deny statements when deciding who is allowed, so they may narrow what is listed here.`);
+  const uncredited = analysis.denyCount - analysis.creditedDenies.length;
+  if (uncredited > 0 && analysis.access !== 'private') {
+    notes.push(
+      `The policy also has ${uncredited} Deny statement(s) that SecretWatch does not credit: only a Deny to everyone ("*") on the whole secret (Resource "*") of every action an Allow grants, unless one condition key matches (or always), narrows who is allowed. They may narrow what is listed here.`,
+    );
   }
   if (blockPublicPolicy === true && analysis.access === 'public') {
     notes.push('The call asked for BlockPublicPolicy and Secrets Manager accepted the policy, so its own check did not find it public; review the statements above.');
@@ -42,6 +45,7 @@ export function verdictDetails(record: CloudTrailRecord, analysis: PolicyAnalysi
     ...(shown.length > listedStatements.length ? { statementsNotListed: shown.length - listedStatements.length } : {}),
     policyStatements: analysis.statementCount,
     denyStatements: analysis.denyCount,
+    ...(analysis.creditedDenies.length ? { denyStatementsCredited: analysis.creditedDenies } : {}),
     blockPublicPolicy,
     ...(notes.length ? { notes } : {}),
   };

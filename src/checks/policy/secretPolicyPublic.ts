@@ -9,7 +9,7 @@ export const secretPolicyPublic: EventCheck = {
   id: 'secret-policy-public',
   title: 'Secret made public by its resource policy',
   description:
-    'A resource policy was put on a secret with an Allow statement open to any principal (Principal "*", NotPrincipal, a wildcard ARN) that no condition pins to an account, organization or network. Anyone with AWS credentials may be able to use the secret, read its value included.',
+    'A resource policy was put on a secret with an Allow statement open to any principal (Principal "*", NotPrincipal, a wildcard ARN) that no condition pins to an account, organization or network, and that no Deny perimeter narrows (a Deny of those actions to everyone unless one such key matches). Anyone with AWS credentials may be able to use the secret, read its value included.',
   severityRule: 'CRITICAL',
   severities: ['CRITICAL'],
   eventNames: ['PutResourcePolicy'],

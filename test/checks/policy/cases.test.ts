@@ -83,7 +83,7 @@ describe('secret-policy-public', () => {
       denyStatements: 1,
       blockPublicPolicy: true,
       notes: [
-        'The policy also has 1 Deny statement(s); SecretWatch does not credit Deny statements when deciding who is allowed, so they may narrow what is listed here.',
+        'The policy also has 1 Deny statement(s) that SecretWatch does not credit: only a Deny to everyone ("*") on the whole secret (Resource "*") of every action an Allow grants, unless one condition key matches (or always), narrows who is allowed. They may narrow what is listed here.',
         'The call asked for BlockPublicPolicy and Secrets Manager accepted the policy, so its own check did not find it public; review the statements above.',
       ],
     });
@@ -130,6 +130,38 @@ describe('secret-policy-cross-account', () => {
   test('an unpinned service principal is shared with any account through it', () => {
     const [f] = findings(putWith(JSON.stringify({ Statement: [statement({ Principal: { Service: 'lambda.amazonaws.com' } })] })));
     expect(f).toMatchObject({ check: 'secret-policy-cross-account', title: 'Secret paloma/example-secret shared with any account, through a service principal by its resource policy' });
+  });
+});
+
+describe('Deny guardrails (the data-perimeter pattern)', () => {
+  const perimeter = (condition: Record<string, unknown>) => ({ Sid: 'Perimeter', Effect: 'Deny', Principal: '*', Action: 'secretsmanager:*', Resource: '*', Condition: condition });
+
+  test('Allow "*" behind a Deny of everyone outside the trusted organization is no public alarm: LOW, the Deny named', () => {
+    const [f] = findings(putWith(JSON.stringify({ Statement: [statement({ Sid: 'Read' }), perimeter({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } })] })), { trustedOrgId: 'o-a1b2c3d4e5' });
+    expect(f).toMatchObject({
+      check: 'secret-policy-changed',
+      severity: 'LOW',
+      details: {
+        access: 'private',
+        openTo: ['anyone (Principal "*"), within the trusted organization o-a1b2c3d4e5'],
+        denyStatements: 1,
+        denyStatementsCredited: [1],
+        statements: [expect.objectContaining({ sid: 'Read', conditions: 'the Deny of Statement 1 (Sid "Perimeter") (StringNotEquals aws:PrincipalOrgID) pins the caller to organization "o-a1b2c3d4e5"' })],
+      },
+    });
+    expect(f.details.notes).toBeUndefined();
+  });
+
+  test('the same perimeter around another organization: shared with it, not public', () => {
+    const [f] = findings(putWith(JSON.stringify({ Statement: [statement(), perimeter({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' } })] })));
+    expect(f).toMatchObject({ check: 'secret-policy-cross-account', details: { access: 'cross-account', organizations: ['o-zzzzzzzzzz'], denyStatementsCredited: [1] } });
+  });
+
+  test('a Deny that is not a perimeter (two keys) changes nothing, and the note says which Denies count', () => {
+    const [f] = findings(putWith(JSON.stringify({ Statement: [statement(), perimeter({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'aws:SourceVpc': 'vpc-1' } })] })));
+    expect(f.check).toBe('secret-policy-public');
+    expect(f.details.denyStatementsCredited).toBeUndefined();
+    expect(f.details.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^The policy also has 1 Deny statement\(s\) that SecretWatch does not credit: only a Deny to everyone/)]));
   });
 });
 
