@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { chatbotDigestNotification } from '../findings/chatbot';
-import { digestSeverity, digestText, trimDigest, type Digest } from '../findings/digest';
+import { digestSeverity, digestText, digestWhere, trimDigest, type Digest } from '../findings/digest';
 import { severityRank } from '../findings/severity';
 import { MAX_SUBJECT_LENGTH } from '../findings/subject';
 import { MAX_MESSAGE_BYTES } from './sns';
@@ -18,7 +18,7 @@ function messageOf(digest: Digest): string {
 }
 
 export function digestSubject(digest: Digest): string {
-  const where = [digest.account, digest.region].filter(Boolean).join(' ');
+  const where = digestWhere(digest);
   const text =
     digest.scope === 'full'
       ? `[${digestSeverity(digest)}] SecretWatch weekly digest ${where}: ${digest.findings} finding(s), ${digest.newFindings} new`

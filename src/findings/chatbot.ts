@@ -70,7 +70,7 @@ export function chatbotDigestNotification(digest: Digest): ChatbotNotification {
       ? `Weekly SecretWatch digest: ${digest.findings} finding(s), ${digest.newFindings} new`
       : `SecretWatch scan: ${digest.newFindings} new finding(s)`;
   const head = [
-    `*Account* ${code(digest.account)}   *Region* ${code(digest.region)}   *Secrets* ${digest.secrets}   *All findings* ${digest.findings}`,
+    `${digest.accounts > 1 ? `*Accounts* ${digest.accounts} (central ${code(digest.account)})` : `*Account* ${code(digest.account)}`}   *Region* ${code(digest.region)}   *Secrets* ${digest.secrets}   *All findings* ${digest.findings}`,
     `*Scanned* ${code(digest.scannedAt)}; listed: ${escapeMrkdwn(digest.notifyMinSeverity)} and above.`,
     '',
   ];
@@ -80,7 +80,7 @@ export function chatbotDigestNotification(digest: Digest): ChatbotNotification {
   // Room for the "and N more" line, so that the list is never cut mid-entry.
   const budget = CHATBOT_DESCRIPTION_MAX - 120;
   for (const e of digest.entries) {
-    const line = `${SEVERITY_STYLE[e.severity].emoji} *${e.severity}* ${code(e.secret, 200)} ${escapeMrkdwn(truncate(e.title, 300))}`;
+    const line = `${SEVERITY_STYLE[e.severity].emoji} *${e.severity}* ${digest.accounts > 1 ? `${code(e.account ?? 'unknown')} ` : ''}${code(e.secret, 200)} ${escapeMrkdwn(truncate(e.title, 300))}`;
     if (length + line.length + 1 > budget) break;
     lines.push(line);
     length += line.length + 1;

@@ -48,6 +48,8 @@ export interface DigestEntry {
   check: string;
   secret: string;
   arn: string | null;
+  /** The finding's account: in a central scan, the member's. */
+  account: string | null;
   title: string;
   nonCompliantSince: string | null;
   isNew: boolean;
@@ -57,8 +59,11 @@ export interface Digest {
   type: 'secretwatch-scan-digest';
   /** "new": only findings new since the previous scan; "full": the weekly list of every finding. */
   scope: 'new' | 'full';
+  /** The account that scanned (in a central scan, the central one). */
   account: string | null;
   region: string | null;
+  /** Accounts the scan covered: 1, or in a central scan the central one and each member, scanned or not. */
+  accounts: number;
   scannedAt: string;
   window: { from: string; to: string };
   secrets: number;
@@ -81,6 +86,8 @@ export interface DigestInput {
   secrets: number;
   account: string | null;
   region: string | null;
+  /** Default 1: the scan's own account only. */
+  accounts?: number;
   window: ScanWindow;
   notifyMinSeverity: Severity;
 }
@@ -113,6 +120,7 @@ export function buildDigest(input: DigestInput): Digest {
         check: f.check,
         secret: f.secret.name ?? f.secret.arn ?? f.secret.id ?? '',
         arn: f.secret.arn,
+        account: f.account,
         title: f.title,
         nonCompliantSince: typeof f.details.nonCompliantSince === 'string' ? f.details.nonCompliantSince : null,
         isNew: input.newFindings.has(f),
@@ -124,6 +132,7 @@ export function buildDigest(input: DigestInput): Digest {
     scope: input.scope,
     account: input.account,
     region: input.region,
+    accounts: input.accounts ?? 1,
     scannedAt: iso(input.window.toMs),
     window: { from: iso(input.window.fromMs), to: iso(input.window.toMs) },
     secrets: input.secrets,
@@ -152,9 +161,16 @@ function when(isoText: string): string {
   return isoText.replace('T', ' ').replace(/:\d{2}Z$/, ' UTC');
 }
 
+/** Where the scan looked: "111122223333 eu-west-1", or "3 accounts in eu-west-1" for a central scan. */
+export function digestWhere(digest: Digest): string {
+  if (digest.accounts > 1) return `${digest.accounts} accounts${digest.region ? ` in ${digest.region}` : ''}`;
+  return [digest.account, digest.region].filter(Boolean).join(' ');
+}
+
 /** The email body: what is new (or everything, weekly), the totals, and where the rest is. */
 export function digestText(digest: Digest): string {
-  const where = [digest.account, digest.region].filter(Boolean).join(' ');
+  const many = digest.accounts > 1;
+  const where = many ? `${digestWhere(digest)} (central account ${digest.account ?? 'unknown'})` : digestWhere(digest);
   const lines = [
     digest.scope === 'full'
       ? `Weekly SecretWatch digest for ${where || 'the account'}: ${digest.findings} finding(s) on ${digest.secrets} secret(s), ${digest.newFindings} new since the previous scan.`
@@ -165,7 +181,7 @@ export function digestText(digest: Digest): string {
   ];
   if (digest.entries.length === 0) lines.push(digest.findings === 0 ? 'No findings: every secret is compliant.' : 'Nothing at or above the notification threshold.');
   for (const e of digest.entries) {
-    lines.push(`${e.severity.padEnd(8)} ${e.check.padEnd(24)} ${e.isNew && digest.scope === 'full' ? '[new] ' : ''}${e.title}`);
+    lines.push(`${e.severity.padEnd(8)} ${e.check.padEnd(24)} ${many ? `${e.account ?? 'unknown'} ` : ''}${e.isNew && digest.scope === 'full' ? '[new] ' : ''}${e.title}`);
   }
   if (digest.omitted) lines.push(`... and ${digest.omitted} more, left out to keep this message short: every finding is on the findings bus and in \`secretwatch scan\`.`);
   const checks = Object.entries(digest.byCheck).filter(([, n]) => n > 0);

@@ -32,6 +32,8 @@ export const digestSchema = z.object({
   scope: z.enum(['new', 'full']),
   account: nullableText,
   region: nullableText,
+  // Digests published before these fields existed (a deploy while one is in flight) read as one account.
+  accounts: z.number().int().positive().default(1),
   scannedAt: text,
   window: z.object({ from: text, to: text }),
   secrets: z.number().int().nonnegative(),
@@ -45,6 +47,7 @@ export const digestSchema = z.object({
       check: text,
       secret: text,
       arn: nullableText,
+      account: nullableText.default(null),
       title: text,
       nonCompliantSince: nullableText,
       isNew: z.boolean(),

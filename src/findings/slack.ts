@@ -162,9 +162,9 @@ export function slackFindingMessage(finding: Finding, meaning?: string): SlackMe
 /** Room kept for the header, the summary and the footer when the list is cut. */
 const DIGEST_FIXED_BLOCKS = 4;
 
-function digestEntryLine(entry: Digest['entries'][number], markNew: boolean): string {
+function digestEntryLine(entry: Digest['entries'][number], markNew: boolean, withAccount: boolean): string {
   const style = SEVERITY_STYLE[entry.severity];
-  return `${style.emoji} *${entry.severity}* ${code(entry.secret, 200)} ${escapeMrkdwn(truncate(entry.title.replace(/\s+/g, ' '), 300))}${markNew && entry.isNew ? ' _(new)_' : ''}`;
+  return `${style.emoji} *${entry.severity}* ${withAccount ? `${code(entry.account ?? 'unknown')} ` : ''}${code(entry.secret, 200)} ${escapeMrkdwn(truncate(entry.title.replace(/\s+/g, ' '), 300))}${markNew && entry.isNew ? ' _(new)_' : ''}`;
 }
 
 /**
@@ -210,14 +210,14 @@ export function slackDigestMessage(digest: Digest, maxBlocks: number = SLACK_LIM
     {
       type: 'section',
       fields: [
-        mrkdwn(`*Account · region*\n${where || '_unknown_'}`, SLACK_LIMITS.fieldText),
+        mrkdwn(digest.accounts > 1 ? `*Accounts · region*\n${digest.accounts} · ${where || '_unknown_'} (central)` : `*Account · region*\n${where || '_unknown_'}`, SLACK_LIMITS.fieldText),
         mrkdwn(`*Scanned*\n${slackDate(digest.scannedAt)}`, SLACK_LIMITS.fieldText),
         mrkdwn(`*Secrets*\n${digest.secrets}`, SLACK_LIMITS.fieldText),
         mrkdwn(`*All findings*\n${digest.findings}${counts ? ` (${counts})` : ''}`, SLACK_LIMITS.fieldText),
       ],
     },
   ];
-  const lines = digest.entries.map((e) => digestEntryLine(e, digest.scope === 'full'));
+  const lines = digest.entries.map((e) => digestEntryLine(e, digest.scope === 'full', digest.accounts > 1));
   if (lines.length === 0) {
     blocks.push({ type: 'section', text: mrkdwn(digest.findings === 0 ? 'No findings: every secret is compliant.' : `Nothing at or above ${digest.notifyMinSeverity}.`) });
   } else {

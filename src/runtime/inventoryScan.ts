@@ -114,6 +114,7 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
           secrets: counts.secrets,
           account: result.account,
           region: result.region ?? deps.region ?? null,
+          accounts: 1 + (members?.length ?? 0),
           window,
           notifyMinSeverity: config.notifyMinSeverity,
         })

@@ -1,6 +1,6 @@
 import { checkById } from '../../src/checks';
 import { CHATBOT_DESCRIPTION_MAX, chatbotDigestNotification, chatbotNotification } from '../../src/findings/chatbot';
-import { digestOf, forceDeletedFinding, hostileFinding } from '../helpers/findings';
+import { centralDigestOf, digestOf, forceDeletedFinding, hostileFinding } from '../helpers/findings';
 
 // https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html: version "1.0", source
 // "custom", content.textType "client-markdown", additionalContext values are strings.
@@ -57,5 +57,13 @@ describe('a scan digest for AWS Chatbot', () => {
     const more = /…and (\d+) more/.exec(n.content.description);
     expect(shown + Number(more?.[1] ?? 0)).toBe(count);
     if (count === 0) expect(n.content.description).toContain('No findings');
+  });
+
+  test('a central scan: the accounts counted, each entry led by its account', () => {
+    const n = chatbotDigestNotification(centralDigestOf(2));
+    expectChatbotShape(n);
+    expect(n.content.description).toContain('*Accounts* 3 (central `111122223333`)');
+    expect(n.content.description).toMatch(/\*HIGH\* `111122223333` `app\/service-0`/);
+    expect(n.content.description).toMatch(/\*MEDIUM\* `222233334444` `app\/service-1`/);
   });
 });

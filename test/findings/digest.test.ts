@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG, WEEKDAYS, type Config } from '../../src/config/config';
 import { digestPublishInput, digestSubject } from '../../src/delivery/digest';
 import { MAX_MESSAGE_BYTES } from '../../src/delivery/sns';
 import { buildDigest, digestText, isFullDigestScan, isNewInWindow, scanWindow, type Digest } from '../../src/findings/digest';
+import { parseAlertMessage } from '../../src/findings/schema';
 import type { Finding } from '../../src/findings/finding';
 import type { InventorySecret } from '../../src/inventory/types';
 import { DAY, HOUR, NOW, NOW_MS, rotating, secret } from '../helpers/inventory';
@@ -186,6 +187,28 @@ describe('the digest notification', () => {
       severityRank: { DataType: 'Number', StringValue: '4' },
     });
     expect(input.Subject).toBe('[HIGH] SecretWatch weekly digest 111122223333 eu-west-1: 50000 finding(s), 50000 new');
+  });
+
+  test('a central scan over several accounts: each line names its account, header and subject count the accounts', () => {
+    const central = findingOf(1, 'HIGH');
+    const member = { ...findingOf(1, 'HIGH'), account: '222233334444', secret: { ...central.secret, arn: central.secret.arn!.replace('111122223333', '222233334444') } };
+    const digest = buildDigest({ findings: [central, member], newFindings: new Set([central, member]), scope: 'new', secrets: 7, account: '111122223333', region: 'eu-west-1', accounts: 3, window: scanWindow(NOW, 24), notifyMinSeverity: 'LOW' });
+    expect(digest.entries.map((e) => e.account).sort()).toEqual(['111122223333', '222233334444']);
+    const text = digestText(digest);
+    expect(text).toMatch(/^SecretWatch scan of 3 accounts in eu-west-1 \(central account 111122223333\): 2 finding\(s\) new/);
+    // The same secret name in two accounts: the account tells them apart.
+    expect(text).toContain('HIGH     rotation-overdue         111122223333 Secret team-1/service-1/database-credentials');
+    expect(text).toContain('HIGH     rotation-overdue         222233334444 Secret team-1/service-1/database-credentials');
+    expect(digestSubject(digest)).toBe('[HIGH] SecretWatch scan 3 accounts in eu-west-1: 2 new finding(s)');
+    // One account: as before, no account column.
+    expect(digestText(digestOf([central], [central], 'new'))).toContain('HIGH     rotation-overdue         Secret team-1/');
+  });
+
+  test('a digest published before accounts were counted still parses, as one account', () => {
+    const digest = digestOf([findingOf(1)], [], 'full');
+    const old = { ...digest, accounts: undefined, entries: digest.entries.map((e) => ({ ...e, account: undefined })) };
+    const parsed = parseAlertMessage(JSON.stringify(old));
+    expect(parsed).toMatchObject({ kind: 'digest', digest: { accounts: 1, entries: [{ account: null }] } });
   });
 
   test('subjects stay under 100 characters; an empty digest is INFO', () => {

@@ -1,7 +1,7 @@
 import { checkById } from '../../src/checks';
 import { SEVERITIES } from '../../src/findings/severity';
 import { code, escapeMrkdwn, SEVERITY_STYLE, SLACK_LIMITS, slackDigestMessage, slackFindingMessage, truncate, type Block, type SlackMessage, type TextObject } from '../../src/findings/slack';
-import { digestOf, forceDeletedFinding, hostileFinding } from '../helpers/findings';
+import { centralDigestOf, digestOf, forceDeletedFinding, hostileFinding } from '../helpers/findings';
 
 function texts(block: Block): TextObject[] {
   if (block.type === 'header') return [block.text];
@@ -168,6 +168,15 @@ describe('a scan digest as one Slack message', () => {
     const message = slackDigestMessage(digestOf(500), 6);
     expect(message.attachments[0].blocks.length).toBeLessThanOrEqual(6);
     expect(JSON.stringify(message)).toMatch(/…and \d+ more/);
+  });
+
+  test('a central scan: the accounts counted in the summary, each entry led by its account', () => {
+    const message = slackDigestMessage(centralDigestOf(2));
+    expectWithinSlackLimits(message);
+    const all = message.attachments[0].blocks.flatMap(texts).map((t) => t.text).join('\n');
+    expect(all).toContain('*Accounts · region*\n3 · `111122223333` · `eu-west-1` (central)');
+    expect(all).toMatch(/\*HIGH\* `111122223333` `app\/service-0`/);
+    expect(all).toMatch(/\*MEDIUM\* `222233334444` `app\/service-1`/);
   });
 
   test('a scan with nothing to list says so', () => {

@@ -56,3 +56,9 @@ export function digestOf(count: number, scope: Digest['scope'] = 'new'): Digest 
     notifyMinSeverity: 'LOW',
   });
 }
+
+/** digestOf(count) as a central scan of `accounts` accounts: the entries alternate between the central account and one member. */
+export function centralDigestOf(count: number, accounts = 3): Digest {
+  const digest = digestOf(count);
+  return { ...digest, accounts, entries: digest.entries.map((e, i) => ({ ...e, account: i % 2 ? '222233334444' : '111122223333' })) };
+}

@@ -8,7 +8,8 @@
  * organization made in moto (CreateOrganization, CreateAccount).
  */
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateAccountCommand, CreateOrganizationCommand, DescribeCreateAccountStatusCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config';
@@ -19,7 +20,7 @@ import { createInventoryClient } from '../../src/inventory/client';
 import { memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
 import { handleInventoryScan, type InventoryScanResult } from '../../src/runtime/inventoryScan';
 import { runCli } from '../helpers/cli';
-import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION } from './motoServer';
+import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION, receiveMessages } from './motoServer';
 
 jest.setTimeout(60_000);
 
@@ -30,6 +31,7 @@ const ROLE_NAME = memberScanRoleName('dev', MOTO_REGION);
 
 describeWithMoto('central inventory scan across member accounts', (moto) => {
   let topicArn = '';
+  let alertQueueUrl = '';
 
   /** A Secrets Manager client in `account`, through the same AssumeRole the scan makes. */
   async function clientIn(account: string): Promise<SecretsManagerClient> {
@@ -47,7 +49,15 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
     for (const name of ['a/one', 'a/two']) await a.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
     const b = await clientIn(MEMBER_B);
     for (const name of ['b/one', 'b/two', 'b/three']) await b.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    topicArn = (await new SNSClient(moto.clientConfig()).send(new CreateTopicCommand({ Name: 'secretwatch-alerts' }))).TopicArn!;
+    const sns = new SNSClient(moto.clientConfig());
+    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'secretwatch-alerts' }))).TopicArn!;
+    // What the alert topic's subscribers get: the digest.
+    const sqs = new SQSClient(moto.clientConfig());
+    alertQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'alert-subscriber' }))).QueueUrl!;
+    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: alertQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
+    sqs.destroy();
+    sns.destroy();
   });
 
   function refusingSts(): { sts: STSClient; assumed: string[] } {
@@ -103,6 +113,16 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
     expect(byAccount(MOTO_ACCOUNT).map((f) => [f.check, f.secret.name])).toEqual([['rotation-not-enabled', 'central/db']]);
     expect(byAccount(MEMBER_A).map((f) => [f.check, f.secret.name]).sort()).toEqual([['rotation-not-enabled', 'a/one'], ['rotation-not-enabled', 'a/two']]);
     expect(byAccount(MEMBER_B).map((f) => f.secret.arn?.split(':')[4])).toEqual([MEMBER_B, MEMBER_B, MEMBER_B]);
+    // One digest for the four accounts, each line naming its account.
+    const sqs = new SQSClient(moto.clientConfig());
+    const [message] = await receiveMessages(sqs, alertQueueUrl, { expect: 1 });
+    sqs.destroy();
+    const notification = JSON.parse(message.Body!) as { Subject: string; Message: string };
+    expect(notification.Subject).toBe(`[HIGH] SecretWatch scan 4 accounts in ${MOTO_REGION}: 7 new finding(s)`);
+    const digest = JSON.parse(notification.Message) as { accounts: number; entries: { account: string; secret: string }[] };
+    expect(digest.accounts).toBe(4);
+    expect(digest.entries.filter((e) => e.account === MEMBER_B).map((e) => e.secret).sort()).toEqual(['b/one', 'b/three', 'b/two']);
+
     expect(byAccount(DENIED)).toEqual([
       expect.objectContaining({
         check: 'scan-account-unreachable',

@@ -191,7 +191,7 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   if (opts.publish) {
     const clients = createDeliveryClients({ region: opts.region, endpoint: opts.endpoint, profile: opts.profile });
     const window = scanWindow(now, opts.config.scanIntervalHours);
-    const digest = buildDigest({ findings, newFindings: new Set(), scope: 'full', secrets: counts.secrets, account: result.account, region: result.region, window, notifyMinSeverity: opts.config.notifyMinSeverity });
+    const digest = buildDigest({ findings, newFindings: new Set(), scope: 'full', secrets: counts.secrets, account: result.account, region: result.region, accounts: 1 + (memberScans?.length ?? 0), window, notifyMinSeverity: opts.config.notifyMinSeverity });
     try {
       const report = await deliverScan({ findings, newFindings: [], gauges: scanGauges(counts, now), digest }, clients, opts.config, stderrLog(io), now);
       io.stderr.write(
