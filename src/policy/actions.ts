@@ -1,5 +1,5 @@
 import type { WorkBudget } from './budget';
-import { globMatches } from './glob';
+import { globMatches, hasWildcard } from './glob';
 import { shorten } from './text';
 import type { Statement } from './types';
 
@@ -35,6 +35,21 @@ const GET_SECRET_VALUE = 'secretsmanager:getsecretvalue';
 const ANY_OTHER_ACTION = 'secretsmanager:~any-other-action';
 const MASKED_ACTIONS = [...SECRETS_MANAGER_ACTIONS, ANY_OTHER_ACTION];
 const FULL_MASK = (1 << MASKED_ACTIONS.length) - 1;
+const BIT_OF_ACTION = new Map(MASKED_ACTIONS.map((action, bit) => [action, 1 << bit]));
+
+/**
+ * The bit set of one lower-cased pattern. The usual patterns take no matching: an action named
+ * exactly, "*" and "secretsmanager:*"; any other wildcard is matched against every action.
+ */
+function patternMask(p: string, budget: WorkBudget): number {
+  if (p === '*' || p === 'secretsmanager:*') return FULL_MASK;
+  if (!hasWildcard(p)) return BIT_OF_ACTION.get(p) ?? 0;
+  let bits = 0;
+  MASKED_ACTIONS.forEach((action, bit) => {
+    if (globMatches(p, action, budget)) bits |= 1 << bit;
+  });
+  return bits;
+}
 /** Shown per statement; the rest is counted. */
 const MAX_SHOWN_ACTIONS = 10;
 
@@ -83,12 +98,7 @@ export class ActionMatcher {
   private maskOf(pattern: string): number {
     let mask = this.masks.get(pattern);
     if (mask === undefined) {
-      const p = pattern.trim().toLowerCase();
-      let bits = 0;
-      MASKED_ACTIONS.forEach((action, bit) => {
-        if (globMatches(p, action, this.budget)) bits |= 1 << bit;
-      });
-      mask = bits;
+      mask = patternMask(pattern.trim().toLowerCase(), this.budget);
       this.masks.set(pattern, mask);
     }
     return mask;

@@ -3,6 +3,7 @@ import { WorkBudget } from './budget';
 import { classifyStatement } from './classify';
 import { readPolicyDocument, type PolicyDocument } from './document';
 import { PolicyError } from './errors';
+import { isPlainObject } from './fields';
 import { guardrailOf, type Guardrail } from './guardrails';
 import { mergePins, pinsOf, type Pins } from './pins';
 import { normalizeStatement, statementLabel } from './statement';
@@ -43,7 +44,22 @@ function distinctGuardrails(guardrails: Guardrail[]): DistinctGuardrail[] {
   return [...byKey.values()];
 }
 
+/** Its Effect says Deny, read as statementFields reads it (any case; of repeated names, the last). */
+function isDeny(raw: unknown): boolean {
+  if (!isPlainObject(raw)) return false;
+  let effect: unknown;
+  for (const key in raw) if (Object.hasOwn(raw, key) && (key === 'Effect' || key.toLowerCase() === 'effect')) effect = raw[key];
+  return typeof effect === 'string' && effect.trim().toLowerCase() === 'deny';
+}
+
 export function analyzeDocument(doc: PolicyDocument, ctx: AnalysisContext, budget: WorkBudget = new WorkBudget()): PolicyAnalysis {
+  budget.spend(doc.statements.length);
+  // Most policies have no Deny: one pass, each statement dropped once judged, as if Denies did not exist.
+  if (!doc.statements.some(isDeny)) return analyzeAllows(doc, ctx, budget) ?? analyzeWithDenies(doc, ctx, budget);
+  return analyzeWithDenies(doc, ctx, budget);
+}
+
+function analyzeWithDenies(doc: PolicyDocument, ctx: AnalysisContext, budget: WorkBudget): PolicyAnalysis {
   const matcher = new ActionMatcher(budget);
   const allows: Statement[] = [];
   const guardrails: Guardrail[] = [];
@@ -55,7 +71,7 @@ export function analyzeDocument(doc: PolicyDocument, ctx: AnalysisContext, budge
       return;
     }
     denyCount++;
-    const guardrail = guardrailOf(statement, matcher.actionMask(statement));
+    const guardrail = guardrailOf(statement, (deny) => matcher.actionMask(deny));
     if (guardrail) guardrails.push(guardrail);
   });
   const perimeter = distinctGuardrails(guardrails);
@@ -89,17 +105,26 @@ export function analyzeDocument(doc: PolicyDocument, ctx: AnalysisContext, budge
     for (const d of around.covering) credited.add(d);
     statements.push(classifyStatement(statement, grants, mergePins(own, around.pins, budget), ctx));
   }
+  return { ...verdictOf(doc, statements, allows.length, denyCount, [...credited].flatMap((d) => d.indexes).sort((a, b) => a - b)), workUnits: budget.used };
+}
+
+/** A policy without Deny statements; null if one turns up after all (then it is analysed with them). */
+function analyzeAllows(doc: PolicyDocument, ctx: AnalysisContext, budget: WorkBudget): PolicyAnalysis | null {
+  const matcher = new ActionMatcher(budget);
+  const statements: StatementVerdict[] = [];
+  for (let index = 0; index < doc.statements.length; index++) {
+    const statement = normalizeStatement(doc.statements[index], index, budget);
+    if (statement.effect !== 'Allow') return null;
+    const grants = matcher.grants(statement);
+    if (grants.any) statements.push(classifyStatement(statement, grants, pinsOf(statement.conditions, ctx, budget), ctx));
+  }
+  return { ...verdictOf(doc, statements, doc.statements.length, 0, []), workUnits: budget.used };
+}
+
+function verdictOf(doc: PolicyDocument, statements: StatementVerdict[], allowCount: number, denyCount: number, creditedDenies: number[]): PolicyAnalysis {
   let access: Access = 'private';
   for (const s of statements) if (ACCESS_RANK[s.access] > ACCESS_RANK[access]) access = s.access;
-  return {
-    access,
-    statementCount: doc.statements.length,
-    allowCount: allows.length,
-    denyCount,
-    creditedDenies: [...credited].flatMap((d) => d.indexes).sort((a, b) => a - b),
-    statements,
-    workUnits: budget.used,
-  };
+  return { access, statementCount: doc.statements.length, allowCount, denyCount, creditedDenies, statements, workUnits: 0 };
 }
 
 /** An Allow that an unconditional Deny to everyone covers: it opens the secret to nobody. */

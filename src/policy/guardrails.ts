@@ -28,13 +28,13 @@ export interface Guardrail {
  * through), ForAnyValue / ForAllValues, NotPrincipal or named principals, NotResource or a named
  * resource, a key that does not identify the caller.
  */
-export function guardrailOf(deny: Statement, mask: number): Guardrail | null {
+export function guardrailOf(deny: Statement, actionMask: (statement: Statement) => number): Guardrail | null {
   if (deny.effect !== 'Deny' || deny.notPrincipal || !deny.resourceIsAny) return null;
   if (!deny.principals.some((p) => p.kind === 'any' && p.value === '*')) return null;
-  if (deny.conditions.length === 0) return { statement: deny, mask, condition: null };
+  if (deny.conditions.length === 0) return { statement: deny, mask: actionMask(deny), condition: null };
   if (deny.conditions.length !== 1) return null;
   const c = deny.conditions[0];
   const positive = POSITIVE_OF_NEGATED.get(c.base);
   if (positive === undefined || c.qualifier !== null || !isPinningKey(c.keyLower)) return null;
-  return { statement: deny, mask, condition: { ...c, base: positive, ifExists: false, via: `the Deny of ${statementLabel(deny.index, deny.sid)}` } };
+  return { statement: deny, mask: actionMask(deny), condition: { ...c, base: positive, ifExists: false, via: `the Deny of ${statementLabel(deny.index, deny.sid)}` } };
 }

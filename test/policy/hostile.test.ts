@@ -124,6 +124,14 @@ describe('__proto__, constructor and other inherited names', () => {
     expect(result.access).toBe('public');
   });
 
+  test('Effect written twice in different cases: the last one counts, as everywhere else, whether a Deny comes before it or not', () => {
+    const twice = { effect: 'Allow', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*', Effect: 'Deny' };
+    // A Deny of GetSecretValue to everyone, unconditionally: the Allow of it opens the secret to nobody.
+    expect(outcome(policy(twice, allow({ Sid: 'Open' })))).toMatchObject({ access: 'private', denyCount: 1, allowCount: 1, creditedDenies: [0] });
+    const reversed = { Effect: 'Deny', Principal: '*', Action: 'secretsmanager:*', Resource: '*', effect: 'Allow' };
+    expect(outcome(policy(reversed))).toMatchObject({ access: 'public', denyCount: 0, allowCount: 1 });
+  });
+
   test('a Sid or Effect named like an Object.prototype member is just a string', () => {
     const result = outcome(policy({ ...allow(), Sid: 'constructor' })) as PolicyAnalysis;
     expect(result.statements[0].sid).toBe('constructor');
