@@ -19,6 +19,7 @@ const { parameterError } = require('./errors');
 const MODES = ['standalone', 'central', 'member'];
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 // arn:<partition>:events:<region>:<account>:event-bus/<name>
 const EVENT_BUS_ARN = /^arn:(aws|aws-cn|aws-us-gov):events:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):event-bus\/([A-Za-z0-9._-]{1,256})$/;
 
@@ -38,8 +39,8 @@ function text(value) {
 }
 
 /** The member scan role's name in CloudFormation (Fn::Sub): the same for the member stack that creates it and the central scan that assumes it. */
-function memberScanRoleName(stage) {
-  return `secretwatch-${stage}-scan-\${AWS::Region}`;
+function memberScanRoleName(stage, region = '${AWS::Region}') {
+  return `secretwatch-${stage}-scan-${region}`;
 }
 
 /** The deploy parameter scanOrganization: the same words as the function's boolean settings. */
@@ -64,6 +65,14 @@ function organizationSettings(raw) {
   const centralBusArn = text(raw.centralBusArn);
   const scanAccounts = text(raw.scanAccounts).split(',').map((a) => a.trim()).filter(Boolean);
   const scanOrganization = booleanParameter('scanOrganization', raw.scanOrganization);
+  const scanRegions = [...new Set(text(raw.scanRegions).split(',').map((r) => r.trim()).filter(Boolean))];
+  if (scanRegions.length && mode !== 'central') {
+    throw parameterError(`Invalid deploy parameter scanRegions: only mode central uses it (mode is ${mode})`);
+  }
+  const badRegion = scanRegions.find((r) => !REGION.test(r));
+  if (badRegion !== undefined) {
+    throw parameterError(`Invalid deploy parameter scanRegions: "${badRegion}" is not a region name (comma-separated, e.g. eu-west-1,us-east-1)`);
+  }
   if (scanOrganization && mode !== 'central') {
     throw parameterError(`Invalid deploy parameter scanOrganization: only mode central uses it (mode is ${mode})`);
   }
@@ -100,8 +109,9 @@ function organizationSettings(raw) {
     throw parameterError(`Invalid deploy parameter centralBusArn: only mode member uses it (mode is ${mode})`);
   }
   if (mode !== 'central') return { mode };
-  if (scanOrganization) return { mode, organizationId, scanOrganization };
-  return scanAccounts.length ? { mode, organizationId, scanAccounts: [...new Set(scanAccounts)] } : { mode, organizationId };
+  const regions = scanRegions.length ? { scanRegions } : {};
+  if (scanOrganization) return { mode, organizationId, scanOrganization, ...regions };
+  return scanAccounts.length ? { mode, organizationId, scanAccounts: [...new Set(scanAccounts)], ...regions } : { mode, organizationId, ...regions };
 }
 
 function eventPatternRules(template) {
@@ -109,7 +119,7 @@ function eventPatternRules(template) {
 }
 
 /** The central bus, its organization-only policy, and every event-pattern rule moved onto it. */
-function applyCentral(template, { organizationId, scanAccounts, scanOrganization }, { stage }) {
+function applyCentral(template, { organizationId, scanAccounts, scanOrganization, scanRegions }, { stage }) {
   for (const id of [CENTRAL_BUS_LOGICAL_ID, CENTRAL_BUS_POLICY_LOGICAL_ID]) {
     if (template.Resources[id]) throw new Error(`serverless/organization.js: ${id} is already in the template`);
   }
@@ -137,8 +147,8 @@ function applyCentral(template, { organizationId, scanAccounts, scanOrganization
     // a custom bus whatever their kind, and it is refused there.
     if (rule.Properties.State === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') rule.Properties.State = 'ENABLED';
   }
-  if (scanAccounts?.length) applyCentralScan(template, listedAccountsScan(scanAccounts, stage), stage);
-  if (scanOrganization) applyCentralScan(template, organizationScan(organizationId, stage), stage);
+  if (scanOrganization) applyCentralScan(template, organizationScan(organizationId, scanRegions ?? [], stage), scanRegions, stage);
+  else if (scanAccounts?.length || scanRegions?.length) applyCentralScan(template, listedAccountsScan(scanAccounts ?? [], scanRegions ?? [], stage), scanRegions, stage);
   template.Outputs = template.Outputs ?? {};
   template.Outputs.CentralBusArn = {
     Description: 'Event bus the member stacks forward to (their centralBusArn parameter)',
@@ -146,27 +156,34 @@ function applyCentral(template, { organizationId, scanAccounts, scanOrganization
   };
 }
 
-/** scanAccounts: SCAN_ACCOUNTS, and sts:AssumeRole on exactly those accounts' scan roles (this stage, this region). */
-function listedAccountsScan(scanAccounts, stage) {
+/** A scan role's ARN in `account` (an id, or `${AWS::AccountId}`) and `region` (a name, or `${AWS::Region}`): for Fn::Sub. */
+function scanRoleArn(account, stage, region) {
+  return { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${account}:role/${memberScanRoleName(stage, region)}` };
+}
+
+/**
+ * scanAccounts (and scanRegions): SCAN_ACCOUNTS, and sts:AssumeRole on exactly those accounts'
+ * scan roles of this stage, in this region or each of scanRegions, and with scanRegions the
+ * central account's own in those regions (its member stacks there).
+ */
+function listedAccountsScan(scanAccounts, scanRegions, stage) {
+  const regions = scanRegions.length ? scanRegions : ['${AWS::Region}'];
+  const resources = scanAccounts.flatMap((account) => regions.map((region) => scanRoleArn(account, stage, region)));
+  for (const region of scanRegions) resources.push(scanRoleArn('${AWS::AccountId}', stage, region));
   return {
-    variables: { SCAN_ACCOUNTS: scanAccounts.join(',') },
-    statements: [
-      {
-        Sid: 'AssumeMemberScanRoles',
-        Effect: 'Allow',
-        Action: 'sts:AssumeRole',
-        Resource: scanAccounts.map((account) => ({ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${account}:role/${memberScanRoleName(stage)}` })),
-      },
-    ],
+    variables: scanAccounts.length ? { SCAN_ACCOUNTS: scanAccounts.join(',') } : {},
+    statements: [{ Sid: 'AssumeMemberScanRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: resources }],
   };
 }
 
 /**
  * scanOrganization: SCAN_ORGANIZATION; ListAccounts (it has no resource to scope it to), and
- * sts:AssumeRole on the scan role of any account, as long as that account is in the organization
- * (aws:ResourceOrgID): an account joining later needs no redeploy, one outside never qualifies.
+ * sts:AssumeRole on the scan role of any account, in this region or each of scanRegions, as long
+ * as that account is in the organization (aws:ResourceOrgID): an account joining later needs no
+ * redeploy, one outside never qualifies.
  */
-function organizationScan(organizationId, stage) {
+function organizationScan(organizationId, scanRegions, stage) {
+  const regions = scanRegions.length ? scanRegions : ['${AWS::Region}'];
   return {
     variables: { SCAN_ORGANIZATION: 'true' },
     statements: [
@@ -175,15 +192,18 @@ function organizationScan(organizationId, stage) {
         Sid: 'AssumeMemberScanRoles',
         Effect: 'Allow',
         Action: 'sts:AssumeRole',
-        Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::*:role/${memberScanRoleName(stage)}` },
+        Resource: regions.length === 1 ? scanRoleArn('*', stage, regions[0]) : regions.map((region) => scanRoleArn('*', stage, region)),
         Condition: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
       },
     ],
   };
 }
 
-/** The inventory scan of the member accounts: its variables (and SCAN_ROLE_NAME) and the role's statements. */
-function applyCentralScan(template, { variables, statements }, stage) {
+/**
+ * The inventory scan of the member accounts: its variables, SCAN_REGIONS, SCAN_ROLE_NAME (the
+ * role name with "{region}" for the region, which the function fills in) and the role's statements.
+ */
+function applyCentralScan(template, { variables, statements }, scanRegions, stage) {
   const fn = template.Resources[INVENTORY_SCAN_FUNCTION_LOGICAL_ID];
   const role = template.Resources[INVENTORY_SCAN_ROLE_LOGICAL_ID];
   if (!fn || !role) throw new Error(`serverless/organization.js: ${INVENTORY_SCAN_FUNCTION_LOGICAL_ID} or ${INVENTORY_SCAN_ROLE_LOGICAL_ID} is not in the template`);
@@ -191,7 +211,8 @@ function applyCentralScan(template, { variables, statements }, stage) {
   fn.Properties.Environment.Variables = {
     ...fn.Properties.Environment.Variables,
     ...variables,
-    SCAN_ROLE_NAME: { 'Fn::Sub': memberScanRoleName(stage) },
+    ...(scanRegions?.length ? { SCAN_REGIONS: scanRegions.join(',') } : {}),
+    SCAN_ROLE_NAME: memberScanRoleName(stage, '{region}'),
   };
   role.Properties.Policies[0].PolicyDocument.Statement.push(...statements);
 }

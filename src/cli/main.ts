@@ -5,7 +5,7 @@ import type { Severity } from '../findings/severity';
 import { loadCliConfig } from './config';
 import { EXIT, type CliIO } from './io';
 import type { MemberAccounts } from '../runtime/centralScan';
-import { accountsOption, asOfOption, collect, endpointOption, formatOption, roleNameOption, severityOption, stageOption, timeOption } from './options';
+import { accountsOption, asOfOption, collect, endpointOption, formatOption, regionsOption, roleNameOption, severityOption, stageOption, timeOption } from './options';
 import { runReplay } from './replay/command';
 import { runScanCommand } from './scan/command';
 import { runTestPattern } from './testPattern';
@@ -14,6 +14,7 @@ const VERSION = '0.1.0';
 
 interface ScanFlags {
   accounts?: MemberAccounts;
+  regions?: string[];
   stage?: string;
   roleName?: string;
   region?: string;
@@ -106,8 +107,13 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         accountsOption,
       ),
     )
+    .addOption(
+      new Option('--regions <regions>', 'with --accounts: scan each member account in these regions (comma-separated), and this account in the others; overrides scanRegions').argParser(
+        regionsOption,
+      ),
+    )
     .addOption(new Option('--stage <stage>', "the member stacks' stage: their scan role is secretwatch-<stage>-scan-<region>").default('dev').argParser(stageOption))
-    .addOption(new Option('--role-name <name>', 'the member scan role to assume instead of secretwatch-<stage>-scan-<region>').argParser(roleNameOption))
+    .addOption(new Option('--role-name <name>', 'the member scan role to assume instead of secretwatch-<stage>-scan-{region} ({region}: the region scanned)').argParser(roleNameOption))
     .option('--publish', 'also send the gauges, a full digest and the findings, as the inventoryScan function does (alertTopicArn, findingsBusName from the settings)')
     .option('--config <file>', 'settings file (default: ./secretwatch.config.json if present)')
     .option('--set <key=value>', 'override one setting, e.g. --set maxRotationDays=30 (repeatable)', collect, [])
@@ -119,9 +125,10 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     )
     .action(async (flags: ScanFlags) => {
       const settings = loadCliConfig(io.cwd, flags.config, flags.set);
-      const config = flags.accounts
+      const withAccounts = flags.accounts
         ? { ...settings, scanAccounts: 'accounts' in flags.accounts ? [...flags.accounts.accounts] : [], scanOrganization: 'organization' in flags.accounts }
         : settings;
+      const config = flags.regions ? { ...withAccounts, scanRegions: flags.regions } : withAccounts;
       exitCode = await runScanCommand(
         {
           config,

@@ -72,10 +72,20 @@ export function accountsOption(value: string): MemberAccounts {
   return { accounts };
 }
 
-/** An IAM role name (what CreateRole accepts). */
+/** An IAM role name (what CreateRole accepts), in which "{region}" stands for the region scanned. */
 export function roleNameOption(value: string): string {
-  if (!/^[\w+=,.@-]{1,64}$/.test(value)) throw new InvalidArgumentError('expected an IAM role name (1 to 64 of letters, digits and +=,.@_-)');
+  if (!/^[\w+=,.@-]{1,64}$/.test(value.split('{region}').join('ap-southeast-1'))) {
+    throw new InvalidArgumentError('expected an IAM role name (1 to 64 of letters, digits and +=,.@_-; {region} for the region)');
+  }
   return value;
+}
+
+/** `scan --regions`: comma-separated region names. */
+export function regionsOption(value: string): string[] {
+  const regions = [...new Set(value.split(',').map((r) => r.trim()).filter(Boolean))];
+  const bad = regions.find((r) => !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(r));
+  if (bad !== undefined || !regions.length) throw new InvalidArgumentError(`${bad === undefined ? 'no region' : `"${bad}" is not a region name`}: expected names like eu-west-1,us-east-1`);
+  return regions;
 }
 
 /** A Serverless stage name, as it appears in the member stacks' role names. */

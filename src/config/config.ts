@@ -3,10 +3,10 @@ import { SEVERITIES, type Severity } from '../findings/severity';
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-const commaList = z.preprocess(
-  (value) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value),
-  z.array(accountId),
-);
+const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be a region name like eu-west-1');
+const splitCommas = (value: unknown) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+const commaList = z.preprocess(splitCommas, z.array(accountId));
+const regionList = z.preprocess(splitCommas, z.array(regionName));
 const booleanText = z.preprocess((value) => {
   if (typeof value !== 'string') return value;
   const v = value.trim().toLowerCase();
@@ -39,6 +39,8 @@ export const configSchema = z.object({
   scanAccounts: commaList.default([]),
   /** Central mode: every ACTIVE account of the organization (Organizations ListAccounts) instead of a list. */
   scanOrganization: booleanText.default(false),
+  /** Central mode: the regions scanned in every member account (and the central account's others); default: the function's own. */
+  scanRegions: regionList.default([]),
   trustedOrgId: z.preprocess(
     (value) => (value === '' ? undefined : value),
     z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like o-a1b2c3d4e5').optional(),

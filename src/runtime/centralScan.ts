@@ -8,12 +8,25 @@ import { forEachLimit } from '../inventory/pool';
 import { listOrganizationAccounts } from './organizationAccounts';
 import { runScan, type ScanOptions, type ScanResult } from './scan';
 
-/** Member accounts scanned at once: each has its own rate limiters, so this bounds the function's load. */
+/** Member accounts (account and region pairs) scanned at once: each has its own rate limiters, so this bounds the function's load. */
 export const ACCOUNT_CONCURRENCY = 3;
+
+/** Stands for the region in a scan role name: the member stacks make one role per region. */
+export const REGION_PLACEHOLDER = '{region}';
 
 /** The member stacks' scan role (serverless/organization.js names it so): one per stage and region. */
 export function memberScanRoleName(stage: string, region: string): string {
   return `secretwatch-${stage}-scan-${region}`;
+}
+
+/** The scan role name for any region: secretwatch-<stage>-scan-{region}. */
+export function memberScanRoleNamePattern(stage: string): string {
+  return memberScanRoleName(stage, REGION_PLACEHOLDER);
+}
+
+/** A role name, its {region} filled in; a name without one is the same in every region. */
+export function roleNameIn(roleName: string, region: string | null): string {
+  return roleName.split(REGION_PLACEHOLDER).join(region ?? '');
 }
 
 /** The partition of a region's ARNs (aws-cn in China, aws-us-gov in GovCloud). */
@@ -28,25 +41,32 @@ export function memberScanRoleArn(account: string, roleName: string, partition =
 }
 
 export type MemberScan =
-  | { account: string; status: 'scanned'; result: ScanResult }
+  | { account: string; region: string | null; status: 'scanned'; result: ScanResult }
   /** account null: the organization could not be listed and the central account's identity is unknown too. */
-  | { account: string | null; status: 'unreachable'; step: UnreachableStep; error: string; finding: Finding };
+  | { account: string | null; region: string | null; status: 'unreachable'; step: UnreachableStep; error: string; finding: Finding };
 
 /** Which member accounts to scan: a list (scanAccounts), or every active account of the organization (scanOrganization). */
 export type MemberAccounts = { accounts: readonly string[] } | { organization: true };
 
-/** The member accounts the settings name, or null: no central scan. */
-export function memberAccountsOf(config: { scanAccounts: readonly string[]; scanOrganization: boolean }): MemberAccounts | null {
+/**
+ * The member accounts the settings name, or null: no central scan. scanRegions alone still makes
+ * one: the central account's own other regions, through its member stacks there.
+ */
+export function memberAccountsOf(config: { scanAccounts: readonly string[]; scanOrganization: boolean; scanRegions: readonly string[] }): MemberAccounts | null {
   if (config.scanOrganization) return { organization: true };
-  return config.scanAccounts.length ? { accounts: config.scanAccounts } : null;
+  return config.scanAccounts.length || config.scanRegions.length ? { accounts: config.scanAccounts } : null;
 }
 
 export interface CentralScanDeps {
   sts: STSClient;
   /** Needed for { organization: true }: ListAccounts. */
   organizations?: OrganizationsClient;
+  /** The member scan role's name; {region} in it stands for the region scanned (memberScanRoleNamePattern). */
   roleName: string;
+  /** The function's own region: scanned in its own account with its own credentials. */
   region: string | null;
+  /** The regions to scan in every member account (and, beyond `region`, in the central account); default: `region` only. */
+  regions?: readonly string[];
   /** Default: the region's (partitionOf). */
   partition?: string;
   /** Settings of each member's Secrets Manager client besides its credentials (tests: an endpoint). */
@@ -70,30 +90,56 @@ async function assumeScanRole(deps: CentralScanDeps, roleArn: string): Promise<N
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
 }
 
+interface ScanTarget {
+  account: string;
+  region: string | null;
+}
+
 /**
- * The central scan of the member accounts: for each, assume its scan role and run the same scan
- * as in the function's own account, a few accounts at a time. An account that cannot be scanned
- * (AssumeRole refused, or ListSecrets failing) becomes one scan-account-unreachable finding and
- * the others go on; its secrets are not judged.
+ * What to scan besides the function's own inventory: every member account in every region, and
+ * the central account in the regions other than its own (through its own member stacks' roles).
  */
-export async function scanMemberAccounts(accounts: readonly string[], options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan[]> {
-  const scans: MemberScan[] = new Array(accounts.length);
-  await forEachLimit(accounts, deps.concurrency ?? ACCOUNT_CONCURRENCY, async (account, index) => {
-    const roleArn = memberScanRoleArn(account, deps.roleName, deps.partition ?? partitionOf(deps.region));
+function targetsOf(accounts: readonly string[], deps: CentralScanDeps, own: string | null): ScanTarget[] {
+  const regions = deps.regions?.length ? deps.regions : [deps.region];
+  const targets: ScanTarget[] = [];
+  const seen = new Set<string>();
+  const add = (account: string, region: string | null) => {
+    const key = `${account}|${region}`;
+    if ((account === own && region === deps.region) || seen.has(key)) return;
+    seen.add(key);
+    targets.push({ account, region });
+  };
+  for (const account of accounts) for (const region of regions) add(account, region);
+  if (own) for (const region of regions) add(own, region);
+  return targets;
+}
+
+/**
+ * The central scan of the member accounts: for each account and region, assume that region's scan
+ * role and run the same scan as in the function's own account, a few at a time. One that cannot
+ * be scanned (AssumeRole refused, or ListSecrets failing) becomes one scan-account-unreachable
+ * finding and the others go on; its secrets are not judged. `own`, the central account, is scanned
+ * in the regions other than the function's when it is known.
+ */
+export async function scanMemberAccounts(accounts: readonly string[], options: ScanOptions, deps: CentralScanDeps, own: string | null = null): Promise<MemberScan[]> {
+  const targets = targetsOf(accounts, deps, own);
+  const scans: MemberScan[] = new Array(targets.length);
+  await forEachLimit(targets, deps.concurrency ?? ACCOUNT_CONCURRENCY, async ({ account, region }, index) => {
+    const roleArn = memberScanRoleArn(account, roleNameIn(deps.roleName, region), deps.partition ?? partitionOf(region));
     const unreachable = (step: UnreachableStep, error: unknown): MemberScan => {
       const text = errorText(error);
       const at = options.asOf ?? options.now;
-      return { account, status: 'unreachable', step, error: text, finding: accountUnreachableFinding({ account, region: deps.region, roleArn, step, error: text, at }) };
+      return { account, region, status: 'unreachable', step, error: text, finding: accountUnreachableFinding({ account, region, roleArn, step, error: text, at }) };
     };
     let inventory: InventoryClient;
     try {
-      inventory = createInventoryClient({ ...deps.clientOptions, region: deps.clientOptions?.region ?? deps.region ?? undefined, credentials: await assumeScanRole(deps, roleArn) });
+      inventory = createInventoryClient({ ...deps.clientOptions, region: region ?? undefined, credentials: await assumeScanRole(deps, roleArn) });
     } catch (error) {
       scans[index] = unreachable('AssumeRole', error);
       return;
     }
     try {
-      scans[index] = { account, status: 'scanned', result: await runScan(inventory, options) };
+      scans[index] = { account, region, status: 'scanned', result: await runScan(inventory, options) };
     } catch (error) {
       scans[index] = unreachable('ListSecrets', error);
     } finally {
@@ -103,26 +149,37 @@ export async function scanMemberAccounts(accounts: readonly string[], options: S
   return scans;
 }
 
+/** The central account's id (GetCallerIdentity needs no permission). */
+async function callerAccount(deps: CentralScanDeps): Promise<string | null> {
+  return (await deps.sts.send(new GetCallerIdentityCommand({}))).Account ?? null;
+}
+
 /**
  * The central scan, wherever its accounts come from. With { organization: true } the accounts are
  * listed anew at each scan (an account joining the organization is scanned from its first scan on),
- * the central account itself left out (the caller scans it apart); if they cannot be listed, the
- * result is one ListAccounts finding for the central account and no member is scanned.
+ * the central account itself left out in its own region (the caller scans it apart); if they cannot
+ * be listed, the result is one ListAccounts finding for the central account and no member is scanned.
  */
 export async function scanMembers(members: MemberAccounts, options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan[]> {
-  if ('accounts' in members) return scanMemberAccounts(members.accounts, options, deps);
+  const otherRegions = (deps.regions ?? []).some((r) => r !== deps.region);
+  if ('accounts' in members) {
+    let own: string | null = null;
+    // Only needed to scan the central account's other regions; without it they are left out, not failed.
+    if (otherRegions) own = await callerAccount(deps).catch(() => null);
+    return scanMemberAccounts(members.accounts, options, deps, own);
+  }
   let own: string | null = null;
   let accounts: string[];
   try {
     if (!deps.organizations) throw new Error('no Organizations client was given to list the organization\'s accounts');
-    own = (await deps.sts.send(new GetCallerIdentityCommand({}))).Account ?? null;
+    own = await callerAccount(deps);
     accounts = (await listOrganizationAccounts(deps.organizations, own)).active;
   } catch (error) {
     const text = errorText(error);
     const finding = accountUnreachableFinding({ account: own, region: deps.region, roleArn: null, step: 'ListAccounts', error: text, at: options.asOf ?? options.now });
-    return [{ account: own, status: 'unreachable', step: 'ListAccounts', error: text, finding }];
+    return [{ account: own, region: deps.region, status: 'unreachable', step: 'ListAccounts', error: text, finding }];
   }
-  return scanMemberAccounts(accounts, options, deps);
+  return scanMemberAccounts(accounts, options, deps, own);
 }
 
 /** The function's own scan and the members' as one evaluation: findings and counts summed, each finding keeping its account. */
@@ -155,10 +212,18 @@ export function mergeScans(own: ScanResult, members: readonly MemberScan[]): { e
 }
 
 /** Per account, for the log and the invocation's result. */
-export function accountSummaries(members: readonly MemberScan[]): { account: string | null; status: 'scanned' | 'unreachable'; secrets?: number; findings?: number; step?: UnreachableStep; error?: string }[] {
+export function accountSummaries(
+  members: readonly MemberScan[],
+): { account: string | null; region: string | null; status: 'scanned' | 'unreachable'; secrets?: number; findings?: number; step?: UnreachableStep; error?: string }[] {
   return members.map((m) =>
     m.status === 'scanned'
-      ? { account: m.account, status: m.status, secrets: m.result.evaluation.counts.secrets, findings: m.result.evaluation.findings.length }
-      : { account: m.account, status: m.status, step: m.step, error: m.error },
+      ? { account: m.account, region: m.region, status: m.status, secrets: m.result.evaluation.counts.secrets, findings: m.result.evaluation.findings.length }
+      : { account: m.account, region: m.region, status: m.status, step: m.step, error: m.error },
   );
+}
+
+/** The accounts a central scan covered: the central one and every member, scanned or not, each once whatever its regions. */
+export function accountsCovered(own: string | null, members: readonly MemberScan[]): number {
+  const others = new Set(members.map((m) => m.account).filter((a) => a !== null && a !== own));
+  return 1 + others.size;
 }

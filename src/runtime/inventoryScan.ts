@@ -9,7 +9,7 @@ import { deliverScan, type ScanDeliveryReport } from '../delivery/scanDelivery';
 import { buildDigest, isFullDigestScan, isNewInWindow, scanWindow } from '../findings/digest';
 import type { Finding } from '../findings/finding';
 import type { CallCounts, InventoryClient } from '../inventory/client';
-import { accountSummaries, memberAccountsOf, mergeScans, scanMembers, type CentralScanDeps } from './centralScan';
+import { accountsCovered, accountSummaries, memberAccountsOf, mergeScans, scanMembers, type CentralScanDeps } from './centralScan';
 import { runScan } from './scan';
 
 export interface InventoryScanDeps {
@@ -114,7 +114,7 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
           secrets: counts.secrets,
           account: result.account,
           region: result.region ?? deps.region ?? null,
-          accounts: 1 + (members?.length ?? 0),
+          accounts: members ? accountsCovered(result.account, members) : 1,
           window,
           notifyMinSeverity: config.notifyMinSeverity,
         })

@@ -161,6 +161,8 @@ describe('secretwatch scan', () => {
     [['scan', '--accounts', ','], /--accounts.*no account id/],
     [['scan', '--accounts', '222233334444', '--role-name', 'role/with/slashes'], /--role-name.*expected an IAM role name/],
     [['scan', '--accounts', '222233334444', '--stage', 'prod_eu'], /--stage.*expected a stage name/],
+    [['scan', '--accounts', '222233334444', '--regions', 'eu-west-1,Dublin'], /--regions.*"Dublin" is not a region name/],
+    [['scan', '--accounts', '222233334444', '--role-name', 'scan-{region}/x'], /--role-name.*expected an IAM role name/],
     [['scan', '--set', 'scanOrganization=true', '--set', 'scanAccounts=222233334444'], /invalid setting --set.scanOrganization: cannot be combined with scanAccounts/],
   ])('%j is a usage error (exit 2)', async (args, message) => {
     const run = await runCli(args);

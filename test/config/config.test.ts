@@ -10,6 +10,7 @@ test('defaults are those of DESIGN section 6', () => {
     trustedAccounts: [],
     scanAccounts: [],
     scanOrganization: false,
+    scanRegions: [],
     requireCustomerManagedKey: false,
     remediatePublicPolicy: false,
     confirmWithAccessAnalyzer: false,

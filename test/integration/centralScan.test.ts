@@ -127,7 +127,7 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
       expect.objectContaining({
         check: 'scan-account-unreachable',
         severity: 'HIGH',
-        title: `Account ${DENIED} could not be scanned: AssumeRole failed`,
+        title: `Account ${DENIED} could not be scanned in ${MOTO_REGION}: AssumeRole failed`,
         secret: { arn: null, name: null, id: null },
         region: MOTO_REGION,
         details: expect.objectContaining({ step: 'AssumeRole', roleArn: `arn:aws:iam::${DENIED}:role/secretwatch-dev-scan-us-east-1` }),
@@ -230,5 +230,54 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
     expect(accounts).toContain(MOTO_ACCOUNT);
     expect(accounts.filter((a) => a !== MOTO_ACCOUNT)).toHaveLength(1); // the payments account holds the only member secret
     expect(organization.stderr).toBe('');
+  });
+  test('scanRegions: each member account in each region through that region\'s role, the central account in its other region', async () => {
+    moto.assertEnvironment();
+    const OTHER = 'eu-west-1';
+    // A secret in the other region, in member A and in the central account itself.
+    const sts = new STSClient({});
+    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER_A}:role/${memberScanRoleName('dev', OTHER)}`, RoleSessionName: 'seed' }));
+    const c = assumed.Credentials!;
+    const memberA = new SecretsManagerClient({ ...moto.clientConfig(), region: OTHER, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken } });
+    await memberA.send(new CreateSecretCommand({ Name: 'a/dublin', SecretString: 'x' }));
+    const central = new SecretsManagerClient({ ...moto.clientConfig(), region: OTHER });
+    await central.send(new CreateSecretCommand({ Name: 'central/dublin', SecretString: 'x' }));
+    memberA.destroy();
+    central.destroy();
+    const roleArns: string[] = [];
+    sts.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { RoleArn?: string };
+        if (input.RoleArn) roleArns.push(input.RoleArn);
+        return next(args);
+      },
+      { step: 'initialize', name: 'recordRoleArns' },
+    );
+    try {
+      const scans = await scanMembers(
+        { accounts: [MEMBER_A] },
+        { config: DEFAULT_CONFIG, now: new Date(Date.now() + 120_000) },
+        { sts, roleName: 'secretwatch-dev-scan-{region}', region: MOTO_REGION, regions: [MOTO_REGION, OTHER] },
+      );
+      expect(scans.map((s) => `${s.account} ${s.region} ${s.status}`)).toEqual([`${MEMBER_A} ${MOTO_REGION} scanned`, `${MEMBER_A} ${OTHER} scanned`, `${MOTO_ACCOUNT} ${OTHER} scanned`]);
+      expect(roleArns.sort()).toEqual(
+        [`arn:aws:iam::${MEMBER_A}:role/secretwatch-dev-scan-${MOTO_REGION}`, `arn:aws:iam::${MEMBER_A}:role/secretwatch-dev-scan-${OTHER}`, `arn:aws:iam::${MOTO_ACCOUNT}:role/secretwatch-dev-scan-${OTHER}`].sort(),
+      );
+      const names = (i: number) => (scans[i].status === 'scanned' ? scans[i].result.evaluation.findings.map((f) => `${f.secret.name} ${f.region} ${f.account}`).sort() : []);
+      expect(names(1)).toEqual([`a/dublin ${OTHER} ${MEMBER_A}`]);
+      expect(names(2)).toEqual([`central/dublin ${OTHER} ${MOTO_ACCOUNT}`]);
+      expect(names(0)).toEqual([`a/one ${MOTO_REGION} ${MEMBER_A}`, `a/two ${MOTO_REGION} ${MEMBER_A}`]);
+    } finally {
+      sts.destroy();
+    }
+  });
+  test('secretwatch scan --regions: the members in each region, one stderr line per account and region', async () => {
+    moto.assertEnvironment();
+    const run = await runCli(['scan', '--endpoint', moto.endpoint, '--region', MOTO_REGION, '--format', 'json', '--accounts', MEMBER_A, '--regions', `${MOTO_REGION},eu-west-1`]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`secretwatch scan: account ${MEMBER_A} in eu-west-1: 1 secret(s), 1 finding(s)`);
+    expect(run.stderr).toContain(`secretwatch scan: account ${MOTO_ACCOUNT} in eu-west-1: 1 secret(s), 1 finding(s)`);
+    const regions = run.stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as Finding).region);
+    expect(new Set(regions)).toEqual(new Set([MOTO_REGION, 'eu-west-1']));
   });
 });

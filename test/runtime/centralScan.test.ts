@@ -184,6 +184,7 @@ describe('the organization\'s accounts (scanOrganization)', () => {
     expect(scans).toEqual([
       {
         account: CENTRAL,
+        region: 'eu-west-1',
         status: 'unreachable',
         step: 'ListAccounts',
         error: "AccessDeniedException: You don't have permissions to access this resource.",
@@ -210,5 +211,59 @@ describe('the organization\'s accounts (scanOrganization)', () => {
   test('an organization of one account (the central one): nothing else to scan, no finding', async () => {
     organizationOf([[{ Id: CENTRAL, State: 'ACTIVE' }]]);
     expect(await scanMembers({ organization: true }, options, orgDeps())).toEqual([]);
+  });
+});
+
+describe('scanRegions: every member account in each region, the central account in its other regions', () => {
+  const CENTRAL = '123456789012';
+  const PATTERN = 'secretwatch-prod-scan-{region}';
+
+  test('each (account, region) assumes that region\'s role and lists that region; the central account is skipped in its own region only', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
+    const where: string[] = [];
+    sm.on(ListSecretsCommand).callsFake(async (_input: unknown, getClient: () => SecretsManagerClient) => {
+      const config = getClient().config;
+      const credentials = await (config.credentials as () => Promise<{ accessKeyId: string }>)();
+      where.push(`${credentials.accessKeyId.slice(4)} ${await config.region()}`);
+      return { SecretList: [] };
+    });
+    const scans = await scanMembers({ accounts: ['111111111111', '222222222222'] }, options, { ...deps(), roleName: PATTERN, regions: ['eu-west-1', 'us-east-1'] });
+    const pairs = ['111111111111 eu-west-1', '111111111111 us-east-1', '222222222222 eu-west-1', '222222222222 us-east-1', `${CENTRAL} us-east-1`];
+    expect(scans.map((s) => `${s.account} ${s.region}`)).toEqual(pairs);
+    expect(where.sort()).toEqual([...pairs].sort());
+    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn).sort()).toEqual(
+      pairs.map((p) => p.split(' ')).map(([account, region]) => `arn:aws:iam::${account}:role/secretwatch-prod-scan-${region}`).sort(),
+    );
+  });
+
+  test('an unreachable region is its own finding, named with the region; the same account elsewhere is scanned', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
+    sts.on(AssumeRoleCommand).callsFake(async (input: { RoleArn: string }) => {
+      if (input.RoleArn.endsWith('-us-east-1')) throw Object.assign(new Error('not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' });
+      const account = input.RoleArn.split(':')[4];
+      return { Credentials: { AccessKeyId: `AKID${account}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(NOW.getTime() + 3600_000) } };
+    });
+    const scans = await scanMembers({ accounts: ['222222222222'] }, options, { ...deps(), roleName: PATTERN, regions: ['eu-west-1', 'us-east-1'] });
+    expect(scans.map((s) => [s.account, s.region, s.status])).toEqual([
+      ['222222222222', 'eu-west-1', 'scanned'],
+      ['222222222222', 'us-east-1', 'unreachable'],
+      [CENTRAL, 'us-east-1', 'unreachable'],
+    ]);
+    const finding = scans[1].status === 'unreachable' ? scans[1].finding : null;
+    expect(finding).toMatchObject({ title: 'Account 222222222222 could not be scanned in us-east-1: AssumeRole failed', region: 'us-east-1', details: { roleArn: 'arn:aws:iam::222222222222:role/secretwatch-prod-scan-us-east-1' } });
+  });
+
+  test('without its own identity (GetCallerIdentity failing) the central account\'s other regions are left out, the members still scanned', async () => {
+    sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('expired'), { name: 'ExpiredToken' }));
+    const scans = await scanMembers({ accounts: ['222222222222'] }, options, { ...deps(), roleName: PATTERN, regions: ['eu-west-1', 'us-east-1'] });
+    expect(scans.map((s) => `${s.account} ${s.region} ${s.status}`)).toEqual(['222222222222 eu-west-1 scanned', '222222222222 us-east-1 scanned']);
+  });
+
+  test('settings: SCAN_REGIONS is a list of region names; alone it scans the central account\'s other regions', () => {
+    expect(configFromEnv({ SCAN_REGIONS: 'eu-west-1, us-east-1' }).scanRegions).toEqual(['eu-west-1', 'us-east-1']);
+    expect(() => configFromEnv({ SCAN_REGIONS: 'eu-west-1,Ireland' })).toThrow('invalid setting SCAN_REGIONS: must be a region name like eu-west-1');
+    expect(memberAccountsOf(configFromEnv({ SCAN_REGIONS: 'us-east-1' }))).toEqual({ accounts: [] });
+    expect(() => createInventoryScanHandler({ ...ENV, SCAN_REGIONS: 'us-east-1', SCAN_ROLE_NAME: PATTERN })).not.toThrow();
+    expect(() => createInventoryScanHandler({ ...ENV, SCAN_REGIONS: 'us-east-1', SCAN_ROLE_NAME: 'bad/{region}' })).toThrow('invalid setting SCAN_ROLE_NAME');
   });
 });

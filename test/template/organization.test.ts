@@ -38,6 +38,10 @@ describe('organizationSettings', () => {
     [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: 'false' }, { mode: 'central', organizationId: 'o-a1b2c3d4e5' }],
     [{ mode: 'standalone', scanOrganization: 'off' }, { mode: 'standalone' }],
     [
+      { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanAccounts: '222233334444', scanRegions: ' eu-west-1, us-east-1,eu-west-1' },
+      { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanAccounts: ['222233334444'], scanRegions: ['eu-west-1', 'us-east-1'] },
+    ],
+    [
       { mode: 'member', centralBusArn: CENTRAL_BUS_ARN },
       { mode: 'member', centralBus: { arn: CENTRAL_BUS_ARN, partition: 'aws', region: 'eu-west-1', account: '999999999999', name: 'secretwatch-central-dev' } },
     ],
@@ -62,6 +66,8 @@ describe('organizationSettings', () => {
     [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: 'everything' }, /^Invalid deploy parameter scanOrganization: "everything" \(expected true or false\)/],
     [{ mode: 'member', centralBusArn: CENTRAL_BUS_ARN, scanOrganization: 'true' }, /^Invalid deploy parameter scanOrganization: only mode central uses it \(mode is member\)/],
     [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: 'yes', scanAccounts: '222233334444' }, /^Invalid deploy parameter scanOrganization: not with scanAccounts/],
+    [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', scanRegions: 'eu-west-1,Frankfurt' }, /^Invalid deploy parameter scanRegions: "Frankfurt" is not a region name/],
+    [{ mode: 'member', centralBusArn: CENTRAL_BUS_ARN, scanRegions: 'eu-west-1' }, /^Invalid deploy parameter scanRegions: only mode central uses it \(mode is member\)/],
   ])('%j is refused naming the parameter', (raw, message) => {
     expect(() => organization.organizationSettings(raw)).toThrow(message);
   });
@@ -151,7 +157,8 @@ describe('central', () => {
     expect(asArray(assume[0].Resource).map(render)).toEqual(SCAN_ACCOUNTS.map((a) => `arn:aws:iam::${a}:role/secretwatch-dev-scan-eu-west-1`));
     const env = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
     expect(env.SCAN_ACCOUNTS).toBe(SCAN_ACCOUNTS.join(','));
-    expect(render(env.SCAN_ROLE_NAME)).toBe('secretwatch-dev-scan-eu-west-1');
+    expect(env.SCAN_ROLE_NAME).toBe('secretwatch-dev-scan-{region}');
+    expect(env.SCAN_REGIONS).toBeUndefined();
     // No other role of the central stack may assume anything in another account.
     for (const [id, r] of resourcesOfType(template, 'AWS::IAM::Role')) {
       if (id !== 'InventoryScanRole') expect(actionsOf(r)).not.toContain('sts:AssumeRole');
@@ -161,7 +168,8 @@ describe('central', () => {
   test('the member scan role is named as the central scan derives it', () => {
     const member = loadModeTemplate('member');
     const env = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
-    expect(resource(member, 'MemberScanRole').Properties?.RoleName).toEqual(env.SCAN_ROLE_NAME);
+    // The member template names it with its own region; the central scan fills {region} in with the region it scans.
+    expect(render(resource(member, 'MemberScanRole').Properties?.RoleName)).toBe(env.SCAN_ROLE_NAME.replace('{region}', 'eu-west-1'));
   });
 });
 
@@ -191,7 +199,7 @@ describe('central with scanOrganization (the plugin over the compiled standalone
     const env = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
     expect(env.SCAN_ORGANIZATION).toBe('true');
     expect(env.SCAN_ACCOUNTS).toBeUndefined();
-    expect(render(env.SCAN_ROLE_NAME)).toBe('secretwatch-dev-scan-eu-west-1');
+    expect(env.SCAN_ROLE_NAME).toBe('secretwatch-dev-scan-{region}');
   });
 
   test('the rest is the central stack: no other role may assume a role or read the organization', () => {
@@ -199,6 +207,39 @@ describe('central with scanOrganization (the plugin over the compiled standalone
       if (id !== 'InventoryScanRole') expect(actionsOf(r).filter((a) => a === 'sts:AssumeRole' || a.startsWith('organizations:'))).toEqual([]);
     }
     expect(resource(template, 'CentralBusPolicy').Properties?.Statement.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } });
+  });
+});
+
+describe('central with scanRegions (the plugin over the compiled standalone template)', () => {
+  const standalone = loadTemplate('defaults');
+  const central = (params: Record<string, string>) =>
+    organization.applyMode(JSON.parse(JSON.stringify(standalone)), organization.organizationSettings({ mode: 'central', organizationId: ORGANIZATION_ID, ...params }), { stage: 'dev' }) as Template;
+  const assumable = (template: Template) =>
+    statementsOf(resource(template, 'InventoryScanRole'))
+      .filter((st) => st.Action === 'sts:AssumeRole')
+      .flatMap((st) => asArray(st.Resource).map(render));
+
+  test('listed accounts: each account\'s role in each region, and the central account\'s own in those regions, nothing else', () => {
+    const template = central({ scanAccounts: SCAN_ACCOUNTS.join(','), scanRegions: 'eu-west-1,us-east-1' });
+    expect(assumable(template).sort()).toEqual(
+      [...SCAN_ACCOUNTS, '123456789012'].flatMap((a) => ['eu-west-1', 'us-east-1'].map((r) => `arn:aws:iam::${a}:role/secretwatch-dev-scan-${r}`)).sort(),
+    );
+    const env = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
+    expect([env.SCAN_ACCOUNTS, env.SCAN_REGIONS, env.SCAN_ROLE_NAME]).toEqual([SCAN_ACCOUNTS.join(','), 'eu-west-1,us-east-1', 'secretwatch-dev-scan-{region}']);
+  });
+
+  test('regions alone: the central account\'s own roles in those regions, no SCAN_ACCOUNTS', () => {
+    const template = central({ scanRegions: 'us-east-1,ap-southeast-2' });
+    expect(assumable(template)).toEqual(['arn:aws:iam::123456789012:role/secretwatch-dev-scan-us-east-1', 'arn:aws:iam::123456789012:role/secretwatch-dev-scan-ap-southeast-2']);
+    expect(resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables.SCAN_ACCOUNTS).toBeUndefined();
+  });
+
+  test('the organization: any account\'s role in each region, only inside the organization', () => {
+    const template = central({ scanOrganization: 'true', scanRegions: 'eu-west-1,us-east-1' });
+    const assume = statementsOf(resource(template, 'InventoryScanRole')).filter((st) => st.Action === 'sts:AssumeRole');
+    expect(assume).toHaveLength(1);
+    expect(asArray(assume[0].Resource).map(render)).toEqual(['arn:aws:iam::*:role/secretwatch-dev-scan-eu-west-1', 'arn:aws:iam::*:role/secretwatch-dev-scan-us-east-1']);
+    expect(assume[0].Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } });
   });
 });
 

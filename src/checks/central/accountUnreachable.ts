@@ -31,7 +31,10 @@ export interface UnreachableAccount {
 /** One finding for an account the central scan could not scan: no secret, the account's own. */
 export function accountUnreachableFinding(u: UnreachableAccount): Finding {
   const check = scanAccountUnreachable;
-  const title = u.step === 'ListAccounts' ? 'The organization\'s accounts could not be listed: no member account was scanned' : `Account ${u.account} could not be scanned: ${u.step} failed`;
+  const title =
+    u.step === 'ListAccounts'
+      ? "The organization's accounts could not be listed: no member account was scanned"
+      : `Account ${u.account} could not be scanned${u.region ? ` in ${u.region}` : ''}: ${u.step} failed`;
   return {
     check: check.id,
     severity: 'HIGH',

@@ -12,7 +12,7 @@ import { scanFindingsMarkdown, scanFindingsTable, byUrgency } from '../../findin
 import { atLeast, type Severity } from '../../findings/severity';
 import type { InventoryEvaluation } from '../../checks/inventory/evaluate';
 import { createInventoryClient, type CallCounts, type InventoryClient } from '../../inventory/client';
-import { accountSummaries, memberAccountsOf, memberScanRoleName, mergeScans, scanMembers, type MemberAccounts, type MemberScan } from '../../runtime/centralScan';
+import { accountsCovered, accountSummaries, memberAccountsOf, memberScanRoleNamePattern, mergeScans, scanMembers, type MemberAccounts, type MemberScan } from '../../runtime/centralScan';
 import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../runtime/scan';
 import { EXIT, type CliIO } from '../io';
 
@@ -30,7 +30,7 @@ export interface ScanCommandOptions {
   quiet: boolean;
   /** The member stacks' stage, for their scan role's name (default dev); with scanAccounts or scanOrganization. */
   stage?: string;
-  /** The member scan role's name, when it is not secretwatch-<stage>-scan-<region>. */
+  /** The member scan role's name, when it is not secretwatch-<stage>-scan-<region>; "{region}" in it stands for the region scanned. */
   roleName?: string;
 }
 
@@ -64,11 +64,11 @@ function summary(totals: ScanTotals, shown: number): string {
  */
 async function scanMemberAccountsFromCli(members: MemberAccounts, inventory: InventoryClient, opts: ScanCommandOptions, scanOptions: ScanOptions): Promise<MemberScan[]> {
   const region = opts.region ?? (await inventory.client.config.region());
-  const roleName = opts.roleName ?? memberScanRoleName(opts.stage ?? 'dev', region);
+  const roleName = opts.roleName ?? memberScanRoleNamePattern(opts.stage ?? 'dev');
   const sts = new STSClient({ region, profile: opts.profile, endpoint: opts.endpoint });
   const organizations = 'organization' in members ? new OrganizationsClient({ region, profile: opts.profile, endpoint: opts.endpoint }) : undefined;
   try {
-    return await scanMembers(members, scanOptions, { sts, organizations, roleName, region, clientOptions: { endpoint: opts.endpoint } });
+    return await scanMembers(members, scanOptions, { sts, organizations, roleName, region, regions: opts.config.scanRegions, clientOptions: { endpoint: opts.endpoint } });
   } finally {
     sts.destroy();
     organizations?.destroy();
@@ -77,11 +77,13 @@ async function scanMemberAccountsFromCli(members: MemberAccounts, inventory: Inv
 
 /** One line per member account on stderr: an unreachable one always, a scanned one unless --quiet. */
 function reportAccounts(members: readonly MemberScan[], io: CliIO, quiet: boolean): void {
+  const regions = new Set(members.map((m) => m.region));
+  const where = (a: { account: string | null; region: string | null }) => `account ${a.account}${regions.size > 1 && a.region ? ` in ${a.region}` : ''}`;
   for (const a of accountSummaries(members)) {
     if (a.status === 'unreachable') {
-      io.stderr.write(`secretwatch: ${a.step === 'ListAccounts' ? "the organization's accounts could not be listed" : `account ${a.account} not scanned`}: ${a.step} failed: ${a.error}\n`);
+      io.stderr.write(`secretwatch: ${a.step === 'ListAccounts' ? "the organization's accounts could not be listed" : `${where(a)} not scanned`}: ${a.step} failed: ${a.error}\n`);
     } else if (!quiet) {
-      io.stderr.write(`secretwatch scan: account ${a.account}: ${a.secrets} secret(s), ${a.findings} finding(s)\n`);
+      io.stderr.write(`secretwatch scan: ${where(a)}: ${a.secrets} secret(s), ${a.findings} finding(s)\n`);
     }
   }
 }
@@ -191,7 +193,7 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   if (opts.publish) {
     const clients = createDeliveryClients({ region: opts.region, endpoint: opts.endpoint, profile: opts.profile });
     const window = scanWindow(now, opts.config.scanIntervalHours);
-    const digest = buildDigest({ findings, newFindings: new Set(), scope: 'full', secrets: counts.secrets, account: result.account, region: result.region, accounts: 1 + (memberScans?.length ?? 0), window, notifyMinSeverity: opts.config.notifyMinSeverity });
+    const digest = buildDigest({ findings, newFindings: new Set(), scope: 'full', secrets: counts.secrets, account: result.account, region: result.region, accounts: memberScans ? accountsCovered(result.account, memberScans) : 1, window, notifyMinSeverity: opts.config.notifyMinSeverity });
     try {
       const report = await deliverScan({ findings, newFindings: [], gauges: scanGauges(counts, now), digest }, clients, opts.config, stderrLog(io), now);
       io.stderr.write(
