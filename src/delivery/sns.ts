@@ -32,9 +32,11 @@ export function publishInput(topicArn: string, finding: Finding) {
   if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES) {
     message = messageFor({ ...finding, details: { truncated: true, reason: 'details exceeded the SNS message size' } });
   }
+  // arn:aws:sns:<region>:<account>:<name>: the account the alerts belong to.
+  const home = topicArn.split(':')[4] ?? null;
   return {
     TopicArn: topicArn,
-    Subject: subjectFor(finding),
+    Subject: subjectFor(finding, finding.account && finding.account !== home ? finding.account : null),
     MessageStructure: 'json',
     Message: message,
     MessageAttributes: {

@@ -3,8 +3,13 @@ import type { Finding } from './finding';
 /** SNS: under 100 characters, printable ASCII, no line breaks; severity first so it reads on a phone. */
 export const MAX_SUBJECT_LENGTH = 99;
 
-export function subjectFor(finding: Finding): string {
-  const ascii = `[${finding.severity}] ${finding.title}`
+/**
+ * `foreignAccount`: the finding's account when it is not the alert topic's own (a member account's
+ * finding in a central stack): named right after the severity, where an inbox of many accounts
+ * needs it first.
+ */
+export function subjectFor(finding: Finding, foreignAccount: string | null = null): string {
+  const ascii = `[${finding.severity}] ${foreignAccount ? `${foreignAccount}: ` : ''}${finding.title}`
     .normalize('NFKD')
     .replace(/\s+/g, ' ')
     .replace(/[^\x20-\x7e]/g, '')

@@ -36,6 +36,14 @@ function recordingLog(): Log & { errors: string[] } {
 
 beforeEach(succeedAll);
 
+test('a finding of another account than the alert topic\'s (a member\'s, in a central stack) names that account first in the subject', async () => {
+  await deliver([{ ...finding('CRITICAL'), account: '222233334444' }, { ...finding('HIGH'), account: null }], [], clients, targets, silentLog, NOW);
+  expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject)).toEqual([
+    '[CRITICAL] 222233334444: Secret prod/db was force-deleted with no recovery window',
+    '[HIGH] Secret prod/db was force-deleted with no recovery window',
+  ]);
+});
+
 test('publishes each finding with severity attributes, puts it on the bus and counts it in one metrics call', async () => {
   const report = await deliver([finding('CRITICAL')], [], clients, targets, silentLog, NOW);
   expect(report).toEqual({ metricCalls: 1, metricsFailed: false, published: 1, putOnBus: 1 });

@@ -34,7 +34,7 @@ describe('the email of a finding', () => {
   });
 
   test('the SNS message gives email subscribers this text, and a subject under 100 characters, severity first', () => {
-    const input = publishInput('arn:aws:sns:us-east-1:111122223333:t', finding);
+    const input = publishInput(`arn:aws:sns:us-east-1:${finding.account}:t`, finding);
     expect(JSON.parse(input.Message).email).toBe(text);
     expect(input.Subject).toBe(subjectFor(finding));
     expect(input.Subject.length).toBeLessThan(100);

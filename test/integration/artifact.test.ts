@@ -107,7 +107,8 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
 
     const [alert] = await receiveMessages(sqs, alertQueueUrl, { expect: 1 });
     const notification = JSON.parse(alert.Body!) as { Subject: string; Message: string; MessageAttributes: Record<string, { Type: string; Value: string }> };
-    expect(notification.Subject).toBe('[CRITICAL] Secret stratus-red-team-retrieve-secret-7 was force-deleted with no recovery window');
+    // The real record is account 123837392027's and moto's topic is 123456789012's: as a member's finding in a central stack, the subject names the account.
+    expect(notification.Subject).toBe('[CRITICAL] 123837392027: Secret stratus-red-team-retrieve-secret-7 was force-deleted with no rec...');
     expect(JSON.parse(notification.Message)).toMatchObject({ check: 'secret-force-deleted', event: { id: 'dbf59de5-4d63-4aca-9fce-a657f5df89c9' } });
     expect(notification.MessageAttributes.severityRank).toEqual({ Type: 'Number', Value: '5' });
 

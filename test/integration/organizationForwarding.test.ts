@@ -463,6 +463,9 @@ describeWithMoto('organization mode: two member accounts forward to the central 
     // What the alert topic's subscribers get, and nothing else.
     const alerts = await receiveMessages(sqs, alertQueueUrl, { expect: 2, settleSeconds: 1 });
     const alerted = alerts.map((m) => JSON.parse((JSON.parse(m.Body!) as { Message: string }).Message) as Finding).sort((a, b) => a.check.localeCompare(b.check));
+    // The alert topic is the central account's: each member's finding names its account first in the subject.
+    const subjects = alerts.map((m) => (JSON.parse(m.Body!) as { Subject: string }).Subject).sort();
+    expect(subjects).toEqual([expect.stringMatching(/^\[CRITICAL\] 222233334444: Secret member-a\/orders-db /), expect.stringMatching(/^\[CRITICAL\] 333344445555: Secret member-b\/reports-api /)]);
     expect(alerted).toEqual([expect.objectContaining(expectedDeletion), expect.objectContaining(expectedPolicy)]);
 
     // And the findings bus.
