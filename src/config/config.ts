@@ -55,6 +55,12 @@ export const configSchema = z.object({
   alertTopicArn: arn('sns'),
   findingsBusName: optionalText,
   scanIntervalHours: positiveInt(24 * 7).default(24),
+  /**
+   * The scan's calls a second in each account and region, below Secrets Manager's quotas (ListSecrets
+   * 100/s, ListSecretVersionIds 50/s) so that the account's own applications keep headroom.
+   */
+  scanListSecretsPerSecond: positiveInt(100).default(80),
+  scanLookupsPerSecond: positiveInt(50).default(40),
   fullDigestWeekday: weekday.default('MONDAY'),
   slackWebhookSecretArn: arn('secretsmanager'),
   /** Lowest severity the Slack notifier posts (its subscription's filter policy, and checked again in code). */

@@ -13,6 +13,11 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<InventoryApi, number>> = { Lis
 
 export type CallCounts = Record<InventoryApi, number>;
 
+/** The rate limits the settings give (scanListSecretsPerSecond, scanLookupsPerSecond). */
+export function rateLimitsOf(config: { scanListSecretsPerSecond: number; scanLookupsPerSecond: number }): Record<InventoryApi, number> {
+  return { ListSecrets: config.scanListSecretsPerSecond, ListSecretVersionIds: config.scanLookupsPerSecond };
+}
+
 export interface InventoryClientOptions {
   region?: string;
   endpoint?: string;
@@ -28,6 +33,8 @@ export interface InventoryClient {
   client: SecretsManagerClient;
   /** Requests sent per API, retries included: what the account's quotas count. */
   calls: CallCounts;
+  /** Calls a second each API is held to. */
+  limits: Readonly<Record<InventoryApi, number>>;
 }
 
 /**
@@ -60,5 +67,5 @@ export function createInventoryClient(options: InventoryClientOptions = {}): Inv
     // After the retry middleware (finalizeRequest, high priority): every attempt waits for its slot.
     { step: 'finalizeRequest', priority: 'low', name: 'secretwatchRateLimit' },
   );
-  return { client, calls };
+  return { client, calls, limits };
 }

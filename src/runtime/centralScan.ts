@@ -3,7 +3,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aw
 import { accountUnreachableFinding, type UnreachableStep } from '../checks/central/accountUnreachable';
 import type { InventoryEvaluation } from '../checks/inventory/evaluate';
 import type { Finding } from '../findings/finding';
-import { createInventoryClient, type CallCounts, type InventoryClient, type InventoryClientOptions } from '../inventory/client';
+import { createInventoryClient, rateLimitsOf, type CallCounts, type InventoryClient, type InventoryClientOptions } from '../inventory/client';
 import { forEachLimit } from '../inventory/pool';
 import { listOrganizationAccounts } from './organizationAccounts';
 import { runScan, type ScanOptions, type ScanResult } from './scan';
@@ -133,7 +133,12 @@ export async function scanMemberAccounts(accounts: readonly string[], options: S
     };
     let inventory: InventoryClient;
     try {
-      inventory = createInventoryClient({ ...deps.clientOptions, region: region ?? undefined, credentials: await assumeScanRole(deps, roleArn) });
+      inventory = createInventoryClient({
+        rateLimits: rateLimitsOf(options.config),
+        ...deps.clientOptions,
+        region: region ?? undefined,
+        credentials: await assumeScanRole(deps, roleArn),
+      });
     } catch (error) {
       scans[index] = unreachable('AssumeRole', error);
       return;

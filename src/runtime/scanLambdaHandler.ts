@@ -4,7 +4,7 @@ import { ConfigError, configFromEnv, envName } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
-import { createInventoryClient } from '../inventory/client';
+import { createInventoryClient, rateLimitsOf } from '../inventory/client';
 import { memberAccountsOf, roleNameIn, type CentralScanDeps } from './centralScan';
 import { handleInventoryScan, type InventoryScanResult } from './inventoryScan';
 
@@ -36,7 +36,7 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
   return async (event: unknown, context?: Context): Promise<InventoryScanResult> => {
     if (context) log.addContext(context);
     // A fresh client per scan: its call counters are this scan's.
-    const inventory = createInventoryClient();
+    const inventory = createInventoryClient({ rateLimits: rateLimitsOf(config) });
     try {
       return await handleInventoryScan(event, {
         config,

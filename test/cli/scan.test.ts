@@ -11,6 +11,7 @@ import type { Finding } from '../../src/findings/finding';
 import { PassThrough } from 'node:stream';
 import { DEFAULT_CONFIG } from '../../src/config/config';
 import { runScanCommand } from '../../src/cli/scan/command';
+import * as inventoryClient from '../../src/inventory/client';
 import { runCli } from '../helpers/cli';
 import { FakeSecretsManager, type FakeSecret } from '../helpers/fakeSecretsManager';
 import { startFakeServer, type FakeServer } from '../helpers/fakeSecretsManagerServer';
@@ -227,6 +228,19 @@ describe('secretwatch scan', () => {
       await scan(['--region', 'eu-west-1', '--format', 'json', '-q', '--accounts', '222233334444'], { cwd: dir });
       expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual(['arn:aws:iam::222233334444:role/secretwatch-dev-scan-eu-west-1']);
     });
+  });
+
+  test('the rate limits are the settings\' (scanListSecretsPerSecond, scanLookupsPerSecond)', async () => {
+    const created = jest.spyOn(inventoryClient, 'createInventoryClient');
+    try {
+      await scan(['--format', 'json', '-q', '--set', 'scanListSecretsPerSecond=7', '--set', 'scanLookupsPerSecond=2']);
+      expect(created.mock.results.map((r) => (r.value as inventoryClient.InventoryClient).limits)).toEqual([{ ListSecrets: 7, ListSecretVersionIds: 2 }]);
+    } finally {
+      created.mockRestore();
+    }
+    const run = await runCli(['scan', '--set', 'scanListSecretsPerSecond=500']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/invalid setting --set.scanListSecretsPerSecond/);
   });
 
   test('--publish with --as-of is refused: a projection is not a measurement', async () => {

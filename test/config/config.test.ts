@@ -17,6 +17,8 @@ test('defaults are those of DESIGN section 6', () => {
     notifyMinSeverity: 'LOW',
     metricNamespace: 'SecretWatch',
     scanIntervalHours: 24,
+    scanListSecretsPerSecond: 80,
+    scanLookupsPerSecond: 40,
     fullDigestWeekday: 'MONDAY',
     slackMinSeverity: 'MEDIUM',
     emailMinSeverity: 'HIGH',

@@ -6,6 +6,7 @@ import { DEFAULT_CONFIG, configFromEnv } from '../../src/config/config';
 import { memberAccountsOf, mergeScans, memberScanRoleArn, partitionOf, memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
 import { listOrganizationAccounts } from '../../src/runtime/organizationAccounts';
 import { runScan } from '../../src/runtime/scan';
+import * as inventoryClient from '../../src/inventory/client';
 import { createInventoryClient } from '../../src/inventory/client';
 import { createInventoryScanHandler } from '../../src/runtime/scanLambdaHandler';
 
@@ -266,4 +267,18 @@ describe('scanRegions: every member account in each region, the central account 
     expect(() => createInventoryScanHandler({ ...ENV, SCAN_REGIONS: 'us-east-1', SCAN_ROLE_NAME: PATTERN })).not.toThrow();
     expect(() => createInventoryScanHandler({ ...ENV, SCAN_REGIONS: 'us-east-1', SCAN_ROLE_NAME: 'bad/{region}' })).toThrow('invalid setting SCAN_ROLE_NAME');
   });
+});
+
+test('each member client is held to the settings\' rate limits, in its own account and region', async () => {
+  const created = jest.spyOn(inventoryClient, 'createInventoryClient');
+  try {
+    const config = { ...DEFAULT_CONFIG, scanListSecretsPerSecond: 10, scanLookupsPerSecond: 3 };
+    await scanMemberAccounts(['111111111111', '222222222222'], { config, now: NOW }, { sts: new STSClient({ region: 'eu-west-1' }), roleName: ROLE, region: 'eu-west-1' });
+    expect(created.mock.results.map((r) => (r.value as inventoryClient.InventoryClient).limits)).toEqual([
+      { ListSecrets: 10, ListSecretVersionIds: 3 },
+      { ListSecrets: 10, ListSecretVersionIds: 3 },
+    ]);
+  } finally {
+    created.mockRestore();
+  }
 });

@@ -5,6 +5,7 @@ import { ListSecretsCommand, ListSecretVersionIdsCommand, SecretsManagerClient }
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import * as inventoryClient from '../../src/inventory/client';
 import { createInventoryScanHandler, DELIVERY_RESERVE_MS } from '../../src/runtime/scanLambdaHandler';
 
 const sm = mockClient(SecretsManagerClient);
@@ -51,4 +52,18 @@ test(`look-ups stop ${DELIVERY_RESERVE_MS / 1000} s before the timeout, so that 
   // Judged by its creation: overdue (HIGH, 200 days) as well as without rotation.
   expect(result).toMatchObject({ status: 'completed', findings: 2, delivery: { putOnBus: 2 } });
   expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 1);
+});
+
+test('the scan\'s rate limits come from the settings (SCAN_LIST_SECRETS_PER_SECOND, SCAN_LOOKUPS_PER_SECOND)', async () => {
+  const created = jest.spyOn(inventoryClient, 'createInventoryClient');
+  try {
+    await createInventoryScanHandler({ ...ENV, SCAN_LIST_SECRETS_PER_SECOND: '20', SCAN_LOOKUPS_PER_SECOND: '5' })({}, context(14 * 60_000));
+    expect(created.mock.results.map((r) => (r.value as inventoryClient.InventoryClient).limits)).toEqual([{ ListSecrets: 20, ListSecretVersionIds: 5 }]);
+    created.mockClear();
+    await createInventoryScanHandler(ENV)({}, context(14 * 60_000));
+    expect(created.mock.results.map((r) => (r.value as inventoryClient.InventoryClient).limits)).toEqual([inventoryClient.DEFAULT_RATE_LIMITS]);
+  } finally {
+    created.mockRestore();
+  }
+  expect(() => createInventoryScanHandler({ ...ENV, SCAN_LOOKUPS_PER_SECOND: '51' })).toThrow('invalid setting SCAN_LOOKUPS_PER_SECOND');
 });

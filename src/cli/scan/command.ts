@@ -11,7 +11,7 @@ import { findingJsonLine, type OutputFormat } from '../../findings/render';
 import { scanFindingsMarkdown, scanFindingsTable, byUrgency } from '../../findings/scanRender';
 import { atLeast, type Severity } from '../../findings/severity';
 import type { InventoryEvaluation } from '../../checks/inventory/evaluate';
-import { createInventoryClient, type CallCounts, type InventoryClient } from '../../inventory/client';
+import { createInventoryClient, rateLimitsOf, type CallCounts, type InventoryClient } from '../../inventory/client';
 import { accountsCovered, accountSummaries, memberAccountsOf, memberScanRoleNamePattern, mergeScans, scanMembers, type MemberAccounts, type MemberScan } from '../../runtime/centralScan';
 import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../runtime/scan';
 import { EXIT, type CliIO } from '../io';
@@ -152,7 +152,7 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
     io.stderr.write('secretwatch: --publish cannot be combined with --as-of: a projection is not a measurement\n');
     return EXIT.usage;
   }
-  const inventory = createInventoryClient({ region: opts.region, profile: opts.profile, endpoint: opts.endpoint });
+  const inventory = createInventoryClient({ region: opts.region, profile: opts.profile, endpoint: opts.endpoint, rateLimits: rateLimitsOf(opts.config) });
   const progress = opts.progress ? progressReporter(io) : null;
   const members = memberAccountsOf(opts.config);
   let result: ScanResult;
