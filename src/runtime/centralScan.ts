@@ -168,10 +168,21 @@ async function callerAccount(deps: CentralScanDeps): Promise<string | null> {
 export async function scanMembers(members: MemberAccounts, options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan[]> {
   const otherRegions = (deps.regions ?? []).some((r) => r !== deps.region);
   if ('accounts' in members) {
+    // Only needed to scan the central account's other regions: without it those cannot be scanned, and say so.
     let own: string | null = null;
-    // Only needed to scan the central account's other regions; without it they are left out, not failed.
-    if (otherRegions) own = await callerAccount(deps).catch(() => null);
-    return scanMemberAccounts(members.accounts, options, deps, own);
+    let unknownOwn: MemberScan[] = [];
+    if (otherRegions) {
+      try {
+        own = await callerAccount(deps);
+      } catch (error) {
+        const text = `GetCallerIdentity failed, so the central account's own role is unknown: ${errorText(error)}`;
+        const at = options.asOf ?? options.now;
+        unknownOwn = (deps.regions ?? [])
+          .filter((region) => region !== deps.region)
+          .map((region) => ({ account: null, region, status: 'unreachable', step: 'AssumeRole', error: text, finding: accountUnreachableFinding({ account: null, region, roleArn: null, step: 'AssumeRole', error: text, at }) }));
+      }
+    }
+    return [...(await scanMemberAccounts(members.accounts, options, deps, own)), ...unknownOwn];
   }
   let own: string | null = null;
   let accounts: string[];

@@ -254,10 +254,18 @@ describe('scanRegions: every member account in each region, the central account 
     expect(finding).toMatchObject({ title: 'Account 222222222222 could not be scanned in us-east-1: AssumeRole failed', region: 'us-east-1', details: { roleArn: 'arn:aws:iam::222222222222:role/secretwatch-prod-scan-us-east-1' } });
   });
 
-  test('without its own identity (GetCallerIdentity failing) the central account\'s other regions are left out, the members still scanned', async () => {
+  test('without its own identity (GetCallerIdentity failing) the central account\'s other regions are one finding each, the members still scanned', async () => {
     sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('expired'), { name: 'ExpiredToken' }));
     const scans = await scanMembers({ accounts: ['222222222222'] }, options, { ...deps(), roleName: PATTERN, regions: ['eu-west-1', 'us-east-1'] });
-    expect(scans.map((s) => `${s.account} ${s.region} ${s.status}`)).toEqual(['222222222222 eu-west-1 scanned', '222222222222 us-east-1 scanned']);
+    expect(scans.map((s) => `${s.account} ${s.region} ${s.status}`)).toEqual(['222222222222 eu-west-1 scanned', '222222222222 us-east-1 scanned', 'null us-east-1 unreachable']);
+    expect(scans[2].status === 'unreachable' && scans[2].finding).toMatchObject({
+      check: 'scan-account-unreachable',
+      severity: 'HIGH',
+      title: 'The central account could not be scanned in us-east-1: AssumeRole failed',
+      account: null,
+      details: { step: 'AssumeRole', roleArn: null, error: "GetCallerIdentity failed, so the central account's own role is unknown: ExpiredToken: expired" },
+      remediation: expect.stringContaining('aws sts get-caller-identity'),
+    });
   });
 
   test('settings: SCAN_REGIONS is a list of region names; alone it scans the central account\'s other regions', () => {
