@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from 'commander';
 import { OUTPUT_FORMATS, type OutputFormat } from '../findings/render';
 import { parseSeverity, SEVERITIES, type Severity } from '../findings/severity';
-import type { MemberAccounts } from '../runtime/centralScan';
+import { ACCOUNT_ID, REGION_NAME } from '../config/config';
+import { isScanRoleName, type MemberAccounts } from '../runtime/centralScan';
 
 export function severityOption(value: string): Severity {
   const s = parseSeverity(value);
@@ -65,7 +66,7 @@ export function endpointOption(value: string): string {
 export function accountsOption(value: string): MemberAccounts {
   if (value.trim().toLowerCase() === 'organization') return { organization: true };
   const accounts = [...new Set(value.split(',').map((a) => a.trim()).filter(Boolean))];
-  const bad = accounts.find((a) => !/^\d{12}$/.test(a));
+  const bad = accounts.find((a) => !ACCOUNT_ID.test(a));
   if (bad !== undefined || !accounts.length) {
     throw new InvalidArgumentError(`${bad === undefined ? 'no account id' : `"${bad}" is not a 12-digit account id`}: expected ids like 111122223333,444455556666, or organization`);
   }
@@ -74,7 +75,7 @@ export function accountsOption(value: string): MemberAccounts {
 
 /** An IAM role name (what CreateRole accepts), in which "{region}" stands for the region scanned. */
 export function roleNameOption(value: string): string {
-  if (!/^[\w+=,.@-]{1,64}$/.test(value.split('{region}').join('ap-southeast-1'))) {
+  if (!isScanRoleName(value)) {
     throw new InvalidArgumentError('expected an IAM role name (1 to 64 of letters, digits and +=,.@_-; {region} for the region)');
   }
   return value;
@@ -83,7 +84,7 @@ export function roleNameOption(value: string): string {
 /** `scan --regions`: comma-separated region names. */
 export function regionsOption(value: string): string[] {
   const regions = [...new Set(value.split(',').map((r) => r.trim()).filter(Boolean))];
-  const bad = regions.find((r) => !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(r));
+  const bad = regions.find((r) => !REGION_NAME.test(r));
   if (bad !== undefined || !regions.length) throw new InvalidArgumentError(`${bad === undefined ? 'no region' : `"${bad}" is not a region name`}: expected names like eu-west-1,us-east-1`);
   return regions;
 }

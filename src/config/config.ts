@@ -2,8 +2,11 @@ import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../findings/severity';
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'must be a region name like eu-west-1');
+/** A 12-digit account id, and a region name such as eu-west-1 or us-gov-west-1. */
+export const ACCOUNT_ID = /^\d{12}$/;
+export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const accountId = z.string().regex(ACCOUNT_ID, 'must be a 12-digit AWS account id');
+const regionName = z.string().regex(REGION_NAME, 'must be a region name like eu-west-1');
 const splitCommas = (value: unknown) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
 const commaList = z.preprocess(splitCommas, z.array(accountId));
 const regionList = z.preprocess(splitCommas, z.array(regionName));

@@ -105,7 +105,7 @@ function analyzeWithDenies(doc: PolicyDocument, ctx: AnalysisContext, budget: Wo
     for (const d of around.covering) credited.add(d);
     statements.push(classifyStatement(statement, grants, mergePins(own, around.pins, budget), ctx));
   }
-  return { ...verdictOf(doc, statements, allows.length, denyCount, [...credited].flatMap((d) => d.indexes).sort((a, b) => a - b)), workUnits: budget.used };
+  return verdictOf(doc, statements, { allowCount: allows.length, denyCount, creditedDenies: [...credited].flatMap((d) => d.indexes).sort((a, b) => a - b) }, budget);
 }
 
 /** A policy without Deny statements; null if one turns up after all (then it is analysed with them). */
@@ -118,13 +118,19 @@ function analyzeAllows(doc: PolicyDocument, ctx: AnalysisContext, budget: WorkBu
     const grants = matcher.grants(statement);
     if (grants.any) statements.push(classifyStatement(statement, grants, pinsOf(statement.conditions, ctx, budget), ctx));
   }
-  return { ...verdictOf(doc, statements, doc.statements.length, 0, []), workUnits: budget.used };
+  return verdictOf(doc, statements, { allowCount: doc.statements.length, denyCount: 0, creditedDenies: [] }, budget);
 }
 
-function verdictOf(doc: PolicyDocument, statements: StatementVerdict[], allowCount: number, denyCount: number, creditedDenies: number[]): PolicyAnalysis {
+/** The verdict: the most open statement decides; the counts as the caller gives them. */
+function verdictOf(
+  doc: PolicyDocument,
+  statements: StatementVerdict[],
+  counts: Pick<PolicyAnalysis, 'allowCount' | 'denyCount' | 'creditedDenies'>,
+  budget: WorkBudget,
+): PolicyAnalysis {
   let access: Access = 'private';
   for (const s of statements) if (ACCESS_RANK[s.access] > ACCESS_RANK[access]) access = s.access;
-  return { access, statementCount: doc.statements.length, allowCount, denyCount, creditedDenies, statements, workUnits: 0 };
+  return { access, statementCount: doc.statements.length, ...counts, statements, workUnits: budget.used };
 }
 
 /** An Allow that an unconditional Deny to everyone covers: it opens the secret to nobody. */

@@ -1,6 +1,6 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { accountUnreachableFinding, type UnreachableStep } from '../checks/central/accountUnreachable';
+import { accountUnreachableFinding, type UnreachableAccount, type UnreachableStep } from '../checks/central/accountUnreachable';
 import type { InventoryEvaluation } from '../checks/inventory/evaluate';
 import type { Finding } from '../findings/finding';
 import { createInventoryClient, rateLimitsOf, type CallCounts, type InventoryClient, type InventoryClientOptions } from '../inventory/client';
@@ -27,6 +27,11 @@ export function memberScanRoleNamePattern(stage: string): string {
 /** A role name, its {region} filled in; a name without one is the same in every region. */
 export function roleNameIn(roleName: string, region: string | null): string {
   return roleName.split(REGION_PLACEHOLDER).join(region ?? '');
+}
+
+/** An IAM role name (what CreateRole accepts) once {region} is filled in with the longest kind of region name. */
+export function isScanRoleName(roleName: string): boolean {
+  return /^[\w+=,.@-]{1,64}$/.test(roleNameIn(roleName, 'ap-southeast-1'));
 }
 
 /** The partition of a region's ARNs (aws-cn in China, aws-us-gov in GovCloud). */
@@ -90,6 +95,12 @@ async function assumeScanRole(deps: CentralScanDeps, roleArn: string): Promise<N
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: c.Expiration };
 }
 
+/** A target that could not be scanned: its one scan-account-unreachable finding, for the result and the log. */
+function unreachableScan(u: Omit<UnreachableAccount, 'at'>, options: ScanOptions): MemberScan {
+  const finding = accountUnreachableFinding({ ...u, at: options.asOf ?? options.now });
+  return { account: u.account, region: u.region, status: 'unreachable', step: u.step, error: u.error, finding };
+}
+
 interface ScanTarget {
   account: string;
   region: string | null;
@@ -126,11 +137,7 @@ export async function scanMemberAccounts(accounts: readonly string[], options: S
   const scans: MemberScan[] = new Array(targets.length);
   await forEachLimit(targets, deps.concurrency ?? ACCOUNT_CONCURRENCY, async ({ account, region }, index) => {
     const roleArn = memberScanRoleArn(account, roleNameIn(deps.roleName, region), deps.partition ?? partitionOf(region));
-    const unreachable = (step: UnreachableStep, error: unknown): MemberScan => {
-      const text = errorText(error);
-      const at = options.asOf ?? options.now;
-      return { account, region, status: 'unreachable', step, error: text, finding: accountUnreachableFinding({ account, region, roleArn, step, error: text, at }) };
-    };
+    const unreachable = (step: UnreachableStep, error: unknown) => unreachableScan({ account, region, roleArn, step, error: errorText(error) }, options);
     let inventory: InventoryClient;
     try {
       inventory = createInventoryClient({
@@ -176,10 +183,9 @@ export async function scanMembers(members: MemberAccounts, options: ScanOptions,
         own = await callerAccount(deps);
       } catch (error) {
         const text = `GetCallerIdentity failed, so the central account's own role is unknown: ${errorText(error)}`;
-        const at = options.asOf ?? options.now;
         unknownOwn = (deps.regions ?? [])
           .filter((region) => region !== deps.region)
-          .map((region) => ({ account: null, region, status: 'unreachable', step: 'AssumeRole', error: text, finding: accountUnreachableFinding({ account: null, region, roleArn: null, step: 'AssumeRole', error: text, at }) }));
+          .map((region) => unreachableScan({ account: null, region, roleArn: null, step: 'AssumeRole', error: text }, options));
       }
     }
     return [...(await scanMemberAccounts(members.accounts, options, deps, own)), ...unknownOwn];
@@ -191,19 +197,18 @@ export async function scanMembers(members: MemberAccounts, options: ScanOptions,
     own = await callerAccount(deps);
     accounts = (await listOrganizationAccounts(deps.organizations, own)).active;
   } catch (error) {
-    const text = errorText(error);
-    const finding = accountUnreachableFinding({ account: own, region: deps.region, roleArn: null, step: 'ListAccounts', error: text, at: options.asOf ?? options.now });
-    return [{ account: own, region: deps.region, status: 'unreachable', step: 'ListAccounts', error: text, finding }];
+    return [unreachableScan({ account: own, region: deps.region, roleArn: null, step: 'ListAccounts', error: errorText(error) }, options)];
   }
   return scanMemberAccounts(accounts, options, deps, own);
 }
 
-/** The function's own scan and the members' as one evaluation: findings and counts summed, each finding keeping its account. */
-export function mergeScans(own: ScanResult, members: readonly MemberScan[]): { evaluation: InventoryEvaluation; calls: CallCounts } {
+/** The function's own scan and the members' as one evaluation: findings, counts, calls and look-ups summed, each finding keeping its account. */
+export function mergeScans(own: ScanResult, members: readonly MemberScan[]): { evaluation: InventoryEvaluation; calls: CallCounts; lookups: ScanResult['lookups'] } {
   const findings = [...own.evaluation.findings];
   const issues = [...own.evaluation.issues];
   const counts = { ...own.evaluation.counts, byCheck: { ...own.evaluation.counts.byCheck } };
   const calls = { ...own.calls };
+  const lookups = { ...own.lookups };
   const add = (check: string, n: number) => {
     counts.byCheck[check] = (counts.byCheck[check] ?? 0) + n;
   };
@@ -223,8 +228,11 @@ export function mergeScans(own: ScanResult, members: readonly MemberScan[]): { e
     for (const [check, n] of Object.entries(e.counts.byCheck)) add(check, n);
     calls.ListSecrets += m.result.calls.ListSecrets;
     calls.ListSecretVersionIds += m.result.calls.ListSecretVersionIds;
+    lookups.requested += m.result.lookups.requested;
+    lookups.failed += m.result.lookups.failed;
+    lookups.notMade += m.result.lookups.notMade;
   }
-  return { evaluation: { findings, counts, issues }, calls };
+  return { evaluation: { findings, counts, issues }, calls, lookups };
 }
 
 /** Per account, for the log and the invocation's result. */

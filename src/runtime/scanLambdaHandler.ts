@@ -5,7 +5,7 @@ import { createDeliveryClients } from '../delivery/clients';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { createInventoryClient, rateLimitsOf } from '../inventory/client';
-import { memberAccountsOf, roleNameIn, type CentralScanDeps } from './centralScan';
+import { isScanRoleName, memberAccountsOf, type CentralScanDeps } from './centralScan';
 import { handleInventoryScan, type InventoryScanResult } from './inventoryScan';
 
 /** Kept back from the function's timeout for the gauges, the digest and tens of thousands of findings on the bus. */
@@ -27,7 +27,7 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
   const members = memberAccountsOf(config);
   if (members) {
     const roleName = (env.SCAN_ROLE_NAME ?? '').trim();
-    if (!/^[\w+=,.@-]{1,64}$/.test(roleNameIn(roleName, 'ap-southeast-1'))) {
+    if (!isScanRoleName(roleName)) {
       throw new ConfigError('SCAN_ROLE_NAME', 'required with SCAN_ACCOUNTS or SCAN_ORGANIZATION (the member scan role name, set by the stack in mode central)');
     }
     // Organizations has one endpoint per partition (us-east-1 in aws): the SDK resolves it from any region.

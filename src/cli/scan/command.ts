@@ -90,15 +90,7 @@ function reportAccounts(members: readonly MemberScan[], io: CliIO, quiet: boolea
 
 function totalsOf(own: ScanResult, members: readonly MemberScan[] | null): ScanTotals {
   if (!members) return { evaluation: own.evaluation, calls: own.calls, lookups: own.lookups, accounts: 1 };
-  const { evaluation, calls } = mergeScans(own, members);
-  const lookups = { ...own.lookups };
-  for (const m of members) {
-    if (m.status !== 'scanned') continue;
-    lookups.requested += m.result.lookups.requested;
-    lookups.failed += m.result.lookups.failed;
-    lookups.notMade += m.result.lookups.notMade;
-  }
-  return { evaluation, calls, lookups, accounts: 1 + members.filter((m) => m.status === 'scanned').length };
+  return { ...mergeScans(own, members), accounts: 1 + members.filter((m) => m.status === 'scanned').length };
 }
 
 /** Progress on stderr: a counter while listing (no total is known), then a bar over the look-ups. */
