@@ -72,3 +72,18 @@ export function recordingLog(): Log & { lines: { level: string; message: string;
   };
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), text: () => JSON.stringify(lines) };
 }
+
+/**
+ * One FakeSlack for a test file: started before its tests and stopped after them; each test starts
+ * with no request recorded and Slack answering 200 "ok".
+ */
+export function useFakeSlack(): FakeSlack {
+  const slack = new FakeSlack();
+  beforeAll(() => slack.start());
+  afterAll(() => slack.stop());
+  beforeEach(() => {
+    slack.requests.length = 0;
+    slack.reply({ status: 200, body: 'ok' });
+  });
+  return slack;
+}

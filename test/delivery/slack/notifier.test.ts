@@ -11,16 +11,10 @@ import { slackDigestMessage, slackFindingMessage } from '../../../src/findings/s
 import { notifySlack, SlackDeliveryError, type SlackNotifierDeps } from '../../../src/delivery/slack/notifier';
 import { cachedWebhookUrl, WebhookSecretError } from '../../../src/delivery/slack/webhookUrl';
 import { digestOf, forceDeletedFinding } from '../../helpers/findings';
-import { FakeSlack, recordingLog, WEBHOOK_PATH, WEBHOOK_TOKEN } from '../../helpers/slackServer';
+import { recordingLog, useFakeSlack, WEBHOOK_PATH, WEBHOOK_TOKEN } from '../../helpers/slackServer';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:secretwatch-dev-alerts';
-const slack = new FakeSlack();
-beforeAll(() => slack.start());
-afterAll(() => slack.stop());
-beforeEach(() => {
-  slack.requests.length = 0;
-  slack.reply({ status: 200, body: 'ok' });
-});
+const slack = useFakeSlack();
 
 /** What SNS hands a Lambda subscriber: the `default` message of the JSON structure, and the attributes. */
 function snsRecord(input: { Message: string; MessageAttributes: Record<string, { DataType: string; StringValue: string }> }, id = 'msg-1') {

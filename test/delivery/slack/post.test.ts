@@ -4,15 +4,9 @@
  * that is not there. Waits are recorded, not slept, where their length is what is tested.
  */
 import { postToSlack, redact, retryAfterMs, SlackPermanentError, SlackTransientError, type PostOptions } from '../../../src/delivery/slack/post';
-import { FakeSlack, recordingLog, WEBHOOK_PATH, WEBHOOK_TOKEN } from '../../helpers/slackServer';
+import { FakeSlack, recordingLog, useFakeSlack, WEBHOOK_PATH, WEBHOOK_TOKEN } from '../../helpers/slackServer';
 
-const slack = new FakeSlack();
-beforeAll(() => slack.start());
-afterAll(() => slack.stop());
-beforeEach(() => {
-  slack.requests.length = 0;
-  slack.reply({ status: 200, body: 'ok' });
-});
+const slack = useFakeSlack();
 
 const PAYLOAD = { text: 'hello', attachments: [] };
 
