@@ -191,7 +191,7 @@ async function generate(key, templates) {
       /** Other services' records that contain "secretsmanager" (parsed by the replay, matched by no rule). */
       decoys: sum('decoys'),
     },
-    /** Findings DESIGN.md section 4 requires of the needles, per check family. */
+    /** Findings the needles must give, per check family. */
     expectedFindings: { ...expected, total: expected.deletion + expected.policy + expected.rotation },
     needlesByEventName: byEventName,
     needlesBySource: bySource,

@@ -7,7 +7,7 @@ import { catalogueExamples } from './catalogue-examples';
 async function main(): Promise<void> {
   const root = process.cwd();
   const path = join(root, 'docs', 'alerts.md');
-  writeFileSync(path, alertCatalogue(checkFamilies, await catalogueExamples(root)));
+  writeFileSync(path, alertCatalogue(checkFamilies(), await catalogueExamples(root)));
   process.stdout.write(`wrote ${path}\n`);
 }
 

@@ -16,6 +16,7 @@ const SETTINGS = {
   minRecoveryWindowDays: 'minRecoveryWindowDays',
   trustedAccounts: 'trustedAccounts',
   trustedOrgId: 'trustedOrgId',
+  approvedRegions: 'approvedRegions',
   metricNamespace: 'metricNamespace',
   remediatePublicPolicy: 'remediatePublicPolicy',
   confirmWithAccessAnalyzer: 'confirmWithAccessAnalyzer',
@@ -61,6 +62,7 @@ function settingsEnvironment(params) {
     [envName('minRecoveryWindowDays')]: String(config.minRecoveryWindowDays),
     [envName('trustedAccounts')]: config.trustedAccounts.join(','),
     [envName('trustedOrgId')]: config.trustedOrgId ?? '',
+    [envName('approvedRegions')]: config.approvedRegions.join(','),
     [envName('metricNamespace')]: config.metricNamespace,
     [envName('remediatePublicPolicy')]: String(config.remediatePublicPolicy),
     [envName('confirmWithAccessAnalyzer')]: String(config.confirmWithAccessAnalyzer),
@@ -75,20 +77,7 @@ function settingsEnvironment(params) {
     [envName('slackMinSeverity')]: config.slackMinSeverity,
     [envName('emailMinSeverity')]: config.emailMinSeverity,
     LOG_LEVEL: logLevel,
-    // Not environment variables: the inventory scan's EventBridge schedule, and how many hours
-    // without a completed scan raise the missed-scan alarm.
-    SCAN_SCHEDULE: scanSchedule(config.scanIntervalHours),
-    SCAN_MISSED_HOURS: scanMissedHours(config.scanIntervalHours),
   };
-}
-
-/**
- * Two intervals without a completed scan (issue 5: one failed scan that the next one makes up for
- * is not worth waking anyone); at most the 7 days of hourly periods a CloudWatch alarm can look
- * back over.
- */
-function scanMissedHours(hours) {
-  return Math.min(2 * hours, 168);
 }
 
 /** EventBridge wants the singular for one: rate(1 hour), rate(24 hours). */
@@ -116,4 +105,3 @@ module.exports = async ({ options, resolveVariable, resolveConfigurationProperty
 module.exports.settingsEnvironment = settingsEnvironment;
 module.exports.checkParamNames = checkParamNames;
 module.exports.scanSchedule = scanSchedule;
-module.exports.scanMissedHours = scanMissedHours;

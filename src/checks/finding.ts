@@ -1,8 +1,8 @@
 import type { CloudTrailRecord } from '../events/record';
 import { secretOf, type SecretRef } from '../events/secret';
-import type { Finding } from '../findings/finding';
+import { secretResource, type Finding } from '../findings/finding';
 import type { Severity } from '../findings/severity';
-import type { CheckMetadata } from './types';
+import { catalogueEntry, type CheckMetadata } from './check';
 
 export interface FindingParts {
   severity: Severity;
@@ -22,18 +22,26 @@ function actorOf(record: CloudTrailRecord): Finding['actor'] {
 
 /** Everything a finding takes from its record, so that each check states only its verdict. */
 export function findingFromRecord(check: CheckMetadata, record: CloudTrailRecord, parts: FindingParts): Finding {
+  const secret = parts.secret ?? secretOf(record);
   return {
     check: check.id,
     severity: parts.severity,
     title: parts.title,
-    secret: parts.secret ?? secretOf(record),
+    resource: secretResource(secret),
+    secret,
     account: record.account,
     region: record.region,
     actor: actorOf(record),
     event: { id: record.eventId, name: record.eventName, time: record.eventTime },
     details: parts.details ?? {},
     remediation: parts.remediation,
+    ...aboutCheck(check),
   };
+}
+
+/** What every finding of a check says about the check, for channels that do not load checks. */
+export function aboutCheck(check: CheckMetadata): Pick<Finding, 'description' | 'documentation'> {
+  return { description: check.description, documentation: catalogueEntry(check.id) };
 }
 
 /** How a secret is named in titles and commands: its name when known, else what the caller gave. */

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import { OUTPUT_FORMATS, type OutputFormat } from '../findings/render';
 import { parseSeverity, SEVERITIES, type Severity } from '../findings/severity';
-import { ACCOUNT_ID, REGION_NAME } from '../config/config';
+import { ACCOUNT_ID, REGION_NAME } from '../resources/arn';
 import { isScanRoleName, type MemberAccounts } from '../runtime/centralScan';
 
 export function severityOption(value: string): Severity {

@@ -10,10 +10,6 @@ export interface TestPatternIO {
   cwd?: string;
 }
 
-const EXIT_OK = EXIT.ok;
-const EXIT_BAD_EVENT = EXIT.badInput;
-const EXIT_BAD_PATTERN = EXIT.usage;
-
 /** One event found in a file, or why a line of it is not one. */
 type Entry = { line: number; event: object } | { line: number; error: string };
 
@@ -25,23 +21,23 @@ type Entry = { line: number; event: object } | { line: number; error: string };
 export async function runTestPattern(patternPath: string, eventPaths: string[], io: TestPatternIO): Promise<number> {
   const base = io.cwd ?? process.cwd();
   const pattern = await loadPattern(resolve(base, patternPath), patternPath, io);
-  if (pattern === null) return EXIT_BAD_PATTERN;
+  if (pattern === null) return EXIT.usage;
 
-  let exitCode: number = EXIT_OK;
+  let exitCode: number = EXIT.ok;
   for (const eventPath of eventPaths) {
     let text: string;
     try {
       text = await readFile(resolve(base, eventPath), 'utf8');
     } catch (error) {
       io.stderr.write(`secretwatch: ${eventPath}: cannot read: ${describe(error)}\n`);
-      exitCode = EXIT_BAD_EVENT;
+      exitCode = EXIT.badInput;
       continue;
     }
     let results = '';
     for (const entry of parseEvents(text)) {
       if ('error' in entry) {
         io.stderr.write(`secretwatch: ${eventPath}:${entry.line}: invalid event: ${entry.error}\n`);
-        exitCode = EXIT_BAD_EVENT;
+        exitCode = EXIT.badInput;
       } else {
         results += `${pattern.matches(entry.event)}\n`;
       }

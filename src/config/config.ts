@@ -1,10 +1,9 @@
 import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../findings/severity';
+import { ACCOUNT_ID, REGION_NAME } from '../resources/arn';
+
 
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
-/** A 12-digit account id, and a region name such as eu-west-1 or us-gov-west-1. */
-export const ACCOUNT_ID = /^\d{12}$/;
-export const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const accountId = z.string().regex(ACCOUNT_ID, 'must be a 12-digit AWS account id');
 const regionName = z.string().regex(REGION_NAME, 'must be a region name like eu-west-1');
 const splitCommas = (value: unknown) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
@@ -32,12 +31,14 @@ const arn = (service: string) =>
     z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`).optional(),
   );
 
-/** DESIGN section 6: every setting, its default and its bounds. */
+/** Every setting, its default and its bounds; in Lambda each one is the environment variable of the same name in upper snake case. */
 export const configSchema = z.object({
   maxRotationDays: positiveInt(3650).default(90),
   minRecoveryWindowDays: positiveInt(30).default(30),
   unusedDays: positiveInt(3650).default(90),
   trustedAccounts: commaList.default([]),
+  /** Regions secrets may be replicated to; empty: secret-replicated-to-unapproved-region is off. */
+  approvedRegions: regionList.default([]),
   /** Central mode: the member accounts whose scan role (secretwatch-<stage>-scan-<region>) the scan assumes. */
   scanAccounts: commaList.default([]),
   /** Central mode: every ACTIVE account of the organization (Organizations ListAccounts) instead of a list. */

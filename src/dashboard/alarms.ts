@@ -1,17 +1,35 @@
+import { SCAN_COMPLETED } from '../delivery/scanMetrics';
 import { FINDINGS_METRIC, INVALID_EVENTS_METRIC, SEVERITY_DIMENSION } from '../delivery/metrics';
 import type { StackAlarm, StackResources, TemplateResource } from './stack';
 
 /**
- * The alarms of issue 5, sent to the ops topic: a CRITICAL finding; any function error; any
+ * The operational alarms, sent to the ops topic: a CRITICAL finding; any function error; any
  * message in a dead-letter queue; the scan heartbeat missing for two intervals; invalid events.
- * Alarms the template already has for the same metric (written by hand in serverless.yml) are not
- * made twice: this fills the gaps, so every function and queue is covered whoever added it.
+ * Built over the compiled template, so every function and queue is covered whoever added it; an
+ * alarm the template already has for the same metric is not made twice.
  */
 
-export const HEARTBEAT_METRIC = 'ScanCompleted';
 const QUEUE_DEPTH_METRIC = 'ApproximateNumberOfMessagesVisible';
 /** CloudWatch evaluates an alarm over at most 7 days (periods of an hour or more). */
-const MAX_EVALUATION_SECONDS = 7 * 24 * 3600;
+const MAX_EVALUATION_HOURS = 7 * 24;
+
+/**
+ * Queue alarms that stacks already deployed hold under these logical ids and names: they keep them,
+ * so that an update leaves them in place (under a new logical id, an alarm of the same name would
+ * be written again, then deleted with the old resource).
+ */
+const DEPLOYED_QUEUE_ALARMS: Readonly<Record<string, { logicalId: string; suffix: string; description: string }>> = {
+  RuleDeadLetterQueue: {
+    logicalId: 'RuleDeadLetterAlarm',
+    suffix: 'rule-dead-letters',
+    description: 'EventBridge could not deliver Secrets Manager events to a SecretWatch function; see docs/deploy.md',
+  },
+  MonitorFailureQueue: {
+    logicalId: 'MonitorFailureAlarm',
+    suffix: 'monitor-failures',
+    description: 'A SecretWatch function failed an event after its retries; see docs/deploy.md',
+  },
+};
 
 export interface Heartbeat {
   period: number;
@@ -19,14 +37,13 @@ export interface Heartbeat {
 }
 
 /**
- * Two scan intervals without ScanCompleted, in hourly periods. When two intervals are longer than
- * the 7 days CloudWatch evaluates an alarm over (scanIntervalHours above 84), 7 daily periods: the
- * alarm then fires after 7 days without a completed scan.
+ * Two scan intervals without ScanCompleted, in hourly periods (one failed scan that the next one
+ * makes up for is not worth waking anyone). When two intervals are longer than the 7 days
+ * CloudWatch evaluates an alarm over (scanIntervalHours above 84), the 168 hourly periods of those
+ * 7 days: the alarm then fires after 7 days without a completed scan.
  */
 export function heartbeatWindow(scanIntervalHours: number): Heartbeat {
-  const hours = 2 * scanIntervalHours;
-  if (hours * 3600 <= MAX_EVALUATION_SECONDS) return { period: 3600, evaluationPeriods: hours };
-  return { period: 86400, evaluationPeriods: MAX_EVALUATION_SECONDS / 86400 };
+  return { period: 3600, evaluationPeriods: Math.min(2 * scanIntervalHours, MAX_EVALUATION_HOURS) };
 }
 
 function refers(value: unknown, logicalId: string, name: string): boolean {
@@ -109,10 +126,11 @@ export function alarmResources(stack: StackResources, opsTopicLogicalId: string)
   }
   for (const queue of stack.queues) {
     if (has(QUEUE_DEPTH_METRIC, { name: 'QueueName', logicalId: queue.logicalId, value: queue.queueName })) continue;
-    out[`${queue.logicalId}Alarm`] = alarm(
+    const deployed = DEPLOYED_QUEUE_ALARMS[queue.logicalId];
+    out[deployed?.logicalId ?? `${queue.logicalId}Alarm`] = alarm(
       {
-        AlarmName: `${queue.queueName}-not-empty`,
-        AlarmDescription: `Dead-letter queue ${queue.queueName} holds a message that SecretWatch could not deliver; see docs/deploy.md`,
+        AlarmName: deployed ? name(deployed.suffix) : `${queue.queueName}-not-empty`,
+        AlarmDescription: deployed?.description ?? `Dead-letter queue ${queue.queueName} holds a message that SecretWatch could not deliver; see docs/deploy.md`,
         Namespace: 'AWS/SQS',
         MetricName: QUEUE_DEPTH_METRIC,
         Dimensions: [{ Name: 'QueueName', Value: queue.queueName }],
@@ -125,14 +143,14 @@ export function alarmResources(stack: StackResources, opsTopicLogicalId: string)
       actions,
     );
   }
-  if (stack.scanIntervalHours !== null && !has(HEARTBEAT_METRIC)) {
+  if (stack.scanIntervalHours !== null && !has(SCAN_COMPLETED)) {
     const window = heartbeatWindow(stack.scanIntervalHours);
     out.ScanMissedAlarm = alarm(
       {
         AlarmName: name('scan-missed'),
-        AlarmDescription: `The SecretWatch inventory scan has not completed for two intervals (${2 * stack.scanIntervalHours} h); see docs/deploy.md`,
+        AlarmDescription: `The SecretWatch inventory scan has not completed for ${window.evaluationPeriods} hours (two intervals, 7 days at most); see docs/deploy.md`,
         Namespace: stack.namespace,
-        MetricName: HEARTBEAT_METRIC,
+        MetricName: SCAN_COMPLETED,
         Statistic: 'Sum',
         Period: window.period,
         EvaluationPeriods: window.evaluationPeriods,

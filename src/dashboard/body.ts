@@ -1,8 +1,8 @@
 import { FINDINGS_METRIC, INVALID_EVENTS_METRIC, SEVERITY_DIMENSION } from '../delivery/metrics';
-import { SCAN_GAUGES } from '../delivery/scanMetrics';
+import { scanChecksRunBy } from '../checks';
+import { INVENTORY_GAUGES, SCAN_COMPLETED } from '../delivery/scanMetrics';
 import { SEVERITIES } from '../findings/severity';
 import { SEVERITY_STYLE } from '../findings/slack';
-import { HEARTBEAT_METRIC } from './alarms';
 import type { StackResources } from './stack';
 
 /**
@@ -116,7 +116,7 @@ export function dashboardBody(stack: StackResources, alarmNames: readonly string
   grid.newRow();
 
   if (stack.scanIntervalHours !== null) {
-    const gauges = SCAN_GAUGES.filter((g) => g !== HEARTBEAT_METRIC);
+    const gauges = [...INVENTORY_GAUGES.slice(0, 1), ...scanChecksRunBy('inventoryScan').flatMap((c) => (c.gauge ? [c.gauge] : [])), ...INVENTORY_GAUGES.slice(1)];
     grid.add('metric', 18, 4, {
       title: 'Inventory at the last scan (trend: 30 days)',
       region,
@@ -134,7 +134,7 @@ export function dashboardBody(stack: StackResources, alarmNames: readonly string
       start: '-P30D',
       stat: 'Sum',
       period: 86400,
-      metrics: [[ns, HEARTBEAT_METRIC, { label: HEARTBEAT_METRIC }]],
+      metrics: [[ns, SCAN_COMPLETED, { label: SCAN_COMPLETED }]],
     });
     grid.newRow();
   }

@@ -2,7 +2,7 @@ import { alarmResources } from './alarms';
 import { dashboardBody, dashboardBodyText } from './body';
 import { stackResources, StackShapeError, type Template, type TemplateResource } from './stack';
 
-export { alarmResources, heartbeatWindow, HEARTBEAT_METRIC } from './alarms';
+export { alarmResources, heartbeatWindow } from './alarms';
 export { dashboardBody, dashboardBodyText, latestFindingsQuery, ACCOUNT_TOKEN, PARTITION_TOKEN } from './body';
 export { stackResources, StackShapeError, SCAN_FUNCTION } from './stack';
 export type { StackResources, Template, TemplateResource } from './stack';

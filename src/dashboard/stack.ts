@@ -52,7 +52,7 @@ export interface StackResources {
   scanIntervalHours: number | null;
 }
 
-/** DESIGN section 6: the function that publishes the scan gauges. */
+/** The function that publishes the scan gauges, by its name in serverless.yml. */
 export const SCAN_FUNCTION = 'inventoryScan';
 export const DEFAULT_NAMESPACE = 'SecretWatch';
 

@@ -12,7 +12,7 @@ export function findingEntry(busName: string, finding: Finding, time: Date): Put
     Source: FINDING_SOURCE,
     DetailType: FINDING_DETAIL_TYPE,
     Detail: JSON.stringify(finding),
-    Resources: finding.secret.arn ? [finding.secret.arn] : [],
+    Resources: finding.resource.arn ? [finding.resource.arn] : [],
     Time: time,
   };
 }

@@ -36,8 +36,9 @@ export class NotificationError extends AggregateError {
 }
 
 /**
- * DESIGN section 5's failure semantics: a metric failure is logged and never blocks a
- * notification; any notification failure is raised after every other delivery was attempted.
+ * A metric failure is logged and never blocks a notification (metrics are best effort); any
+ * notification failure is raised after every other delivery was attempted, so that the
+ * invocation fails and EventBridge retries it.
  */
 export async function deliver(
   findings: readonly Finding[],

@@ -28,7 +28,7 @@ export interface ScanDeliveryReport {
 }
 
 /**
- * DESIGN section 5 for a scan: the gauges and the Findings counts in one PutMetricData call, one
+ * Delivery for a scan: the gauges and the Findings counts in one PutMetricData call, one
  * digest notification, every finding on the bus. As for events, a metric failure is logged and
  * blocks nothing; a notification or bus failure fails the invocation after everything was tried.
  */

@@ -1,19 +1,20 @@
 import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
-import type { InventoryCounts } from '../checks/inventory/evaluate';
 
-/** The scan gauges of DESIGN section 5: one series each, no dimensions. */
-export const SCAN_GAUGES = ['Secrets', 'RotationOverdue', 'RotationNotEnabled', 'RotationMissed', 'Unused', 'PendingDeletion', 'ScanCompleted'] as const;
+/** What the scan counted: every secret, those pending deletion, and findings per gauge of the checks that have one. */
+export interface ScanGaugeCounts {
+  secrets: number;
+  pendingDeletion: number;
+  byGauge: Readonly<Record<string, number>>;
+}
+
+/** Alarms read its absence: a scan that stopped sends nothing. */
+export const SCAN_COMPLETED = 'ScanCompleted';
+
+/** The gauges of every scan, whatever its checks: one series each, no dimensions. */
+export const INVENTORY_GAUGES = ['Secrets', 'PendingDeletion'] as const;
 
 /** The inventory's posture at the scan: counts of secrets per state, and ScanCompleted = 1 (alarm on its absence). */
-export function scanGauges(counts: InventoryCounts, timestamp: Date): MetricDatum[] {
-  const values: Record<(typeof SCAN_GAUGES)[number], number> = {
-    Secrets: counts.secrets,
-    RotationOverdue: counts.byCheck['rotation-overdue'] ?? 0,
-    RotationNotEnabled: counts.byCheck['rotation-not-enabled'] ?? 0,
-    RotationMissed: counts.byCheck['rotation-missed'] ?? 0,
-    Unused: counts.byCheck['secret-unused'] ?? 0,
-    PendingDeletion: counts.pendingDeletion,
-    ScanCompleted: 1,
-  };
-  return SCAN_GAUGES.map((name) => ({ MetricName: name, Value: values[name], Unit: 'Count', Timestamp: timestamp }));
+export function scanGauges(counts: ScanGaugeCounts, timestamp: Date): MetricDatum[] {
+  const values: [string, number][] = [['Secrets', counts.secrets], ...Object.entries(counts.byGauge), ['PendingDeletion', counts.pendingDeletion], [SCAN_COMPLETED, 1]];
+  return values.map(([name, value]) => ({ MetricName: name, Value: value, Unit: 'Count', Timestamp: timestamp }));
 }

@@ -1,5 +1,4 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { checkById } from '../checks';
 import { chatbotNotification } from '../findings/chatbot';
 import { emailText } from '../findings/email';
 import type { Finding } from '../findings/finding';
@@ -10,14 +9,13 @@ import { subjectFor } from '../findings/subject';
 export const MAX_MESSAGE_BYTES = 256 * 1024;
 
 function messageFor(finding: Finding): string {
-  const meaning = checkById(finding.check)?.description;
   // `default` serves every protocol without its own key (SQS, Lambda, email-json), so the finding's
   // JSON is carried once; email subscribers get text; HTTPS subscribers, which is how AWS Chatbot
   // subscribes, get Chatbot's custom-notification format (docs/deploy.md, "Slack").
   return JSON.stringify({
     default: JSON.stringify(finding),
-    email: emailText(finding, meaning),
-    https: JSON.stringify(chatbotNotification(finding, meaning)),
+    email: emailText(finding),
+    https: JSON.stringify(chatbotNotification(finding)),
   });
 }
 

@@ -1,36 +1,17 @@
+import { isSecretArn, nameFromArn, type SecretRef } from '../resources/secret';
+import { accountOfArn } from '../resources/arn';
 import type { CloudTrailRecord } from './record';
 
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]*):([^:]*):secret:(.+)$/;
-/** Secrets Manager appends "-" and six random characters to a secret's name to make its ARN. */
-const ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
-
-export interface SecretRef {
-  arn: string | null;
-  name: string | null;
-  /** As the caller gave it: a name, a full ARN or a partial ARN. */
-  id: string | null;
-}
+export type { SecretRef };
 
 function str(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
-export function isSecretArn(value: string): boolean {
-  return SECRET_ARN.test(value);
-}
-
+/** The account of a secret ARN; null for anything else. */
 export function accountFromArn(value: unknown): string | null {
   const s = str(value);
-  if (!s) return null;
-  const m = SECRET_ARN.exec(s);
-  return m && m[2] ? m[2] : null;
-}
-
-/** The secret's name from a full ARN; null for a partial ARN that has no random suffix. */
-export function nameFromArn(arn: string): string | null {
-  const m = SECRET_ARN.exec(arn);
-  if (!m || !ARN_SUFFIX.test(m[3])) return null;
-  return m[3].replace(ARN_SUFFIX, '');
+  return s && isSecretArn(s) ? accountOfArn(s) : null;
 }
 
 /**

@@ -148,7 +148,7 @@ export class RecordSplitter {
       } else if (c === NEWLINE) {
         if (this.depth === 0) {
           if (this.sawTopLevelValue) this.sawNewlineAfterValue = true;
-          this.flushScalar(chunk, i, out);
+          this.flushScalar(out);
         } else if (this.jsonLines) {
           out.push({ kind: 'invalid', reason: 'invalid-json', message: 'line ends inside a JSON value (truncated line)', offset: this.recordOffset });
           this.resetValue();
@@ -195,9 +195,7 @@ export class RecordSplitter {
     }
   }
 
-  private flushScalar(chunk: Buffer, i: number, out: SplitItem[]): void {
-    void chunk;
-    void i;
+  private flushScalar(out: SplitItem[]): void {
     if (this.scalarStart >= 0) {
       out.push({ kind: 'invalid', reason: 'not-an-object', message: 'top-level value is not a JSON object', offset: this.scalarStart });
       this.scalarStart = -1;

@@ -1,4 +1,4 @@
-import type { CheckMetadata } from '../checks/types';
+import type { CheckMetadata } from '../checks/check';
 import { emailText } from './email';
 import type { Finding } from './finding';
 import { subjectFor } from './subject';
@@ -7,6 +7,11 @@ import { subjectFor } from './subject';
 export interface CatalogueExample {
   finding: Finding;
   source: string;
+}
+
+/** The CloudTrail events a check reacts to, for the reader of the catalogue. */
+function eventNamesOf(check: CheckMetadata): string[] {
+  return [...new Set(check.events.flatMap((e) => e.eventNames))];
 }
 
 function exampleLines(check: CheckMetadata, example: CatalogueExample | undefined): string[] {
@@ -19,7 +24,7 @@ function exampleLines(check: CheckMetadata, example: CatalogueExample | undefine
     '```text',
     `Subject: ${subjectFor(finding)}`,
     '',
-    emailText(finding, check.description),
+    emailText(finding),
     '```',
     '',
     `**How to respond.** ${finding.remediation}`,
@@ -47,11 +52,11 @@ export function alertCatalogue(families: readonly { name: string; checks: readon
   for (const family of families) {
     lines.push(`## ${family.name}`, '');
     lines.push('| check | severity | events |', '|---|---|---|');
-    for (const c of family.checks) lines.push(`| [${c.id}](#${c.id}) | ${c.severities.join(' / ')} | ${c.eventNames.join(', ') || 'scan'} |`);
+    for (const c of family.checks) lines.push(`| [${c.id}](#${c.id}) | ${c.severities.join(' / ')} | ${eventNamesOf(c).join(', ') || 'scan'} |`);
     lines.push('');
     for (const c of family.checks) {
       lines.push(`### ${c.id}`, '', `**${c.title}.** ${c.description}`, '', `Severity: ${c.severityRule}`, '');
-      lines.push(c.eventNames.length ? `Raised on: ${c.eventNames.map((e) => `\`${e}\``).join(', ')}.` : 'Raised by: the inventory scan.', '');
+      lines.push(c.events.length ? `Raised on: ${eventNamesOf(c).map((e) => `\`${e}\``).join(', ')}.` : 'Raised by: the inventory scan.', '');
       lines.push(...exampleLines(c, examples.get(c.id)));
     }
   }

@@ -1,3 +1,4 @@
+import { resourceKind, resourceLabel } from '../resources/resource';
 import { commandsIn } from './commands';
 import { digestSeverity, type Digest } from './digest';
 import type { Finding } from './finding';
@@ -24,14 +25,14 @@ export const CHATBOT_DESCRIPTION_MAX = 3000;
 const TITLE_MAX = 250;
 const MAX_NEXT_STEPS = 5;
 
-export function chatbotNotification(finding: Finding, meaning?: string): ChatbotNotification {
+export function chatbotNotification(finding: Finding): ChatbotNotification {
   const style = SEVERITY_STYLE[finding.severity];
   const actor = finding.actor;
   const lines = [
-    `*Secret* ${code(finding.secret.name ?? finding.secret.id ?? finding.secret.arn)}   *Account* ${code(finding.account)}   *Region* ${code(finding.region)}`,
+    `*${resourceKind(finding.resource)}* ${code(resourceLabel(finding.resource))}   *Account* ${code(finding.account)}   *Region* ${code(finding.region)}`,
     actor ? `*Who* ${code(actor.arn ?? actor.type)}${actor.sourceIp ? ` from ${code(actor.sourceIp)}` : ''}` : null,
     `*When* ${finding.event ? `${code(finding.event.time)} (${escapeMrkdwn(finding.event.name)})` : 'inventory scan'}`,
-    meaning ? `\n*What it means* ${escapeMrkdwn(meaning)}` : null,
+    finding.description ? `\n*What it means* ${escapeMrkdwn(finding.description)}` : null,
     `\n*What to do* ${escapeMrkdwn(finding.remediation)}`,
   ];
   const link = consoleLink(finding);
@@ -51,11 +52,11 @@ export function chatbotNotification(finding: Finding, meaning?: string): Chatbot
     metadata: {
       summary: truncate(`${finding.severity}: ${finding.title}`, TITLE_MAX),
       eventType: finding.check,
-      ...(finding.secret.arn ? { relatedResources: [finding.secret.arn] } : {}),
+      ...(finding.resource.arn ? { relatedResources: [finding.resource.arn] } : {}),
       additionalContext: {
         check: finding.check,
         severity: finding.severity,
-        ...(finding.secret.arn ? { secretArn: finding.secret.arn } : {}),
+        ...(finding.secret?.arn ? { secretArn: finding.secret.arn } : {}),
         ...(finding.event?.id ? { eventId: finding.event.id } : {}),
       },
     },

@@ -1,3 +1,4 @@
+import { resourceLabel } from '../resources/resource';
 import { WEEKDAYS, type Config } from '../config/config';
 import type { Finding } from './finding';
 import { atLeast, compareSeverity, SEVERITIES, type Severity } from './severity';
@@ -118,8 +119,8 @@ export function buildDigest(input: DigestInput): Digest {
       (f): DigestEntry => ({
         severity: f.severity,
         check: f.check,
-        secret: f.secret.name ?? f.secret.arn ?? f.secret.id ?? '',
-        arn: f.secret.arn,
+        secret: resourceLabel(f.resource),
+        arn: f.resource.arn,
         account: f.account,
         title: f.title,
         nonCompliantSince: typeof f.details.nonCompliantSince === 'string' ? f.details.nonCompliantSince : null,

@@ -1,3 +1,4 @@
+import { resourceKind, resourceLabel } from '../resources/resource';
 import { commandsIn } from './commands';
 import type { Finding } from './finding';
 import { consoleLink } from './links';
@@ -37,7 +38,7 @@ function detailLines(key: string, value: unknown): string[] {
  * description, when the caller has it), who, where, when, what to do with the commands on lines of
  * their own for copying, and the console link.
  */
-export function emailText(finding: Finding, meaning?: string): string {
+export function emailText(finding: Finding): string {
   const actor = finding.actor;
   const who = actor ? [actor.arn ?? actor.type, actor.sourceIp ? `from ${actor.sourceIp}` : null].filter(Boolean).join(' ') : null;
   const details = Object.entries(finding.details)
@@ -46,10 +47,10 @@ export function emailText(finding: Finding, meaning?: string): string {
   return [
     `${finding.severity}: ${finding.title}`,
     '',
-    ...(meaning ? [meaning, ''] : []),
+    ...(finding.description ? [finding.description, ''] : []),
     line('Check', finding.check),
-    line('Secret', finding.secret.name ?? finding.secret.id),
-    line('ARN', finding.secret.arn),
+    line(resourceKind(finding.resource), finding.resource.name ?? finding.resource.id),
+    line('ARN', finding.resource.arn),
     line('Account', finding.account),
     line('Region', finding.region),
     line('Who', who),

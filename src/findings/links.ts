@@ -1,6 +1,7 @@
+import { partitionOfArn, REGION_NAME } from '../resources/arn';
 import type { Finding } from './finding';
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
 
 /** The console's host per partition; other partitions (isolated regions) have no public console link. */
 function consoleHost(partition: string, region: string): string | null {
@@ -17,9 +18,10 @@ function consoleHost(partition: string, region: string): string | null {
  */
 export function consoleLink(finding: Finding): string | null {
   const region = finding.region;
-  const name = finding.secret.name;
-  if (!region || !name || !REGION.test(region)) return null;
-  const partition = /^arn:(aws[a-z-]*):/.exec(finding.secret.arn ?? '')?.[1] ?? 'aws';
+  if (finding.resource.type !== 'AwsSecretsManagerSecret') return null;
+  const name = finding.resource.name;
+  if (!region || !name || !REGION_NAME.test(region)) return null;
+  const partition = partitionOfArn(finding.resource.arn);
   const host = consoleHost(partition, region);
   if (!host) return null;
   return `https://${host}/secretsmanager/secret?name=${encodeURIComponent(name)}&region=${region}`;

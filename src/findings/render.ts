@@ -1,3 +1,4 @@
+import { resourceLabel } from '../resources/resource';
 import Table from 'cli-table3';
 import type { Finding } from './finding';
 
@@ -24,10 +25,10 @@ function where(finding: Finding): string {
   return [finding.account, finding.region].filter(Boolean).join(' ');
 }
 
-const COLUMNS = ['Time (UTC)', 'Severity', 'Check', 'Secret', 'Account / region', 'Actor'];
+const COLUMNS = ['Time (UTC)', 'Severity', 'Check', 'Resource', 'Account / region', 'Actor'];
 
 function row(f: Finding): string[] {
-  return [when(f), f.severity, f.check, f.secret.name ?? f.secret.id ?? '', where(f), who(f)];
+  return [when(f), f.severity, f.check, resourceLabel(f.resource), where(f), who(f)];
 }
 
 /** For a terminal: one row per finding, then each finding's title and remediation is in json/markdown. */

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Digest } from './digest';
 import type { Finding } from './finding';
+import { RESOURCE_TYPES } from '../resources/resource';
 import { SEVERITIES } from './severity';
 
 const text = z.string();
@@ -8,21 +9,37 @@ const nullableText = text.nullable();
 
 /**
  * A finding as it arrives from outside the process (an SNS message, a findings-bus event): the
- * DESIGN section 4 shape, checked before anything renders it. Extra keys are dropped, missing
+ * shape of the Finding type, checked before anything renders it. Extra keys are dropped, missing
  * ones are an error: a subscriber must not guess.
  */
-export const findingSchema = z.object({
-  check: text.min(1),
-  severity: z.enum(SEVERITIES),
-  title: text.min(1),
-  secret: z.object({ arn: nullableText, name: nullableText, id: nullableText }),
-  account: nullableText,
-  region: nullableText,
-  actor: z.object({ arn: nullableText, type: nullableText, sourceIp: nullableText, userAgent: nullableText }).nullable(),
-  event: z.object({ id: nullableText, name: text, time: text }).nullable(),
-  details: z.record(z.string(), z.unknown()),
-  remediation: text,
-}) satisfies z.ZodType<Finding>;
+const secretRef = z.object({ arn: nullableText, name: nullableText, id: nullableText });
+
+/** A finding published before findings named their resource (a deploy while one is in flight) is about its secret. */
+function withResource(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || 'resource' in value) return value;
+  const secret = (value as { secret?: unknown }).secret;
+  return secret && typeof secret === 'object' ? { ...value, resource: { type: 'AwsSecretsManagerSecret', ...secret } } : value;
+}
+
+export const findingSchema = z.preprocess(
+  withResource,
+  z.object({
+    check: text.min(1),
+    severity: z.enum(SEVERITIES),
+    title: text.min(1),
+    resource: z.object({ type: z.enum(RESOURCE_TYPES), arn: nullableText, name: nullableText, id: nullableText }),
+    secret: secretRef.optional(),
+    account: nullableText,
+    region: nullableText,
+    actor: z.object({ arn: nullableText, type: nullableText, sourceIp: nullableText, userAgent: nullableText }).nullable(),
+    event: z.object({ id: nullableText, name: text, time: text }).nullable(),
+    details: z.record(z.string(), z.unknown()),
+    remediation: text,
+    // Older findings in flight carry neither: channels then say less, but still deliver.
+    description: text.default(''),
+    documentation: text.default(''),
+  }),
+) satisfies z.ZodType<Finding, unknown>;
 
 const severity = z.enum(SEVERITIES);
 

@@ -1,3 +1,4 @@
+import { resourceKind, resourceLabel } from '../resources/resource';
 import { splitCommands } from './commands';
 import { digestSeverity, type Digest } from './digest';
 import type { Finding } from './finding';
@@ -128,11 +129,11 @@ export function fallbackText(severity: Severity, title: string): string {
  * One finding, readable at a glance on a phone: severity colour and emoji, title, secret, account
  * and region, who from where, when, what it means, what to do (commands as code), a console link.
  */
-export function slackFindingMessage(finding: Finding, meaning?: string): SlackMessage {
+export function slackFindingMessage(finding: Finding): SlackMessage {
   const style = SEVERITY_STYLE[finding.severity];
   const where = [finding.account ? code(finding.account) : null, finding.region ? code(finding.region) : null].filter(Boolean).join(' · ');
   const fields = [
-    field('Secret', code(finding.secret.name ?? finding.secret.id ?? finding.secret.arn)),
+    field(resourceKind(finding.resource), code(resourceLabel(finding.resource))),
     field('Account · region', where || null),
     field('Who', who(finding)),
     field('From', from(finding)),
@@ -144,7 +145,7 @@ export function slackFindingMessage(finding: Finding, meaning?: string): SlackMe
     { type: 'header', text: { type: 'plain_text', text: truncate(`${style.emoji} ${finding.severity} · ${finding.title.replace(/\s+/g, ' ')}`, SLACK_LIMITS.headerText), emoji: true } },
     { type: 'section', fields: fields.slice(0, SLACK_LIMITS.fieldsPerSection) },
   ];
-  if (meaning) blocks.push({ type: 'section', text: mrkdwn(`*What it means*\n${escapeMrkdwn(meaning)}`) });
+  if (finding.description) blocks.push({ type: 'section', text: mrkdwn(`*What it means*\n${escapeMrkdwn(finding.description)}`) });
   blocks.push({ type: 'section', text: mrkdwn(`*What to do*\n${remediationText(finding.remediation)}`) });
   const details = detailLine(finding.details);
   if (details) blocks.push({ type: 'context', elements: [mrkdwn(details)] });
@@ -152,7 +153,7 @@ export function slackFindingMessage(finding: Finding, meaning?: string): SlackMe
   const footer = [
     link ? `<${escapeMrkdwn(link)}|Open in the Secrets Manager console>` : null,
     finding.event ? `${escapeMrkdwn(finding.event.name)} ${code(finding.event.id ?? 'no event id', 80)}` : null,
-    finding.secret.arn ? code(finding.secret.arn) : null,
+    finding.resource.arn ? code(finding.resource.arn) : null,
   ].filter((x): x is string => x !== null);
   if (footer.length) blocks.push({ type: 'context', elements: footer.map((t) => mrkdwn(t)) });
 

@@ -4,7 +4,6 @@ import { withDetail, type FindingFollowUp } from '../runtime/followUp';
 import { checkNoPublicAccess } from './accessAnalyzerOpinion';
 import { CLIENT_OPTIONS } from './clientOptions';
 import { policyText } from './policyText';
-import { isPolicyVerdict } from './targets';
 
 
 /** The details key it writes. */
@@ -20,10 +19,10 @@ function ownVerdict(finding: Finding): boolean | null {
  * as details.accessAnalyzer. When the two verdicts differ, the title and the remediation say so
  * first: one of the two is wrong, and a person should look.
  */
-export function accessAnalyzerFollowUp(client: AccessAnalyzerClient = new AccessAnalyzerClient(CLIENT_OPTIONS)): FindingFollowUp {
+export function accessAnalyzerFollowUp(applies: (finding: Finding) => boolean, client: AccessAnalyzerClient = new AccessAnalyzerClient(CLIENT_OPTIONS)): FindingFollowUp {
   return {
     name: NAME,
-    applies: isPolicyVerdict,
+    applies,
     async run(finding, record) {
       const policy = policyText(record.requestParameters.resourcePolicy);
       if (policy === null) return withDetail(finding, NAME, { status: 'skipped', reason: 'the event carries no policy to check' });

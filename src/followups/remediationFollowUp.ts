@@ -1,11 +1,11 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { policyCommands } from '../checks/policy/commands';
-import { analysisContext } from '../checks/policy/verdict';
+import { policyCommands } from '../checks/resource-policy/commands';
+import { analysisContext } from '../checks/resource-policy/verdict';
 import type { Config } from '../config/config';
 import { withDetail, type FindingFollowUp } from '../runtime/followUp';
 import { CLIENT_OPTIONS } from './clientOptions';
 import { removePublicStatements } from './removePublicStatements';
-import { isPublicPolicy } from './targets';
+import type { Finding } from '../findings/finding';
 
 
 /** The details key it writes. */
@@ -15,18 +15,18 @@ const NAME = 'autoRemediation';
  * secret's current policy. The finding says what was done (details.autoRemediation) and its
  * remediation text starts with it.
  */
-export function remediationFollowUp(config: Config, client: SecretsManagerClient = new SecretsManagerClient(CLIENT_OPTIONS)): FindingFollowUp {
+export function remediationFollowUp(config: Config, applies: (finding: Finding) => boolean, client: SecretsManagerClient = new SecretsManagerClient(CLIENT_OPTIONS)): FindingFollowUp {
   return {
     name: NAME,
-    applies: isPublicPolicy,
+    applies,
     async run(finding, record) {
-      const secretId = finding.secret.arn ?? finding.secret.id;
+      const secretId = finding.resource.arn ?? finding.resource.id;
       if (!secretId) {
         return withDetail(finding, NAME, { status: 'failed', reason: 'The event does not name the secret; nothing was changed.' }, `Not remediated automatically: the event does not name the secret. ${finding.remediation}`);
       }
       const outcome = await removePublicStatements(client, secretId, analysisContext(record, config));
       if (outcome.status !== 'applied') return withDetail(finding, NAME, outcome, `Not remediated automatically: ${outcome.reason} ${finding.remediation}`);
-      const commands = policyCommands(finding.secret, record);
+      const commands = policyCommands(finding.resource, record);
       const readable = finding.details.allowsGetSecretValue === true;
       return withDetail(
         finding,

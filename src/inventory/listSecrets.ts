@@ -1,6 +1,6 @@
 import { paginateListSecrets, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { inventorySecretOf } from './normalise';
-import type { InventorySecret } from './types';
+import type { InventorySecret } from '../resources/secret';
 
 /** ListSecrets' largest page. */
 export const PAGE_SIZE = 100;

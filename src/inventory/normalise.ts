@@ -1,5 +1,5 @@
 import type { SecretListEntry } from '@aws-sdk/client-secrets-manager';
-import type { InventorySecret } from './types';
+import type { InventorySecret } from '../resources/secret';
 
 function ms(date: Date | undefined): number | null {
   const value = date?.getTime();

@@ -1,6 +1,6 @@
 import { ListSecretVersionIdsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { forEachLimit } from './pool';
-import type { CurrentVersion, InventorySecret } from './types';
+import type { CurrentVersion, InventorySecret } from '../resources/secret';
 
 export interface VersionLookupOptions {
   /** Look-ups in flight at once; the rate limiter, not this, sets the pace. */
@@ -38,7 +38,8 @@ async function currentVersionOf(client: SecretsManagerClient, arn: string): Prom
 }
 
 /**
- * One ListSecretVersionIds call per secret (DESIGN section 4: only for secrets that look overdue).
+ * One ListSecretVersionIds call per secret, asked only for secrets that look overdue (the only ones
+ * whose verdict a manual PutSecretValue rotation can change).
  * A failed look-up is recorded for that secret and the scan goes on; after a run of failures, or
  * past the deadline, the remaining secrets are marked as not looked up, with the reason.
  */

@@ -1,34 +1,42 @@
-import { runEventChecks, type CheckContext } from '../checks/types';
+import { eventChecksRunBy } from '../checks';
+import { runEventChecks, type CheckContext, type EventCheck } from '../checks/check';
 import type { ParsedEvent } from '../events/record';
 import type { Finding } from '../findings/finding';
 import { compilePattern, type CompiledPattern } from '../patterns';
-import { eventMonitors, type EventMonitor } from './index';
+import type { MonitorDeclaration } from './monitor';
+import { rulesOf } from './rules';
 
-interface CompiledMonitor {
-  monitor: EventMonitor;
+interface RoutedMonitor {
+  monitor: MonitorDeclaration;
   patterns: CompiledPattern[];
+  checks: EventCheck[];
 }
 
 /**
- * Does offline what EventBridge does in the account: runs an event past every rule and hands it
- * to the checks of each function whose rule matched (once per function, however many of its rules
- * matched).
+ * Does what EventBridge does in the account, for Lambda and the CLI alike: runs an event past every
+ * rule of the given monitors and hands it to the checks of each monitor whose rule matched (once
+ * per monitor, however many of its rules matched).
  */
 export class EventRouter {
-  private readonly compiled: CompiledMonitor[];
+  private readonly routed: RoutedMonitor[];
 
-  constructor(monitors: readonly EventMonitor[] = eventMonitors) {
-    this.compiled = monitors.map((monitor) => ({ monitor, patterns: monitor.rules.map((r) => compilePattern(r.pattern)) }));
+  constructor(monitors: readonly MonitorDeclaration[]) {
+    this.routed = monitors
+      .map((monitor) => ({ monitor, patterns: rulesOf(monitor).map((r) => compilePattern(r.pattern)), checks: eventChecksRunBy(monitor.name) }))
+      .filter((r) => r.patterns.length > 0);
   }
 
-  /** The functions the event would be delivered to. */
-  route(event: ParsedEvent): EventMonitor[] {
-    return this.compiled.filter((c) => c.patterns.some((p) => p.matches(event.envelope))).map((c) => c.monitor);
+  /** The monitors the event would be delivered to. */
+  route(event: ParsedEvent): MonitorDeclaration[] {
+    return this.matching(event).map((r) => r.monitor);
   }
 
-  evaluate(event: ParsedEvent, ctx: CheckContext): { matched: boolean; findings: Finding[] } {
-    const monitors = this.route(event);
-    const findings = monitors.flatMap((m) => runEventChecks(m.checks, event.record, ctx));
-    return { matched: monitors.length > 0, findings };
+  private matching(event: ParsedEvent): RoutedMonitor[] {
+    return this.routed.filter((r) => r.patterns.some((p) => p.matches(event.envelope)));
+  }
+
+  evaluate(event: ParsedEvent, ctx: CheckContext): { matched: MonitorDeclaration[]; findings: Finding[] } {
+    const matched = this.matching(event);
+    return { matched: matched.map((r) => r.monitor), findings: matched.flatMap((r) => runEventChecks(r.checks, event.record, ctx)) };
   }
 }

@@ -45,7 +45,7 @@ function orgWord(org: string, ctx: AnalysisContext): string {
 }
 
 /**
- * One principal of an Allow statement against what its conditions pin (DESIGN section 4):
+ * One principal of an Allow statement against what its conditions pin:
  * named or pinned accounts decide first (the owner's and trusted ones are private), then a pinned
  * organization (trustedOrgId is private), then a pinned network (private); a service principal
  * pinned by none of them acts for any account (the confused deputy), and anyone else is public.

@@ -11,7 +11,7 @@ export const OWNER_ORGANIZATION = "the secret owner's organization";
 
 type PinKind = 'account' | 'arn' | 'organization' | 'organization-path' | 'network' | 'ip';
 
-/** The keys that can pin who the caller is (DESIGN section 4), plus aws:SourceOrgPaths, the org-path twin of aws:SourceOrgID. */
+/** The condition keys whose fixed, non-wildcard value pins who the caller is, plus aws:SourceOrgPaths, the org-path twin of aws:SourceOrgID. */
 const PINNING_KEYS = new Map<string, PinKind>([
   ['aws:principalaccount', 'account'],
   ['aws:sourceaccount', 'account'],

@@ -1,4 +1,4 @@
-/** Who an Allow statement opens the secret to, from most to least open (DESIGN section 4). */
+/** Who an Allow statement opens the secret to, from most to least open; a policy's verdict is its most open statement. */
 export type Access = 'public' | 'cross-account' | 'private';
 
 export const ACCESS_RANK: Record<Access, number> = { public: 3, 'cross-account': 2, private: 1 };

@@ -1,6 +1,6 @@
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { accountUnreachableFinding, type UnreachableAccount, type UnreachableStep } from '../checks/central/accountUnreachable';
+import { accountUnreachableFinding, type UnreachableAccount, type UnreachableStep } from '../checks/central/scan-account-unreachable';
 import type { InventoryEvaluation } from '../checks/inventory/evaluate';
 import type { Finding } from '../findings/finding';
 import { createInventoryClient, rateLimitsOf, type CallCounts, type InventoryClient, type InventoryClientOptions } from '../inventory/client';
@@ -206,7 +206,7 @@ export async function scanMembers(members: MemberAccounts, options: ScanOptions,
 export function mergeScans(own: ScanResult, members: readonly MemberScan[]): { evaluation: InventoryEvaluation; calls: CallCounts; lookups: ScanResult['lookups'] } {
   const findings = [...own.evaluation.findings];
   const issues = [...own.evaluation.issues];
-  const counts = { ...own.evaluation.counts, byCheck: { ...own.evaluation.counts.byCheck } };
+  const counts = { ...own.evaluation.counts, byCheck: { ...own.evaluation.counts.byCheck }, byGauge: { ...own.evaluation.counts.byGauge } };
   const calls = { ...own.calls };
   const lookups = { ...own.lookups };
   const add = (check: string, n: number) => {
@@ -226,6 +226,7 @@ export function mergeScans(own: ScanResult, members: readonly MemberScan[]): { e
     counts.pendingDeletion += e.counts.pendingDeletion;
     counts.notYetCreated += e.counts.notYetCreated;
     for (const [check, n] of Object.entries(e.counts.byCheck)) add(check, n);
+    for (const [gauge, n] of Object.entries(e.counts.byGauge)) counts.byGauge[gauge] = (counts.byGauge[gauge] ?? 0) + n;
     calls.ListSecrets += m.result.calls.ListSecrets;
     calls.ListSecretVersionIds += m.result.calls.ListSecretVersionIds;
     lookups.requested += m.result.lookups.requested;

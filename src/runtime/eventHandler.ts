@@ -1,13 +1,12 @@
-import { runEventChecks } from '../checks/types';
 import type { Config } from '../config/config';
 import { deliver, type DeliveryClients, type DeliveryReport } from '../delivery/deliver';
 import { errorField, type Log } from '../delivery/log';
 import { invalidEventsMetric, putMetrics } from '../delivery/metrics';
 import { InvalidEventError } from '../events/errors';
 import { parseEvent } from '../events/parse';
-import { SECRETS_MANAGER_SOURCE } from '../events/record';
 import type { Finding } from '../findings/finding';
-import type { EventMonitor } from '../monitors';
+import type { MonitorDeclaration } from '../monitors/monitor';
+import { EventRouter } from '../monitors/router';
 import { applyFollowUps, type FindingFollowUp } from './followUp';
 
 export interface EventHandlerDeps {
@@ -24,12 +23,25 @@ export type EventHandlerResult =
   | { status: 'ignored'; eventName: string; eventSource: string }
   | { status: 'processed'; findings: Finding[]; delivery: DeliveryReport };
 
+const routers = new WeakMap<MonitorDeclaration, EventRouter>();
+
+function routerOf(monitor: MonitorDeclaration): EventRouter {
+  let router = routers.get(monitor);
+  if (!router) {
+    router = new EventRouter([monitor]);
+    routers.set(monitor, router);
+  }
+  return router;
+}
+
 /**
- * parse -> checks -> deliver for one EventBridge event. An event that does not parse is logged,
- * counted in InvalidEvents and not retried (retrying cannot fix it); a notification failure throws
- * so that EventBridge retries and finally dead-letters the event.
+ * parse -> route (the monitor's own rule patterns, as replay runs them) -> checks -> follow-ups ->
+ * deliver, for one EventBridge event. An event that does not parse is logged, counted in
+ * InvalidEvents and not retried (retrying cannot fix it); one that no rule of the monitor matches
+ * is logged and ignored; a notification failure throws so that the invocation is retried and
+ * finally dead-lettered.
  */
-export async function handleMonitorEvent(event: unknown, monitor: EventMonitor, deps: EventHandlerDeps): Promise<EventHandlerResult> {
+export async function handleMonitorEvent(event: unknown, monitor: MonitorDeclaration, deps: EventHandlerDeps): Promise<EventHandlerResult> {
   const now = (deps.now ?? (() => new Date()))();
   const { config, clients, log } = deps;
   let parsed;
@@ -44,11 +56,12 @@ export async function handleMonitorEvent(event: unknown, monitor: EventMonitor, 
     return { status: 'invalid', reason: error.reason, eventId: error.eventId };
   }
   const { record } = parsed;
-  if (record.eventSource !== SECRETS_MANAGER_SOURCE) {
-    log.warn('event from another service ignored; check the rule pattern', { eventSource: record.eventSource, eventName: record.eventName, eventId: record.eventId });
+  const routed = routerOf(monitor).evaluate(parsed, { config, now });
+  if (routed.matched.length === 0) {
+    log.warn('event that no rule of this function matches ignored; check the rule pattern', { eventSource: record.eventSource, eventName: record.eventName, eventId: record.eventId });
     return { status: 'ignored', eventName: record.eventName, eventSource: record.eventSource };
   }
-  const findings = await applyFollowUps(runEventChecks(monitor.checks, record, { config, now }), record, deps.followUps ?? [], log);
+  const findings = await applyFollowUps(routed.findings, record, deps.followUps ?? [], log);
   // One log line per finding: the per-check views and the dashboard's Logs Insights table read these.
   for (const finding of findings) log.info('finding', { finding });
   if (findings.length === 0) log.debug('no finding', { eventName: record.eventName, eventId: record.eventId });

@@ -1,6 +1,9 @@
+import { checksRunBy } from '../checks';
+import type { Config } from '../config/config';
 import { errorField, type Log } from '../delivery/log';
 import type { CloudTrailRecord } from '../events/record';
 import type { Finding } from '../findings/finding';
+import type { FollowUpDeclaration, MonitorDeclaration } from '../monitors/monitor';
 
 /**
  * A step between the checks and delivery that acts on a finding with I/O the checks may not do
@@ -14,7 +17,7 @@ export interface FindingFollowUp {
   run(finding: Finding, record: CloudTrailRecord): Promise<Finding>;
 }
 
-/** A finding with one more details key, the rest untouched (key order of DESIGN section 4 kept). */
+/** A finding with one more details key, the rest untouched (the finding's key order kept). */
 export function withDetail(finding: Finding, key: string, value: unknown, remediation = finding.remediation): Finding {
   return { ...finding, details: { ...finding.details, [key]: value }, remediation };
 }
@@ -40,4 +43,27 @@ export async function applyFollowUps(findings: readonly Finding[], record: Cloud
     out.push(finding);
   }
   return out;
+}
+
+/** A follow-up whose module (and the SDK client it brings) loads on its first run, not at every cold start. */
+function loadedOnFirstRun(declaration: FollowUpDeclaration, config: Config, applies: (finding: Finding) => boolean): FindingFollowUp {
+  let loading: Promise<FindingFollowUp> | undefined;
+  return {
+    name: declaration.name,
+    applies,
+    async run(finding, record) {
+      loading ??= declaration.load(config, applies);
+      return (await loading).run(finding, record);
+    },
+  };
+}
+
+/** The monitor's follow-ups whose setting is on, in declaration order, each on the checks with its label. */
+export function followUpsOf(monitor: MonitorDeclaration, config: Config): FindingFollowUp[] {
+  return (monitor.followUps ?? [])
+    .filter((declaration) => config[declaration.enabledBy] === true)
+    .map((declaration) => {
+      const targets = new Set(checksRunBy(monitor.name).filter((c) => c.labels?.includes(declaration.label)).map((c) => c.id));
+      return loadedOnFirstRun(declaration, config, (finding) => targets.has(finding.check));
+    });
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { scanAccountUnreachable } from '../checks/central/accountUnreachable';
+import { scanAccountUnreachable } from '../checks/central/scan-account-unreachable';
 import type { Config } from '../config/config';
 import type { DeliveryClients } from '../delivery/deliver';
 import { errorField, type Log } from '../delivery/log';

@@ -1,5 +1,5 @@
 import { evaluateInventory, secretsToLookUp, type InventoryEvaluation } from '../checks/inventory/evaluate';
-import { arnParts } from '../checks/inventory/finding';
+import { secretArnLocation } from '../resources/secret';
 import { projectRotations } from '../checks/inventory/projection';
 import type { Config } from '../config/config';
 import type { CallCounts, InventoryClient } from '../inventory/client';
@@ -65,7 +65,7 @@ export async function runScan(inventory: InventoryClient, options: ScanOptions):
     calls: { ...inventory.calls },
     lookups: { requested: toLookUp.length, failed, notMade },
     projected: projected.size,
-    ...(listed.length ? arnParts(listed[0].arn) : { account: null, region: null }),
+    ...(listed.length ? secretArnLocation(listed[0].arn) : { account: null, region: null }),
     durationMs: Date.now() - started,
   };
 }

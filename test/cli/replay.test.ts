@@ -36,6 +36,7 @@ describe('replay of the sample trail', () => {
         'secret-policy-cross-account HIGH xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx',
         // StreamAlert: Principal "*", no condition (its publisher redacted the eventID to "...").
         'secret-policy-public CRITICAL ...',
+        'secret-replica-promoted MEDIUM derived-0011-replica-promoted',
         'secret-policy-change-denied MEDIUM derived-0004-policy-change-refused',
         'secret-policy-changed LOW derived-0005-policy-owner-only',
         'secret-policy-deleted LOW derived-0006-policy-deleted',
@@ -90,7 +91,7 @@ describe('replay of the sample trail', () => {
   test('markdown', async () => {
     const run = await runCli(['replay', TRAIL, '--format', 'markdown', '--min-severity', 'CRITICAL']);
     const lines = run.stdout.split('\n');
-    expect(lines[0]).toBe('| Time (UTC) | Severity | Check | Secret | Account / region | Actor |');
+    expect(lines[0]).toBe('| Time (UTC) | Severity | Check | Resource | Account / region | Actor |');
     expect(lines.filter((l) => l.startsWith('| 2023'))).toHaveLength(2);
     // A timeline: the 2019 StreamAlert record first.
     expect(run.stdout).toContain('1. **CRITICAL** Secret test made public by its resource policy');

@@ -89,7 +89,7 @@ describe('secretwatch scan', () => {
     const run = await scan(['--region', 'eu-west-1', '--format', 'json']);
     expect(run.code).toBe(0);
     // Within a severity, the longest non-compliant first.
-    expect(parseLines(run.stdout).map((f) => `${f.severity} ${f.check} ${f.secret.name}`)).toEqual([
+    expect(parseLines(run.stdout).map((f) => `${f.severity} ${f.check} ${f.secret?.name}`)).toEqual([
       'HIGH rotation-overdue prod/db',
       'MEDIUM rotation-not-enabled prod/db',
       'MEDIUM rotation-not-enabled ci/token',
@@ -101,7 +101,7 @@ describe('secretwatch scan', () => {
 
   test('settings change the verdict; --min-severity drops, --fail-on exits 1', async () => {
     const run = await scan(['--format', 'json', '--set', 'requireCustomerManagedKey=true', '--min-severity', 'LOW', '--fail-on', 'HIGH']);
-    expect(parseLines(run.stdout).filter((f) => f.check === 'secret-default-kms-key').map((f) => f.secret.name)).toEqual(['prod/db', 'ci/token']);
+    expect(parseLines(run.stdout).filter((f) => f.check === 'secret-default-kms-key').map((f) => f.secret?.name)).toEqual(['prod/db', 'ci/token']);
     expect(run.code).toBe(1);
     const high = await scan(['--format', 'json', '--min-severity', 'high', '--fail-on', 'medium']);
     expect(parseLines(high.stdout).map((f) => f.check)).toEqual(['rotation-overdue']);
@@ -112,7 +112,7 @@ describe('secretwatch scan', () => {
 
   test('--as-of +200d: what the audit will find; healthy rotation schedules are assumed to keep going', async () => {
     const run = await scan(['--format', 'json', '--as-of', '+200d']);
-    expect(parseLines(run.stdout).map((f) => `${f.severity} ${f.check} ${f.secret.name}`)).toEqual([
+    expect(parseLines(run.stdout).map((f) => `${f.severity} ${f.check} ${f.secret?.name}`)).toEqual([
       'HIGH rotation-overdue prod/db',
       'HIGH rotation-overdue ci/token',
       'MEDIUM rotation-not-enabled prod/db',
@@ -130,7 +130,7 @@ describe('secretwatch scan', () => {
     expect(table.stdout).toMatch(/HIGH\s+│ rotation-overdue\s+│ prod\/db/);
     expect(table.stdout).toContain('200 days old, limit 90');
     const md = await scan(['--format', 'markdown']);
-    expect(md.stdout.split('\n')[0]).toBe('| Severity | Check | Secret | Since (UTC) | Account / region | Detail |');
+    expect(md.stdout.split('\n')[0]).toBe('| Severity | Check | Resource | Since (UTC) | Account / region | Detail |');
     expect(md.stdout).toContain('1. **HIGH** Secret prod/db has never been rotated: its value is 200 days old (limit 90 days): Rotate the credential');
   });
 
@@ -257,9 +257,9 @@ describe('secretwatch scan', () => {
     expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 1);
     expect(cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData?.map((m) => m.MetricName)).toEqual([
       'Secrets',
+      'RotationMissed',
       'RotationOverdue',
       'RotationNotEnabled',
-      'RotationMissed',
       'Unused',
       'PendingDeletion',
       'ScanCompleted',

@@ -1,9 +1,9 @@
 import { ConfigError, configFromEnv, configFromObject, DEFAULT_CONFIG, envName } from '../../src/config/config';
 import { createLambdaHandler } from '../../src/runtime/lambdaHandler';
-import { deletionMonitor } from '../../src/monitors';
 
-test('defaults are those of DESIGN section 6', () => {
+test('defaults are the documented ones', () => {
   expect(DEFAULT_CONFIG).toEqual({
+    approvedRegions: [],
     maxRotationDays: 90,
     minRecoveryWindowDays: 30,
     unusedDays: 90,
@@ -71,8 +71,8 @@ test('a config file with an unknown key is refused, not ignored', () => {
 });
 
 test('the Lambda handler refuses to start without its alert topic, naming the variable', () => {
-  expect(() => createLambdaHandler(deletionMonitor, {})).toThrow('invalid setting ALERT_TOPIC_ARN');
-  expect(() => createLambdaHandler(deletionMonitor, { ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:a', MIN_RECOVERY_WINDOW_DAYS: 'x' })).toThrow(
+  expect(() => createLambdaHandler({ MONITOR_NAME: 'deletionMonitor' })).toThrow('invalid setting ALERT_TOPIC_ARN');
+  expect(() => createLambdaHandler({ MONITOR_NAME: 'deletionMonitor', ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:a', MIN_RECOVERY_WINDOW_DAYS: 'x' })).toThrow(
     'invalid setting MIN_RECOVERY_WINDOW_DAYS',
   );
 });

@@ -74,8 +74,24 @@ describe('alarms', () => {
   const alarms = alarmResources(stack, 'OpsTopic');
 
   test('one per concern, each notifying the ops topic', () => {
-    expect(Object.keys(alarms).sort()).toEqual(['CriticalFindingAlarm', 'DeletionMonitorErrorsAlarm', 'InvalidEventsAlarm', 'InventoryScanErrorsAlarm', 'RuleDeadLetterQueueAlarm', 'ScanMissedAlarm']);
+    expect(Object.keys(alarms).sort()).toEqual(['CriticalFindingAlarm', 'DeletionMonitorErrorsAlarm', 'InvalidEventsAlarm', 'InventoryScanErrorsAlarm', 'RuleDeadLetterAlarm', 'ScanMissedAlarm']);
     for (const a of Object.values(alarms)) expect(a.Properties?.AlarmActions).toEqual([{ Ref: 'OpsTopic' }]);
+  });
+
+  test('the queue alarms that deployed stacks hold keep their logical ids and names; any other queue gets one after its own', () => {
+    expect(alarms.RuleDeadLetterAlarm.Properties).toMatchObject({ AlarmName: 'secretwatch-qa-rule-dead-letters', Dimensions: [{ Name: 'QueueName', Value: 'secretwatch-qa-rule-dlq' }] });
+    const more = alarmResources(
+      stackResources(
+        template({
+          MonitorFailureQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `secretwatch-${STAGE}-monitor-failures` } },
+          SlackFailureQueue: { Type: 'AWS::SQS::Queue', Properties: { QueueName: `secretwatch-${STAGE}-slack-failures` } },
+        }),
+        { stage: STAGE, region: REGION },
+      ),
+      'OpsTopic',
+    );
+    expect(more.MonitorFailureAlarm.Properties?.AlarmName).toBe('secretwatch-qa-monitor-failures');
+    expect(more.SlackFailureQueueAlarm.Properties?.AlarmName).toBe('secretwatch-qa-slack-failures-not-empty');
   });
 
   test('the heartbeat: two intervals of silence, missing data breaching', () => {
@@ -100,7 +116,7 @@ describe('alarms', () => {
       MyHeartbeat: { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'ScanCompleted', Dimensions: [] } },
     });
     const filled = alarmResources(stackResources(existing, { stage: STAGE, region: REGION }), 'OpsTopic');
-    expect(Object.keys(filled)).not.toContain('RuleDeadLetterQueueAlarm');
+    expect(Object.keys(filled)).not.toContain('RuleDeadLetterAlarm');
     expect(Object.keys(filled)).not.toContain('ScanMissedAlarm');
     expect(Object.keys(filled)).toContain('DeletionMonitorErrorsAlarm');
   });
@@ -109,8 +125,8 @@ describe('alarms', () => {
     [1, 3600, 2],
     [24, 3600, 48],
     [84, 3600, 168],
-    [85, 86400, 7],
-    [168, 86400, 7],
+    [85, 3600, 168],
+    [168, 3600, 168],
   ])('scanIntervalHours %i: period %i s x %i, within CloudWatch\'s 7-day evaluation range', (hours, period, periods) => {
     const w = heartbeatWindow(hours);
     expect(w).toEqual({ period, evaluationPeriods: periods });
@@ -137,7 +153,7 @@ describe('dashboard body', () => {
     }
   });
 
-  test('has the widgets issue 5 asks for', () => {
+  test('has the widgets an operator needs: alarms, findings, invalid events, inventory, scans and function health', () => {
     const titles = body.widgets.map((w) => w.properties.title);
     expect(titles).toEqual([
       undefined,

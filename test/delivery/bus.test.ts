@@ -1,3 +1,4 @@
+import { makeFinding } from '../helpers/findings';
 import 'aws-sdk-client-mock-jest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -9,7 +10,7 @@ const client = new EventBridgeClient({});
 const NOW = new Date('2024-06-01T00:00:00Z');
 
 function finding(i: number): Finding {
-  return {
+  return makeFinding({
     check: 'rotation-not-enabled',
     severity: 'MEDIUM',
     title: `Secret s${i} has no automatic rotation`,
@@ -20,7 +21,7 @@ function finding(i: number): Finding {
     event: null,
     details: {},
     remediation: 'Turn on rotation.',
-  };
+  });
 }
 
 beforeEach(() => eb.reset());
@@ -37,7 +38,7 @@ test('a scan\'s findings go 10 to a call, several calls at a time, every one of 
   await putFindings(client, 'findings', Array.from({ length: 95 }, (_, i) => finding(i)), NOW, 4);
   const calls = eb.commandCalls(PutEventsCommand);
   expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 5]);
-  expect(calls.flatMap((c) => c.args[0].input.Entries ?? []).map((e) => JSON.parse(e.Detail as string).secret.name)).toEqual(Array.from({ length: 95 }, (_, i) => `s${i}`));
+  expect(calls.flatMap((c) => c.args[0].input.Entries ?? []).map((e) => JSON.parse(e.Detail as string).secret?.name)).toEqual(Array.from({ length: 95 }, (_, i) => `s${i}`));
   expect(most).toBe(4);
 });
 

@@ -1,3 +1,4 @@
+import { makeFinding } from '../helpers/findings';
 import 'aws-sdk-client-mock-jest';
 import { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
@@ -15,7 +16,7 @@ const targets: DeliveryTargets = { metricNamespace: 'SecretWatch', alertTopicArn
 const NOW = new Date('2024-06-01T00:00:00Z');
 
 function finding(severity: Severity, check = 'secret-force-deleted', title = 'Secret prod/db was force-deleted with no recovery window'): Finding {
-  return {
+  return makeFinding({
     check,
     severity,
     title,
@@ -26,7 +27,7 @@ function finding(severity: Severity, check = 'secret-force-deleted', title = 'Se
     event: { id: 'e-1', name: 'DeleteSecret', time: '2024-06-01T00:00:00Z' },
     details: { forceDeleteWithoutRecovery: true },
     remediation: 'Recreate it.',
-  };
+  });
 }
 
 function recordingLog(): Log & { errors: string[] } {

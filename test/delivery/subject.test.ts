@@ -1,8 +1,9 @@
+import { makeFinding } from '../helpers/findings';
 import { publishInput } from '../../src/delivery/sns';
 import { subjectFor } from '../../src/findings/subject';
 import type { Finding } from '../../src/findings/finding';
 
-const base: Finding = {
+const base: Finding = makeFinding({
   check: 'secret-deletion-scheduled',
   severity: 'MEDIUM',
   title: 'x',
@@ -13,7 +14,7 @@ const base: Finding = {
   event: null,
   details: {},
   remediation: 'r',
-};
+});
 
 test.each([
   ['a short title', 'Secret a was restored', '[MEDIUM] Secret a was restored'],

@@ -12,18 +12,18 @@ beforeAll(async () => {
 
 test('docs/alerts.md is the catalogue generated from the checks and the samples (run `npm run docs` after changing a check)', () => {
   const committed = readFileSync(join(ROOT, 'docs', 'alerts.md'), 'utf8');
-  expect(committed).toBe(alertCatalogue(checkFamilies, examples));
+  expect(committed).toBe(alertCatalogue(checkFamilies(), examples));
 });
 
 test('every check is in the catalogue once', () => {
-  const ids = checkFamilies.flatMap((f) => f.checks.map((c) => c.id));
+  const ids = checkFamilies().flatMap((f) => f.checks.map((c) => c.id));
   expect(new Set(ids).size).toBe(ids.length);
-  const doc = alertCatalogue(checkFamilies, examples);
+  const doc = alertCatalogue(checkFamilies(), examples);
   for (const id of ids) expect(doc).toContain(`### ${id}\n`);
 });
 
 test('every check has an example message, raised by the check itself on a sample, at one of its own severities', () => {
-  for (const family of checkFamilies) {
+  for (const family of checkFamilies()) {
     for (const check of family.checks) {
       const example = examples.get(check.id);
       expect({ check: check.id, example: Boolean(example) }).toEqual({ check: check.id, example: true });
@@ -34,7 +34,7 @@ test('every check has an example message, raised by the check itself on a sample
 });
 
 test('an entry shows the email subject and body, and how to respond', () => {
-  const doc = alertCatalogue(checkFamilies, examples);
+  const doc = alertCatalogue(checkFamilies(), examples);
   const entry = doc.slice(doc.indexOf('### secret-force-deleted'), doc.indexOf('### ', doc.indexOf('### secret-force-deleted') + 4));
   expect(entry).toContain('```text\nSubject: [CRITICAL] Secret ');
   expect(entry).toContain('What to do:');
@@ -42,6 +42,6 @@ test('an entry shows the email subject and body, and how to respond', () => {
 });
 
 test('a check without a sample says so instead of showing nothing', () => {
-  const doc = alertCatalogue([{ name: 'X', checks: [{ id: 'x', title: 'X', description: 'd', severityRule: 's', severities: ['LOW'], eventNames: [] }] }]);
+  const doc = alertCatalogue([{ name: 'X', checks: [{ id: 'x', family: 'deletion', title: 'X', description: 'd', severityRule: 's', severities: ['LOW'], monitor: 'deletionMonitor', events: [], settings: [] }] }]);
   expect(doc).toContain('No example: no sample in `samples/` raises this check yet.');
 });

@@ -1,4 +1,3 @@
-import { checkById } from '../../src/checks';
 import { CHATBOT_DESCRIPTION_MAX, chatbotDigestNotification, chatbotNotification } from '../../src/findings/chatbot';
 import { centralDigestOf, digestOf, forceDeletedFinding, hostileFinding } from '../helpers/findings';
 
@@ -17,7 +16,7 @@ function expectChatbotShape(n: ReturnType<typeof chatbotNotification>): void {
 
 describe('a finding for AWS Chatbot', () => {
   const finding = forceDeletedFinding();
-  const n = chatbotNotification(finding, checkById(finding.check)?.description);
+  const n = chatbotNotification(finding);
 
   test('has the custom-notification shape, severity first in the title', () => {
     expectChatbotShape(n);
@@ -26,8 +25,8 @@ describe('a finding for AWS Chatbot', () => {
     expect(n.metadata).toEqual({
       summary: `CRITICAL: ${finding.title}`,
       eventType: 'secret-force-deleted',
-      relatedResources: [finding.secret.arn],
-      additionalContext: { check: 'secret-force-deleted', severity: 'CRITICAL', secretArn: finding.secret.arn, eventId: 'dbf59de5-4d63-4aca-9fce-a657f5df89c9' },
+      relatedResources: [finding.secret?.arn],
+      additionalContext: { check: 'secret-force-deleted', severity: 'CRITICAL', secretArn: finding.secret?.arn, eventId: 'dbf59de5-4d63-4aca-9fce-a657f5df89c9' },
     });
   });
 

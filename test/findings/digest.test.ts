@@ -1,3 +1,4 @@
+import { makeFinding } from '../helpers/findings';
 import { evaluateInventory } from '../../src/checks/inventory/evaluate';
 import { DEFAULT_CONFIG, WEEKDAYS, type Config } from '../../src/config/config';
 import { digestPublishInput, digestSubject } from '../../src/delivery/digest';
@@ -5,7 +6,7 @@ import { MAX_MESSAGE_BYTES } from '../../src/delivery/sns';
 import { buildDigest, digestText, isFullDigestScan, isNewInWindow, scanWindow, type Digest } from '../../src/findings/digest';
 import { parseAlertMessage } from '../../src/findings/schema';
 import type { Finding } from '../../src/findings/finding';
-import type { InventorySecret } from '../../src/inventory/types';
+import type { InventorySecret } from '../../src/resources/secret';
 import { DAY, HOUR, NOW, NOW_MS, rotating, secret } from '../helpers/inventory';
 
 /** A small deterministic generator (mulberry32): the same inventory on every run. */
@@ -51,7 +52,7 @@ function inventory(): InventorySecret[] {
   return out;
 }
 
-const key = (f: Finding) => `${f.secret.arn} ${f.check}`;
+const key = (f: Finding) => `${f.secret?.arn} ${f.check}`;
 
 describe.each([24, 12, 168])('"new since the previous scan", scanning every %i hours for 200 days', (hours) => {
   const config: Config = { ...DEFAULT_CONFIG, scanIntervalHours: hours, requireCustomerManagedKey: true };
@@ -132,7 +133,7 @@ describe('the weekly digest day', () => {
 describe('the digest notification', () => {
   function findingOf(i: number, severity: Finding['severity'] = 'MEDIUM'): Finding {
     const name = `team-${i % 50}/service-${i}/database-credentials`;
-    return {
+    return makeFinding({
       check: 'rotation-overdue',
       severity,
       title: `Secret ${name} was last rotated 120 days ago (limit 90 days)`,
@@ -143,7 +144,7 @@ describe('the digest notification', () => {
       event: null,
       details: { nonCompliantSince: new Date(NOW_MS - (i % 1000) * HOUR).toISOString().replace('.000Z', 'Z') },
       remediation: 'Rotate it.',
-    };
+    });
   }
 
   function digestOf(findings: Finding[], newOnes: Finding[], scope: Digest['scope'], min: Finding['severity'] = 'LOW'): Digest {
@@ -191,7 +192,8 @@ describe('the digest notification', () => {
 
   test('a central scan over several accounts: each line names its account, header and subject count the accounts', () => {
     const central = findingOf(1, 'HIGH');
-    const member = { ...findingOf(1, 'HIGH'), account: '222233334444', secret: { ...central.secret, arn: central.secret.arn!.replace('111122223333', '222233334444') } };
+    const memberArn = (central.resource.arn ?? '').replace('111122223333', '222233334444');
+    const member: Finding = { ...findingOf(1, 'HIGH'), account: '222233334444', resource: { ...central.resource, arn: memberArn } };
     const digest = buildDigest({ findings: [central, member], newFindings: new Set([central, member]), scope: 'new', secrets: 7, account: '111122223333', region: 'eu-west-1', accounts: 3, window: scanWindow(NOW, 24), notifyMinSeverity: 'LOW' });
     expect(digest.entries.map((e) => e.account).sort()).toEqual(['111122223333', '222233334444']);
     const text = digestText(digest);

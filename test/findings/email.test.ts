@@ -6,7 +6,7 @@ import { forceDeletedFinding, hostileFinding } from '../helpers/findings';
 
 describe('the email of a finding', () => {
   const finding = forceDeletedFinding();
-  const text = emailText(finding, checkById(finding.check)?.description);
+  const text = emailText(finding);
   const lines = text.split('\n');
 
   test('opens with severity and title, then what it means', () => {
@@ -43,7 +43,7 @@ describe('the email of a finding', () => {
 
   test('a hostile name stays one value on its line (no line breaks injected)', () => {
     const h = hostileFinding();
-    const forged = { ...h, secret: { ...h.secret, name: 'prod/db\nWho        arn:aws:iam::111122223333:user/innocent' } };
+    const forged = { ...h, resource: { ...h.resource, name: 'prod/db\nWho        arn:aws:iam::111122223333:user/innocent' } };
     const hostileLines = emailText(forged).split('\n');
     expect(hostileLines.filter((l) => l.startsWith('Secret ')).length).toBe(1);
     expect(hostileLines.filter((l) => l.startsWith('Who ')).length).toBe(1);

@@ -36,7 +36,7 @@ function expectWithinSlackLimits(message: SlackMessage): void {
 describe('a finding as a Slack message', () => {
   const finding = forceDeletedFinding();
   const meaning = checkById(finding.check)?.description;
-  const message = slackFindingMessage(finding, meaning);
+  const message = slackFindingMessage(finding);
   const blocks = message.attachments[0].blocks;
   const all = blocks.flatMap(texts).map((t) => t.text).join('\n');
 
@@ -95,7 +95,7 @@ describe('a finding as a Slack message', () => {
 
 describe('hostile input', () => {
   const finding = hostileFinding();
-  const message = slackFindingMessage(finding, 'meaning');
+  const message = slackFindingMessage(finding);
   // Slack parses mrkdwn (and the notification text) for mentions and links; plain_text it shows as is.
   const json = JSON.stringify([message.text, ...message.attachments[0].blocks.flatMap(texts).filter((t) => t.type === 'mrkdwn')]);
 

@@ -2,13 +2,14 @@ import 'aws-sdk-client-mock-jest';
 import { AccessAnalyzerClient, CheckNoPublicAccessCommand } from '@aws-sdk/client-accessanalyzer';
 import { DeleteResourcePolicyCommand, GetResourcePolicyCommand, PutResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { policyChecks } from '../../src/checks/policy';
-import { runEventChecks } from '../../src/checks/types';
+import { policyChecks } from '../helpers/checks';
+import { runEventChecks } from '../../src/checks/check';
 import { DEFAULT_CONFIG } from '../../src/config/config';
 import { parseEvent } from '../../src/events/parse';
 import type { Finding } from '../../src/findings/finding';
 import { accessAnalyzerFollowUp } from '../../src/followups/accessAnalyzerFollowUp';
-import { policyMonitorFollowUps } from '../../src/followups/policyMonitor';
+import { policyMonitor } from '../../src/monitors';
+import { followUpsOf } from '../../src/runtime/followUp';
 import { policyText } from '../../src/followups/policyText';
 import { remediationFollowUp } from '../../src/followups/remediationFollowUp';
 import { ctx, derive, sample } from '../helpers/fixtures';
@@ -32,7 +33,7 @@ beforeEach(() => {
 });
 
 describe('confirmWithAccessAnalyzer', () => {
-  const followUp = () => accessAnalyzerFollowUp(new AccessAnalyzerClient({ region: 'us-east-1' }));
+  const followUp = () => accessAnalyzerFollowUp(() => true, new AccessAnalyzerClient({ region: 'us-east-1' }));
 
   test('sends the event\'s policy as a secret policy; agreeing verdicts go into details only', async () => {
     aa.on(CheckNoPublicAccessCommand).resolves({ result: 'FAIL', message: 'The policy grants public access.', reasons: [{ description: 'Principal * with no condition', statementIndex: 0 }] });
@@ -107,7 +108,7 @@ describe('confirmWithAccessAnalyzer', () => {
   });
 
   test('applies to verdicts on a new policy only, not to deletions or refused calls', () => {
-    const f = followUp();
+    const [f] = followUpsOf(policyMonitor, { ...DEFAULT_CONFIG, confirmWithAccessAnalyzer: true });
     const of = (check: string) => ({ check }) as Finding;
     expect(['secret-policy-public', 'secret-policy-cross-account', 'secret-policy-changed'].every((c) => f.applies(of(c)))).toBe(true);
     expect(['secret-policy-deleted', 'secret-policy-change-denied', 'secret-force-deleted'].some((c) => f.applies(of(c)))).toBe(false);
@@ -115,10 +116,10 @@ describe('confirmWithAccessAnalyzer', () => {
 });
 
 describe('remediatePublicPolicy', () => {
-  const followUp = () => remediationFollowUp(DEFAULT_CONFIG, new SecretsManagerClient({ region: 'us-east-1' }));
+  const followUp = () => remediationFollowUp(DEFAULT_CONFIG, () => true, new SecretsManagerClient({ region: 'us-east-1' }));
 
   test('applies to public findings only: a cross-account finding is left alone', () => {
-    const f = followUp();
+    const [f] = followUpsOf(policyMonitor, { ...DEFAULT_CONFIG, remediatePublicPolicy: true });
     expect(f.applies(checked(sample(STREAMALERT)).finding)).toBe(true);
     expect(f.applies(checked(sample(PANTHER)).finding)).toBe(false);
   });
@@ -148,23 +149,23 @@ describe('remediatePublicPolicy', () => {
 
   test('a finding that does not name its secret is not remediated', async () => {
     const { record, finding } = checked(sample(STREAMALERT));
-    const out = await followUp().run({ ...finding, secret: { arn: null, name: null, id: null } }, record);
+    const out = await followUp().run({ ...finding, resource: { ...finding.resource, arn: null, name: null, id: null } }, record);
     expect(out.details.autoRemediation).toEqual({ status: 'failed', reason: 'The event does not name the secret; nothing was changed.' });
     expect(sm).toHaveReceivedCommandTimes(GetResourcePolicyCommand, 0);
   });
 });
 
-describe('policyMonitorFollowUps', () => {
+describe("policyMonitor's follow-ups", () => {
   test('none by default; the second opinion before the remediation when both are on', () => {
-    expect(policyMonitorFollowUps(DEFAULT_CONFIG)).toEqual([]);
-    expect(policyMonitorFollowUps({ ...DEFAULT_CONFIG, remediatePublicPolicy: true }).map((f) => f.name)).toEqual(['autoRemediation']);
-    expect(policyMonitorFollowUps({ ...DEFAULT_CONFIG, remediatePublicPolicy: true, confirmWithAccessAnalyzer: true }).map((f) => f.name)).toEqual(['accessAnalyzer', 'autoRemediation']);
+    expect(followUpsOf(policyMonitor, DEFAULT_CONFIG)).toEqual([]);
+    expect(followUpsOf(policyMonitor, { ...DEFAULT_CONFIG, remediatePublicPolicy: true }).map((f) => f.name)).toEqual(['autoRemediation']);
+    expect(followUpsOf(policyMonitor, { ...DEFAULT_CONFIG, remediatePublicPolicy: true, confirmWithAccessAnalyzer: true }).map((f) => f.name)).toEqual(['accessAnalyzer', 'autoRemediation']);
   });
 
   test('each step loads its module and client on its first run, and runs the real thing', async () => {
     aa.on(CheckNoPublicAccessCommand).resolves({ result: 'FAIL' });
     sm.on(GetResourcePolicyCommand).resolves({});
-    const steps = policyMonitorFollowUps({ ...DEFAULT_CONFIG, remediatePublicPolicy: true, confirmWithAccessAnalyzer: true });
+    const steps = followUpsOf(policyMonitor, { ...DEFAULT_CONFIG, remediatePublicPolicy: true, confirmWithAccessAnalyzer: true });
     const { record, finding } = checked(sample(STREAMALERT));
     expect(steps.map((s) => s.applies(finding))).toEqual([true, true]);
     const afterOpinion = await steps[0].run(finding, record);

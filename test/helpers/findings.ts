@@ -1,8 +1,9 @@
-import { deletionChecks } from '../../src/checks/deletion';
-import { runEventChecks } from '../../src/checks/types';
+import { deletionChecks } from './checks';
+import { runEventChecks } from '../../src/checks/check';
 import { parseEvent } from '../../src/events/parse';
 import { buildDigest, scanWindow, type Digest } from '../../src/findings/digest';
-import type { Finding } from '../../src/findings/finding';
+import { secretResource, type Finding } from '../../src/findings/finding';
+import type { SecretRef } from '../../src/resources/secret';
 import type { Severity } from '../../src/findings/severity';
 import { ctx, derive, sample } from './fixtures';
 
@@ -33,7 +34,8 @@ export function hostileFinding(): Finding {
 /** A digest of `count` scan findings (severities cycling), as the inventory scan builds it. */
 export function digestOf(count: number, scope: Digest['scope'] = 'new'): Digest {
   const severities: Severity[] = ['HIGH', 'MEDIUM', 'LOW'];
-  const findings: Finding[] = Array.from({ length: count }, (_, i) => ({
+  const findings: Finding[] = Array.from({ length: count }, (_, i) =>
+    makeFinding({
     check: i % 2 ? 'rotation-not-enabled' : 'rotation-overdue',
     severity: severities[i % severities.length],
     title: `Secret app/service-${i} ${i % 2 ? 'has no automatic rotation' : 'was last rotated 200 days ago'}`,
@@ -61,4 +63,27 @@ export function digestOf(count: number, scope: Digest['scope'] = 'new'): Digest 
 export function centralDigestOf(count: number, accounts = 3): Digest {
   const digest = digestOf(count);
   return { ...digest, accounts, entries: digest.entries.map((e, i) => ({ ...e, account: i % 2 ? '222233334444' : '111122223333' })) };
+}
+
+type FindingParts = Omit<Finding, 'resource' | 'description' | 'documentation'> & Partial<Pick<Finding, 'resource' | 'description' | 'documentation'>>;
+
+/** A finding written by hand in a test: its resource is its secret unless it says otherwise, key order as the checks make it. */
+export function makeFinding(parts: FindingParts): Finding {
+  const { check, severity, title, resource, secret, account, region, actor, event, details, remediation, description, documentation } = parts;
+  if (!resource && !secret) throw new Error('makeFinding: a finding needs a resource or a secret');
+  return {
+    check,
+    severity,
+    title,
+    resource: resource ?? secretResource(secret as SecretRef),
+    ...(secret ? { secret } : {}),
+    account,
+    region,
+    actor,
+    event,
+    details,
+    remediation,
+    description: description ?? `What ${check} means.`,
+    documentation: documentation ?? `docs/alerts.md#${check}`,
+  };
 }

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config';
 import { parseEvent } from '../../src/events/parse';
 import type { CloudTrailRecord } from '../../src/events/record';
-import { runEventChecks, type CheckContext, type EventCheck } from '../../src/checks/types';
+import { checkById } from '../../src/checks';
+import { catalogueEntry, runEventChecks, type CheckContext, type EventCheck } from '../../src/checks/check';
+import { secretResource, type Finding } from '../../src/findings/finding';
+import type { SecretRef } from '../../src/resources/secret';
 
 export const FIXTURES = join(__dirname, '..', 'fixtures');
 export const CLOUDTRAIL = join(FIXTURES, 'cloudtrail');
@@ -44,8 +47,8 @@ export function derive(path: string, change: (record: Record<string, unknown>) =
   return copy;
 }
 
-/** DESIGN section 4's finding contract, key order included. */
-export const FINDING_KEYS = ['check', 'severity', 'title', 'secret', 'account', 'region', 'actor', 'event', 'details', 'remediation'];
+/** The keys every finding has, in the order consumers of the JSON output see them. */
+export const FINDING_KEYS = ['check', 'severity', 'title', 'resource', 'secret', 'account', 'region', 'actor', 'event', 'details', 'remediation', 'description', 'documentation'];
 
 /** A family of checks gives the one finding `expected` describes for a sample, or none when it is null. */
 export function expectSampleVerdict(checks: readonly EventCheck[], path: string, expected: object | null): void {
@@ -57,4 +60,18 @@ export function expectSampleVerdict(checks: readonly EventCheck[], path: string,
   expect(findings).toHaveLength(1);
   expect(findings[0]).toMatchObject(expected);
   expect(Object.keys(findings[0])).toEqual(FINDING_KEYS);
+}
+
+/**
+ * A finding about a secret equals `expected` (written without the fields every such finding derives
+ * the same way), and those fields are right: the resource is its secret, the description and the
+ * catalogue entry its check's.
+ */
+export function expectSecretFinding(received: Finding | undefined, expected: object): void {
+  expect(received).toBeDefined();
+  const { resource, description, documentation, ...rest } = received as Finding;
+  expect(rest).toEqual(expected);
+  expect(resource).toEqual(secretResource(rest.secret as SecretRef));
+  expect(description).toBe(checkById(rest.check)?.description);
+  expect(documentation).toBe(catalogueEntry(rest.check));
 }

@@ -1,4 +1,4 @@
-import type { InventorySecret } from '../../src/inventory/types';
+import type { InventorySecret } from '../../src/resources/secret';
 
 export const DAY = 86_400_000;
 export const HOUR = 3_600_000;

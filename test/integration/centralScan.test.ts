@@ -110,9 +110,9 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
     });
 
     const byAccount = (account: string) => findings.filter((f) => f.account === account);
-    expect(byAccount(MOTO_ACCOUNT).map((f) => [f.check, f.secret.name])).toEqual([['rotation-not-enabled', 'central/db']]);
-    expect(byAccount(MEMBER_A).map((f) => [f.check, f.secret.name]).sort()).toEqual([['rotation-not-enabled', 'a/one'], ['rotation-not-enabled', 'a/two']]);
-    expect(byAccount(MEMBER_B).map((f) => f.secret.arn?.split(':')[4])).toEqual([MEMBER_B, MEMBER_B, MEMBER_B]);
+    expect(byAccount(MOTO_ACCOUNT).map((f) => [f.check, f.secret?.name])).toEqual([['rotation-not-enabled', 'central/db']]);
+    expect(byAccount(MEMBER_A).map((f) => [f.check, f.secret?.name]).sort()).toEqual([['rotation-not-enabled', 'a/one'], ['rotation-not-enabled', 'a/two']]);
+    expect(byAccount(MEMBER_B).map((f) => f.secret?.arn?.split(':')[4])).toEqual([MEMBER_B, MEMBER_B, MEMBER_B]);
     // One digest for the four accounts, each line naming its account.
     const sqs = new SQSClient(moto.clientConfig());
     const [message] = await receiveMessages(sqs, alertQueueUrl, { expect: 1 });
@@ -202,7 +202,7 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
       }
       expect(result).toMatchObject({ status: 'completed', accounts: created.map((account) => expect.objectContaining({ account, status: 'scanned' })) });
       expect(result.status === 'completed' && result.accounts?.map((a) => a.account)).not.toContain(MOTO_ACCOUNT);
-      expect(findings.filter((f) => f.account === created[0]).map((f) => [f.check, f.secret.name])).toEqual([['rotation-not-enabled', 'payments/api-key']]);
+      expect(findings.filter((f) => f.account === created[0]).map((f) => [f.check, f.secret?.name])).toEqual([['rotation-not-enabled', 'payments/api-key']]);
     } finally {
       sts.destroy();
       organizations.destroy();
@@ -263,7 +263,7 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
       expect(roleArns.sort()).toEqual(
         [`arn:aws:iam::${MEMBER_A}:role/secretwatch-dev-scan-${MOTO_REGION}`, `arn:aws:iam::${MEMBER_A}:role/secretwatch-dev-scan-${OTHER}`, `arn:aws:iam::${MOTO_ACCOUNT}:role/secretwatch-dev-scan-${OTHER}`].sort(),
       );
-      const names = (i: number) => (scans[i].status === 'scanned' ? scans[i].result.evaluation.findings.map((f) => `${f.secret.name} ${f.region} ${f.account}`).sort() : []);
+      const names = (i: number) => (scans[i].status === 'scanned' ? scans[i].result.evaluation.findings.map((f) => `${f.secret?.name} ${f.region} ${f.account}`).sort() : []);
       expect(names(1)).toEqual([`a/dublin ${OTHER} ${MEMBER_A}`]);
       expect(names(2)).toEqual([`central/dublin ${OTHER} ${MOTO_ACCOUNT}`]);
       expect(names(0)).toEqual([`a/one ${MOTO_REGION} ${MEMBER_A}`, `a/two ${MOTO_REGION} ${MEMBER_A}`]);

@@ -72,7 +72,7 @@ function plain(created: number, extra: Partial<SeedSecret> = {}): Omit<SeedSecre
 
 const secrets: SeedSecret[] = categories.flatMap((c) => Array.from({ length: c.count }, (_, i) => ({ name: `${c.label}/secret-${i}`, ...c.make(i) })));
 
-/** What DESIGN section 4 says of this inventory, category by category (requireCustomerManagedKey on). */
+/** What the scan checks must find in this inventory, category by category (requireCustomerManagedKey on). */
 const EXPECTED = {
   byCheck: {
     'rotation-overdue': 1500 + 500 + 40 + 50,
@@ -256,9 +256,9 @@ describeWithMoto(
 
       const watched = await receiveMessages(sqs, busQueueUrl, { expect: 5, timeoutMs: 30_000, settleSeconds: 1 });
       const onBus = watched.map((m) => JSON.parse(m.Body!) as { source: string; 'detail-type': string; resources: string[]; detail: Finding });
-      expect(onBus.map((e) => e.detail.secret.name).sort()).toEqual(Array.from({ length: 5 }, (_, i) => `missed-today/secret-${i}`));
+      expect(onBus.map((e) => e.detail.secret?.name).sort()).toEqual(Array.from({ length: 5 }, (_, i) => `missed-today/secret-${i}`));
       for (const event of onBus) {
-        expect(event).toMatchObject({ source: 'secretwatch', 'detail-type': 'Secrets Manager Compliance Finding', resources: [event.detail.secret.arn] });
+        expect(event).toMatchObject({ source: 'secretwatch', 'detail-type': 'Secrets Manager Compliance Finding', resources: [event.detail.secret?.arn] });
         expect(event.detail).toMatchObject({ check: 'rotation-missed', severity: 'HIGH', event: null, actor: null, details: { logGroup: '/aws/lambda/rotator' } });
       }
     });
@@ -281,7 +281,7 @@ describeWithMoto(
       );
       expect(run.stderr.match(/tag secretwatch:max-rotation-days="ninety"/g)).toHaveLength(5);
       // The managed secrets and the healthy rotations have nothing to say.
-      expect(findings.filter((f) => /^(rds|rotating)\//.test(f.secret.name ?? ''))).toEqual([]);
+      expect(findings.filter((f) => /^(rds|rotating)\//.test(f.secret?.name ?? ''))).toEqual([]);
     });
   },
   seededLaunch({ account: MOTO_ACCOUNT, region: MOTO_REGION, secrets }),

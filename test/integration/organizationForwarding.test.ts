@@ -1,5 +1,5 @@
 /**
- * Organization mode end to end (docs/organization.md, issue 6), against moto_server: two member
+ * Organization mode end to end (docs/organization.md), against moto_server: two member
  * accounts forward their Secrets Manager events to the central bus, and the central monitors
  * attribute each finding to the member account it happened in.
  *

@@ -7,7 +7,8 @@
  */
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { eventMonitors } from '../../src/monitors';
+import { monitors } from '../../src/monitors';
+import { eventRules } from '../../src/monitors/rules';
 import { compilePattern } from '../../src/patterns';
 import { envelopeOf, integrationRecord, sampleRecord, type CloudTrailRecord, type Envelope } from './cloudtrail';
 import { describeWithMoto, receiveMessages } from './motoServer';
@@ -15,7 +16,7 @@ import { describeWithMoto, receiveMessages } from './motoServer';
 jest.setTimeout(30_000);
 
 const BUS = 'secretwatch-rules-test';
-const rules = eventMonitors.flatMap((monitor) => monitor.rules);
+const rules = eventRules(monitors);
 
 /** The marked-for-deletion failure is in no collected sample: derived from a real record, labelled so. */
 function markedForDeletionRead(): CloudTrailRecord {

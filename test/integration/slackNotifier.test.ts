@@ -14,7 +14,6 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import { publishInput } from '../../src/delivery/sns';
 import type { Finding } from '../../src/findings/finding';
 import { slackFindingMessage } from '../../src/findings/slack';
-import { checkById } from '../../src/checks';
 import { FakeSlack, WEBHOOK_PATH, WEBHOOK_TOKEN } from '../helpers/slackServer';
 import { forceDeletedFinding } from '../helpers/findings';
 import { extractZip, loadTemplateFrom, runPackage, type Resource } from '../template/packaging';
@@ -114,7 +113,7 @@ describeWithMoto('packaged slackNotifier zip against moto_server and a local web
     const { result, error, output } = await invoke(event);
     expect(error).toBeNull();
     expect(result).toEqual({ posted: 1, skipped: 0, invalid: 0 });
-    expect(slack.payloads()).toEqual([JSON.parse(JSON.stringify(slackFindingMessage(finding, checkById(finding.check)?.description)))]);
+    expect(slack.payloads()).toEqual([JSON.parse(JSON.stringify(slackFindingMessage(finding)))]);
     // Structured logs, and no trace of the webhook URL in them.
     expect(output).toContain('"message":"posted to Slack"');
     expect(output).not.toContain(WEBHOOK_TOKEN);

@@ -125,7 +125,7 @@ describe('replay of a mixed trail from three accounts', () => {
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Finding);
     const own = sample('DeleteSecret/invictus-awsds-2.json') as { recipientAccountId: string; awsRegion: string };
-    const deletions = findings.filter((f) => f.event?.id === 'dbf59de5-4d63-4aca-9fce-a657f5df89c9').map((f) => `${f.account} ${f.region} ${f.secret.arn}`);
+    const deletions = findings.filter((f) => f.event?.id === 'dbf59de5-4d63-4aca-9fce-a657f5df89c9').map((f) => `${f.account} ${f.region} ${f.secret?.arn}`);
     expect(deletions.sort()).toEqual([
       `${ACCOUNTS.a} us-east-1 arn:aws:secretsmanager:us-east-1:${ACCOUNTS.a}:secret:stratus-red-team-retrieve-secret-7-nFvpuv`,
       `${ACCOUNTS.b} eu-west-1 arn:aws:secretsmanager:eu-west-1:${ACCOUNTS.b}:secret:stratus-red-team-retrieve-secret-7-nFvpuv`,

@@ -1,6 +1,6 @@
 /**
  * The policy corpus (test/fixtures/policies, provenance in SOURCES.md there): every policy with the
- * verdict DESIGN section 4 gives it and why, as data. Each is analysed as written (a JSON string,
+ * verdict the policy analyzer must give it (public, cross-account or private) and why, as data. Each is analysed as written (a JSON string,
  * as CloudTrail logs it, or an object) and, for objects, also as its JSON text.
  */
 import { readdirSync, readFileSync } from 'node:fs';

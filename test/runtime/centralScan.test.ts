@@ -95,10 +95,11 @@ test('AssumeRole refused or ListSecrets failing: one HIGH finding for that accou
     severity: 'HIGH',
     account: '999999999999',
     region: 'eu-west-1',
-    secret: { arn: null, name: null, id: null },
+    resource: { type: 'AwsAccount', arn: null, name: '999999999999', id: '999999999999' },
     event: null,
     details: { step: 'AssumeRole', roleArn: memberScanRoleArn('999999999999', ROLE), error: 'AccessDenied: not authorized to perform: sts:AssumeRole', nonCompliantSince: NOW.toISOString() },
   });
+  expect(denied.status === 'unreachable' && 'secret' in denied.finding).toBe(false);
   expect(scans[2].status === 'unreachable' && scans[2].error).toBe('AccessDeniedException: denied by an SCP');
 });
 

@@ -53,9 +53,9 @@ test('an event of another service is ignored', async () => {
   expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 0);
 });
 
-test('a record with no finding makes no calls', async () => {
+test('a record that no rule of the function delivers is ignored: no check runs, no calls', async () => {
   const result = await handleMonitorEvent(envelope(sample('GetSecretValue/invictus-awsds-1.json')), deletionMonitor, deps());
-  expect(result).toMatchObject({ status: 'processed', findings: [] });
+  expect(result).toMatchObject({ status: 'ignored', eventName: 'GetSecretValue' });
   expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 0);
   expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
 });

@@ -66,7 +66,7 @@ describe('the handler runs the follow-ups between the checks and delivery', () =
   test('a public policy is remediated, and the notification says so', async () => {
     sm.on(GetResourcePolicyCommand).resolves({ ResourcePolicy: '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}' });
     sm.on(DeleteResourcePolicyCommand).resolves({});
-    const steps = [remediationFollowUp(config, new SecretsManagerClient({ region: 'us-east-1' }))];
+    const steps = [remediationFollowUp(config, (f) => f.check === 'secret-policy-public', new SecretsManagerClient({ region: 'us-east-1' }))];
     const result = await handleMonitorEvent(sample('PutResourcePolicy/streamalert-1.json'), policyMonitor, deps(steps));
     expect(result).toMatchObject({ status: 'processed', findings: [{ check: 'secret-policy-public', details: { autoRemediation: { status: 'applied', action: 'deleted-policy' } } }] });
     const published = JSON.parse(JSON.parse(sns.commandCalls(PublishCommand)[0].args[0].input.Message as string).default as string) as Finding;

@@ -1,6 +1,6 @@
 /**
  * docs/deploy.md against what serverless.yml declares: every deploy parameter is documented with
- * its default, and the deploy command of the brief is there.
+ * its default, and the deploy and remove commands are there, as an operator would type them.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,13 +6,32 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { eventMonitors, scheduledFunctions } from '../../src/monitors';
-import { PSEUDO, STAGE, VARIANTS, asArray, loadTemplate, packageDirs, referencedId, render, resource, resourcesOfType, zipEntries, zipEntryContent, type Resource, type Template, type VariantName } from './packaging';
+import { checksRunBy } from '../../src/checks';
+import { CONFIG_KEYS, envName } from '../../src/config/config';
+import { monitors, type MonitorDeclaration } from '../../src/monitors';
+import { DELIVERY_SETTINGS } from '../../src/monitors/monitor';
+import { PSEUDO, REGION, STAGE, VARIANTS, asArray, loadTemplate, packageDirs, referencedId, render, resource, resourcesOfType, zipEntries, zipEntryContent, type Resource, type Template, type VariantName } from './packaging';
 
 const MAX_ZIP_BYTES = 250 * 1024;
 const template = loadTemplate();
 const functions = resourcesOfType(template, 'AWS::Lambda::Function');
 const variants = Object.keys(VARIANTS) as VariantName[];
+/** The monitors a stack in REGION has (a monitor's `regions`, if any, must include it). */
+const deployed = monitors.filter((m) => !m.regions || m.regions.includes(REGION));
+
+function monitorOf(fn: Resource): MonitorDeclaration | undefined {
+  return monitors.find((m) => fn.Properties?.FunctionName === `secretwatch-${STAGE}-${m.name}`);
+}
+
+/**
+ * The environment variables a monitor's function needs, from the declarations themselves: the
+ * delivery settings, every setting its checks read, its follow-ups' switches and its own settings,
+ * plus LOG_LEVEL, MONITOR_NAME for an event monitor, and its fixed variables.
+ */
+function expectedVariables(monitor: MonitorDeclaration): string[] {
+  const settings = [...DELIVERY_SETTINGS, ...checksRunBy(monitor.name).flatMap((c) => c.settings), ...(monitor.followUps ?? []).map((f) => f.enabledBy), ...(monitor.settings ?? [])];
+  return [...new Set([...settings.map(envName), 'LOG_LEVEL', ...(monitor.schedule ? [] : ['MONITOR_NAME']), ...Object.keys(monitor.environment ?? {})])].sort();
+}
 
 /** functionName (as in serverless.yml) -> logical id, for a template. */
 function functionsByName(t: Template): Map<string, [string, Resource]> {
@@ -25,14 +44,24 @@ function zipPathOf(fn: Resource, variant: VariantName = 'defaults'): string {
 }
 
 describe('functions', () => {
-  test('one function per event monitor, named as in DESIGN section 6', () => {
-    const names = [...functionsByName(template).keys()];
-    for (const monitor of eventMonitors) expect(names).toContain(monitor.functionName);
+  test('one function per monitor deployed in this region, named as its monitor declares, and nothing else but the Slack notifier', () => {
+    const names = [...functionsByName(template).keys()].sort();
+    expect(deployed.length).toBeGreaterThanOrEqual(4);
+    expect(names).toEqual(deployed.map((m) => m.name).sort());
+    for (const variant of variants) {
+      const all = [...functionsByName(loadTemplate(variant)).keys()].filter((n) => n !== 'slackNotifier').sort();
+      expect(all).toEqual(deployed.map((m) => m.name).sort());
+    }
   });
 
-  test('the scheduled functions are there too', () => {
-    const names = [...functionsByName(template).keys()];
-    for (const f of scheduledFunctions) expect(names).toContain(f.functionName);
+  test.each(deployed.map((m) => [m.name, m] as const))('%s: the handler, description, memory and timeout its declaration gives', (name, monitor) => {
+    const fn = functionsByName(template).get(name)?.[1].Properties;
+    expect(fn?.Handler).toBe(monitor.handler);
+    expect(fn?.Description).toBe(monitor.description);
+    expect(fn?.MemorySize).toBe(monitor.memorySize ?? 256);
+    expect(fn?.Timeout).toBe(monitor.timeout ?? 30);
+    // Event monitors share one handler, which reads its monitor from MONITOR_NAME.
+    if (!monitor.schedule) expect([fn?.Handler, fn?.Environment?.Variables?.MONITOR_NAME]).toEqual(['handlers/eventMonitor.handler', name]);
   });
 
   test.each(functions)('%s runs on nodejs22.x, arm64, with bounded memory and timeout', (_id, fn) => {
@@ -40,7 +69,7 @@ describe('functions', () => {
     expect(fn.Properties?.Architectures).toEqual(['arm64']);
     expect(fn.Properties?.MemorySize).toBeLessThanOrEqual(1024);
     // The inventory scan of 50,000 secrets needs Lambda's longest timeout; an event needs seconds.
-    const scheduled = scheduledFunctions.some((f) => fn.Properties?.FunctionName === `secretwatch-${STAGE}-${f.functionName}`);
+    const scheduled = Boolean(monitorOf(fn)?.schedule);
     expect(fn.Properties?.Timeout).toBeLessThanOrEqual(scheduled ? 900 : 300);
   });
 
@@ -89,17 +118,54 @@ describe('functions', () => {
   });
 
   test.each(functions)('%s: environment carries the topic, the bus and the validated settings', (_id, fn) => {
+    if (!monitorOf(fn)) return; // the Slack notifier: test/template/notifications.test.ts
     const env = fn.Properties?.Environment?.Variables ?? {};
     expect(referencedId(env.ALERT_TOPIC_ARN)).toBe('AlertTopic');
     expect(referencedId(env.FINDINGS_BUS_NAME)).toBe('FindingsBus');
-    expect(env).toMatchObject({ METRIC_NAMESPACE: 'SecretWatch', NOTIFY_MIN_SEVERITY: 'LOW', MIN_RECOVERY_WINDOW_DAYS: '30', TRUSTED_ACCOUNTS: '', TRUSTED_ORG_ID: '', LOG_LEVEL: 'INFO' });
+    expect(env).toMatchObject({ METRIC_NAMESPACE: 'SecretWatch', NOTIFY_MIN_SEVERITY: 'LOW', LOG_LEVEL: 'INFO' });
+  });
+
+  describe.each(variants)('environment (%s)', (variant) => {
+    const fns = resourcesOfType(loadTemplate(variant), 'AWS::Lambda::Function').filter(([, fn]) => monitorOf(fn));
+
+    test.each(fns)('%s: exactly what its monitor reads, no setting of another function', (_id, fn) => {
+      const monitor = monitorOf(fn) as MonitorDeclaration;
+      expect(Object.keys(fn.Properties?.Environment?.Variables ?? {}).sort()).toEqual(expectedVariables(monitor));
+    });
+  });
+
+  test('no setting reaches a function that does not read it', () => {
+    const env = (name: string) => Object.keys(functionsByName(template).get(name)?.[1].Properties?.Environment.Variables ?? {});
+    // Each of these is read by one family of checks only.
+    expect(env('rotationMonitor')).not.toContain('TRUSTED_ACCOUNTS');
+    expect(env('inventoryScan')).not.toContain('MIN_RECOVERY_WINDOW_DAYS');
+    expect(env('inventoryScan')).not.toContain('TRUSTED_ORG_ID');
+    expect(env('deletionMonitor')).not.toContain('MAX_ROTATION_DAYS');
+    expect(env('policyMonitor')).not.toContain('SCAN_INTERVAL_HOURS');
+    expect(env('policyMonitor')).toEqual(expect.arrayContaining(['TRUSTED_ACCOUNTS', 'TRUSTED_ORG_ID', 'REMEDIATE_PUBLIC_POLICY', 'CONFIRM_WITH_ACCESS_ANALYZER']));
+    // Whatever a monitor's function gets beyond its fixed variables is a setting of the config schema.
+    const settings = new Set(CONFIG_KEYS.map(envName));
+    for (const monitor of deployed) {
+      for (const name of env(monitor.name)) {
+        if (!['LOG_LEVEL', 'MONITOR_NAME', ...Object.keys(monitor.environment ?? {})].includes(name)) expect({ fn: monitor.name, name, setting: settings.has(name) }).toEqual({ fn: monitor.name, name, setting: true });
+      }
+    }
+  });
+
+  test('every setting a check reads reaches the function that runs it', () => {
+    for (const monitor of deployed) {
+      const env = functionsByName(template).get(monitor.name)?.[1].Properties?.Environment.Variables ?? {};
+      for (const check of checksRunBy(monitor.name)) for (const setting of check.settings) expect({ check: check.id, setting, present: envName(setting) in env }).toEqual({ check: check.id, setting, present: true });
+    }
   });
 
   test('deploy parameters reach the environment, normalised', () => {
-    const one = functionsByName(loadTemplate('oneEmail')).get('deletionMonitor')?.[1].Properties?.Environment.Variables;
-    expect(one).toMatchObject({ FINDINGS_BUS_NAME: 'default', NOTIFY_MIN_SEVERITY: 'HIGH', TRUSTED_ACCOUNTS: '111111111111,222222222222', LOG_LEVEL: 'DEBUG' });
-    const two = functionsByName(loadTemplate('twoEmails')).get('deletionMonitor')?.[1].Properties?.Environment.Variables;
-    expect(two).toMatchObject({ FINDINGS_BUS_NAME: 'central-findings', METRIC_NAMESPACE: 'Custom/SecretWatch', MIN_RECOVERY_WINDOW_DAYS: '14', TRUSTED_ORG_ID: 'o-a1b2c3d4e5' });
+    const one = (name: string) => functionsByName(loadTemplate('oneEmail')).get(name)?.[1].Properties?.Environment.Variables;
+    expect(one('deletionMonitor')).toMatchObject({ FINDINGS_BUS_NAME: 'default', NOTIFY_MIN_SEVERITY: 'HIGH', LOG_LEVEL: 'DEBUG' });
+    expect(one('policyMonitor')).toMatchObject({ TRUSTED_ACCOUNTS: '111111111111,222222222222' });
+    const two = (name: string) => functionsByName(loadTemplate('twoEmails')).get(name)?.[1].Properties?.Environment.Variables;
+    expect(two('deletionMonitor')).toMatchObject({ FINDINGS_BUS_NAME: 'central-findings', METRIC_NAMESPACE: 'Custom/SecretWatch', MIN_RECOVERY_WINDOW_DAYS: '14' });
+    expect(two('policyMonitor')).toMatchObject({ TRUSTED_ORG_ID: 'o-a1b2c3d4e5' });
   });
 
   test('the scan settings reach the inventory scan, normalised', () => {
@@ -141,10 +207,10 @@ interface Statement {
 }
 
 /**
- * What an event monitor may do, and nothing else (DESIGN section 2 and the brief): write its own
- * logs, put metrics in its namespace, publish to the alert topic (with its key), put findings on
- * the bus, and send its failed events to the failure queue (Lambda's on-failure destination uses
- * the function's role).
+ * What an event monitor may do, and nothing else (least privilege, no `*` resource where the API
+ * can scope it): write its own logs, put metrics in its namespace, publish to the alert topic
+ * (with its key), put findings on the bus, and send its failed events to the failure queue
+ * (Lambda's on-failure destination uses the function's role).
  */
 function expectedMonitorStatements(t: Template, fnId: string, fn: Resource, variant: VariantName): { actions: string[]; resource: string; condition?: unknown }[] {
   const env = fn.Properties?.Environment?.Variables ?? {};
@@ -210,10 +276,14 @@ describe.each(variants)('IAM (%s)', (variant) => {
       expect(resources).toHaveLength(1);
       return { actions: asArray(s.Action).sort(), resource: render(resources[0]), condition: s.Condition };
     });
-    const monitor = eventMonitors.find((m) => fn.Properties?.FunctionName === `secretwatch-${STAGE}-${m.functionName}`);
-    const isScan = fn.Properties?.FunctionName === `secretwatch-${STAGE}-inventoryScan`;
-    if (!monitor && !isScan) throw new Error(`${fnId}: no expected IAM statements for this function; add them to this test`);
-    const expected = [...expectedMonitorStatements(t, fnId, fn, variant), ...(isScan ? expectedScanStatements() : [])];
+    const monitor = monitorOf(fn);
+    if (!monitor) throw new Error(`${fnId}: no expected IAM statements for this function; add them to this test`);
+    const isScan = monitor.name === 'inventoryScan';
+    // Beyond what every monitor has: the permissions its declaration lists (the scan's, spelt out
+    // here as well, are metadata reads only).
+    const declared = (monitor.permissions ?? []).map((p) => ({ actions: asArray(p.Action as string | string[]), resource: render(p.Resource), condition: p.Condition }));
+    if (isScan) expect(declared.map(({ actions, resource: r }) => ({ actions: [...actions].sort(), resource: r }))).toEqual(expectedScanStatements());
+    const expected = [...expectedMonitorStatements(t, fnId, fn, variant), ...declared];
 
     // The same action/resource pairs, in any order; conditions checked below.
     expect(actual.map(({ actions, resource: r }) => ({ actions, resource: r }))).toEqual(

@@ -34,7 +34,7 @@ describe.each(slackVariants())('Slack notifier (%s)', (variant) => {
   const fn = resource(t, SLACK_FN);
   const minSeverity = (params.slackMinSeverity ?? 'MEDIUM').toUpperCase() as Parameters<typeof severityRank>[0];
 
-  test('a function of its own, named as in DESIGN section 6, with the secret ARN and the threshold in its environment', () => {
+  test('a function of its own, named slackNotifier, with the secret ARN and the threshold in its environment', () => {
     expect(fn.Properties?.FunctionName).toBe(`secretwatch-${STAGE}-slackNotifier`);
     expect(fn.Properties?.Handler).toBe('handlers/slackNotifier.handler');
     expect(fn.Properties?.Environment.Variables).toEqual({ SLACK_WEBHOOK_SECRET_ARN: params.slackWebhookSecretArn, SLACK_MIN_SEVERITY: minSeverity, LOG_LEVEL: expect.any(String) });

@@ -4,6 +4,7 @@
  * publishes for a resource of this stack; every alarm notifies the ops topic; the body is valid
  * JSON within CloudWatch's limits.
  */
+import { scanChecksRunBy } from '../../src/checks';
 import { findingMetrics, invalidEventsMetric } from '../../src/delivery/metrics';
 import { scanGauges } from '../../src/delivery/scanMetrics';
 import type { Finding } from '../../src/findings/finding';
@@ -19,7 +20,8 @@ function publishedMetrics(): Set<string> {
   const data = [
     ...findingMetrics(findings, NOW),
     invalidEventsMetric(1, NOW),
-    ...scanGauges({ secrets: 1, pendingDeletion: 0, byCheck: {} } as unknown as Parameters<typeof scanGauges>[0], NOW),
+    // Every gauge a scan check declares, as the scan publishes them.
+    ...scanGauges({ secrets: 1, pendingDeletion: 0, byGauge: Object.fromEntries(scanChecksRunBy('inventoryScan').flatMap((c) => (c.gauge ? [[c.gauge, 0]] : []))) }, NOW),
   ];
   return new Set(data.map((d) => [d.MetricName, ...(d.Dimensions ?? []).map((x) => `${x.Name}=${x.Value}`)].join('|')));
 }

@@ -5,7 +5,9 @@
 import { STAGE, asArray, loadTemplate, referencedId, render, resourcesOfType, type Template, type VariantName } from './packaging';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const permissions = require('../../serverless/policyMonitorPermissions.js');
+const { monitorDeployment } = require('../../serverless/monitors.js');
+const { settingsEnvironment } = require('../../serverless/settings.js');
+const { findingsBus } = require('../../serverless/findingsBus.js');
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const SECRETS = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:*';
@@ -27,7 +29,8 @@ interface Statement {
 /**
  * Every statement any role of the stack has, inline or attached, as "action resource"; except the
  * Slack notifier's role, whose one GetSecretValue (its webhook secret, by ARN) is the only one
- * allowed (issue 5) and is checked in test/template/notifications.test.ts.
+ * allowed (the webhook URL is never in plain configuration) and is checked in
+ * test/template/notifications.test.ts.
  */
 function everyGrant(t: Template): string[] {
   const inline = resourcesOfType(t, 'AWS::IAM::Role')
@@ -84,13 +87,31 @@ describe.each([
   }
 });
 
-describe('the permissions resolver', () => {
+describe('the follow-ups\' permissions, from the monitors\' deployment (serverless/monitors.js)', () => {
+  const rolePolicies = (params: Record<string, string>) => {
+    const { resources } = monitorDeployment({
+      stage: STAGE,
+      region: 'eu-west-1',
+      settings: settingsEnvironment(params),
+      findingsBus: findingsBus('', STAGE),
+      ruleRetryPolicy: { maximumEventAge: 3600, maximumRetryAttempts: 185 },
+    });
+    return Object.entries(resources.Resources as Record<string, { Type: string; Properties: Record<string, any> }>)
+      .filter(([, r]) => r.Type === 'AWS::IAM::RolePolicy')
+      .map(([id, r]) => `${id} ${r.Properties.PolicyName} ${referencedId(r.Properties.RoleName)}`)
+      .sort();
+  };
+
   test.each([
-    [{ REMEDIATE_PUBLIC_POLICY: 'false', CONFIRM_WITH_ACCESS_ANALYZER: 'false' }, []],
-    [{ REMEDIATE_PUBLIC_POLICY: 'true', CONFIRM_WITH_ACCESS_ANALYZER: 'false' }, ['PolicyMonitorRemediationPolicy']],
-    [{ REMEDIATE_PUBLIC_POLICY: 'false', CONFIRM_WITH_ACCESS_ANALYZER: 'true' }, ['PolicyMonitorAccessAnalyzerPolicy']],
+    [{ remediatePublicPolicy: 'false', confirmWithAccessAnalyzer: 'false' }, []],
+    [{ remediatePublicPolicy: 'true', confirmWithAccessAnalyzer: 'false' }, ['PolicyMonitorRemediationPolicy policyMonitor-remediatePublicPolicy PolicyMonitorRole']],
+    [{ remediatePublicPolicy: 'false', confirmWithAccessAnalyzer: 'yes' }, ['PolicyMonitorAccessAnalyzerPolicy policyMonitor-confirmWithAccessAnalyzer PolicyMonitorRole']],
+    [
+      { remediatePublicPolicy: 'on', confirmWithAccessAnalyzer: 'true' },
+      ['PolicyMonitorAccessAnalyzerPolicy policyMonitor-confirmWithAccessAnalyzer PolicyMonitorRole', 'PolicyMonitorRemediationPolicy policyMonitor-remediatePublicPolicy PolicyMonitorRole'],
+    ],
     [{}, []],
-  ])('%j -> %j', (settings, ids) => {
-    expect(Object.keys(permissions.policyMonitorPermissions(settings).Resources).sort()).toEqual(ids);
+  ])('%j -> %j', (params, policies) => {
+    expect(rolePolicies(params)).toEqual(policies);
   });
 });

@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { heartbeatWindow } from '../../src/dashboard';
 import { failedRun, ROOT } from './packaging';
 
 function sourceFiles(dir: string): string[] {
@@ -89,6 +90,7 @@ describe('settings', () => {
       MIN_RECOVERY_WINDOW_DAYS: '30',
       TRUSTED_ACCOUNTS: '',
       TRUSTED_ORG_ID: '',
+      APPROVED_REGIONS: '',
       METRIC_NAMESPACE: 'SecretWatch',
       REMEDIATE_PUBLIC_POLICY: 'false',
       CONFIRM_WITH_ACCESS_ANALYZER: 'false',
@@ -103,8 +105,6 @@ describe('settings', () => {
       SLACK_MIN_SEVERITY: 'MEDIUM',
       EMAIL_MIN_SEVERITY: 'HIGH',
       LOG_LEVEL: 'INFO',
-      SCAN_SCHEDULE: 'rate(24 hours)',
-      SCAN_MISSED_HOURS: 48,
     });
   });
 
@@ -116,8 +116,8 @@ describe('settings', () => {
     [168, 'rate(168 hours)', 168],
   ])('scanIntervalHours %i: schedule %s, the missed-scan alarm after %i hours', (hours, schedule, missed) => {
     expect(settings.scanSchedule(hours)).toBe(schedule);
-    expect(settings.scanMissedHours(hours)).toBe(missed);
-    expect(settings.settingsEnvironment({ ...defaults, scanIntervalHours: String(hours) })).toMatchObject({ SCAN_SCHEDULE: schedule, SCAN_INTERVAL_HOURS: String(hours) });
+    expect(heartbeatWindow(hours)).toEqual({ period: 3600, evaluationPeriods: missed });
+    expect(settings.settingsEnvironment({ ...defaults, scanIntervalHours: String(hours) })).toMatchObject({ SCAN_INTERVAL_HOURS: String(hours) });
   });
 
   test('values are normalised by the monitors own schema', () => {

@@ -1,21 +1,24 @@
 /**
- * The EventBridge rules in the packaged template against the contract: rules/*.json are the
- * patterns, src/monitors says which rule goes to which function, and every target retries and
- * dead-letters into an encrypted queue that only those rules can write to.
+ * The EventBridge rules in the packaged template against the contract: the rules are built from the
+ * events the checks of each monitor declare (src/monitors/rules.ts), rules/*.json holds the same
+ * patterns, and every target retries and dead-letters into an encrypted queue that only those
+ * rules can write to.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventMonitors, scheduledFunctions } from '../../src/monitors';
-import { ROOT, STAGE, VARIANTS, loadTemplate, referencedId, render, resource, resourcesOfType, type Resource, type Template, type VariantName } from './packaging';
+import { monitors } from '../../src/monitors';
+import { eventRules } from '../../src/monitors/rules';
+import { ruleFiles } from '../../scripts/ruleFiles';
+import { REGION, ROOT, STAGE, VARIANTS, loadTemplate, referencedId, render, resource, resourcesOfType, type Resource, type Template, type VariantName } from './packaging';
 
 const template = loadTemplate();
 
-const ruleCases = eventMonitors.flatMap((monitor) => monitor.rules.map((rule) => ({ monitor, rule })));
+/** The monitors a stack in REGION has (a monitor's `regions`, if any, must include it). */
+const deployed = monitors.filter((m) => !m.regions || m.regions.includes(REGION));
+const ruleCases = eventRules(deployed);
+const schedules = deployed.flatMap((m) => (m.schedule ? [{ name: m.schedule.rule, functionName: m.name }] : []));
 /** Every rule the stack deploys: the monitors' event rules and the schedules. */
-const allRules = [
-  ...ruleCases.map(({ monitor, rule }) => ({ name: rule.name, functionName: monitor.functionName })),
-  ...scheduledFunctions.map((f) => ({ name: f.ruleName, functionName: f.functionName })),
-];
+const allRules = [...ruleCases.map((rule) => ({ name: rule.name, functionName: rule.monitor })), ...schedules];
 
 function ruleByName(t: Template, name: string): [string, Resource] {
   const found = resourcesOfType(t, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.Name === `secretwatch-${STAGE}-${name}`);
@@ -49,14 +52,28 @@ describe('EventBridge rules', () => {
     expect(deployed).toEqual(expected);
   });
 
-  describe.each(ruleCases.map(({ monitor, rule }) => [rule.name, monitor.functionName, monitor, rule] as const))('rule %s -> %s', (name, functionName, _monitor, rule) => {
+  test('rules a stack already deployed keep their logical ids (a new id would replace the rule of the same name)', () => {
+    const ids = (t: Template) => Object.fromEntries(resourcesOfType(t, 'AWS::Events::Rule').map(([id, r]) => [r.Properties?.Name.replace(`secretwatch-${STAGE}-`, ''), id]));
+    expect(ids(template)).toMatchObject({
+      'secret-deletion': `Secretwatch${STAGE}deletionMonitorrule1EventBridgeRule`,
+      'secret-rotation': `Secretwatch${STAGE}rotationMonitorrule1EventBridgeRule`,
+      'secret-policy-change': `Secretwatch${STAGE}policyMonitorrule1EventBridgeRule`,
+      'secret-access-after-deletion': 'SecretAccessAfterDeletionRule',
+      'inventory-scan': 'InventoryScanScheduleRule',
+    });
+    expect(resource(template, 'SecretAccessAfterDeletionRulePermission').Type).toBe('AWS::Lambda::Permission');
+    expect(resource(template, 'InventoryScanScheduleRulePermission').Type).toBe('AWS::Lambda::Permission');
+  });
+
+  describe.each(ruleCases.map((rule) => [rule.name, rule.monitor, rule] as const))('rule %s -> %s', (name, functionName, rule) => {
     const [logicalId, ruleResource] = ruleByName(template, name);
     const props = ruleResource.Properties ?? {};
 
-    test('carries exactly the pattern of its file under rules/', () => {
-      const file = JSON.parse(readFileSync(join(ROOT, 'rules', `${name}.json`), 'utf8'));
-      expect(props.EventPattern).toEqual(file);
+    test('carries exactly the pattern built from its checks\' events, which its file under rules/ holds too', () => {
       expect(props.EventPattern).toEqual(rule.pattern);
+      expect(props.Description).toBe(rule.description);
+      const file = JSON.parse(readFileSync(join(ROOT, 'rules', `${name}.json`), 'utf8'));
+      expect(file).toEqual(rule.pattern);
     });
 
     test('is on the default bus, with the state its events need', () => {
@@ -110,7 +127,17 @@ describe('EventBridge rules', () => {
   });
 });
 
-describe.each(scheduledFunctions.map((f) => [f.ruleName, f.functionName] as const))('schedule %s -> %s', (name, functionName) => {
+describe('rules/*.json', () => {
+  test('are exactly what `npm run docs` generates from the checks\' events: one file per rule, no other', () => {
+    const files = ruleFiles();
+    expect(files.length).toBe(eventRules(monitors).length);
+    const onDisk = readdirSync(join(ROOT, 'rules')).filter((f) => f.endsWith('.json')).map((f) => `rules/${f}`).sort();
+    expect(onDisk).toEqual(files.map((f) => f.path).sort());
+    for (const file of files) expect({ path: file.path, text: readFileSync(join(ROOT, file.path), 'utf8') }).toEqual(file);
+  });
+});
+
+describe.each(schedules.map((f) => [f.name, f.functionName] as const))('schedule %s -> %s', (name, functionName) => {
   const [logicalId, rule] = ruleByName(template, name);
   const props = rule.Properties ?? {};
 
@@ -147,6 +174,19 @@ describe.each(scheduledFunctions.map((f) => [f.ruleName, f.functionName] as cons
       expect(alarms[0][1].Properties).toMatchObject({ Namespace: variant === 'defaults' ? 'SecretWatch' : 'Custom/SecretWatch', ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
     }
   });
+
+  test('the heartbeat alarm: its name, and two intervals of hourly periods (at most the 7 days CloudWatch looks back over)', () => {
+    for (const [variant, hours] of [['defaults', 48], ['oneEmail', 2], ['twoEmails', 168]] as const) {
+      expect(resource(loadTemplate(variant), 'ScanMissedAlarm').Properties).toMatchObject({
+        AlarmName: `secretwatch-${STAGE}-scan-missed`,
+        Statistic: 'Sum',
+        Period: 3600,
+        EvaluationPeriods: hours,
+        DatapointsToAlarm: hours,
+        Threshold: 1,
+      });
+    }
+  });
 });
 
 describe('dead-letter queues', () => {
@@ -181,13 +221,34 @@ describe('dead-letter queues', () => {
     for (const s of statements.filter((x) => x !== allow)) expect(s.Effect).toBe('Deny');
   });
 
+  test('the queue alarms keep the logical ids and names that deployed stacks have, with the same thresholds', () => {
+    for (const [id, name, queue] of [
+      ['RuleDeadLetterAlarm', 'rule-dead-letters', 'rule-dlq'],
+      ['MonitorFailureAlarm', 'monitor-failures', 'monitor-failures'],
+    ]) {
+      expect(resource(template, id).Properties).toMatchObject({
+        AlarmName: `secretwatch-${STAGE}-${name}`,
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: `secretwatch-${STAGE}-${queue}` }],
+        Statistic: 'Maximum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'OpsTopic' }],
+      });
+    }
+  });
+
   test('every queue is encrypted, keeps 14 days and raises an alarm on the ops topic when it holds a message', () => {
     const queues = resourcesOfType(template, 'AWS::SQS::Queue');
     expect(queues.length).toBeGreaterThanOrEqual(2);
     for (const [id, q] of queues) {
       expect({ id, encrypted: isEncryptedQueue(q), retention: q.Properties?.MessageRetentionPeriod }).toEqual({ id, encrypted: true, retention: 1_209_600 });
       const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
-        (a.Properties?.Dimensions ?? []).some((d: any) => d.Name === 'QueueName' && referencedId(d.Value, 'QueueName') === id),
+        (a.Properties?.Dimensions ?? []).some((d: any) => d.Name === 'QueueName' && (referencedId(d.Value, 'QueueName') === id || d.Value === q.Properties?.QueueName)),
       );
       expect({ id, alarms: alarms.length }).toEqual({ id, alarms: 1 });
       const alarm = alarms[0][1].Properties ?? {};

@@ -1,11 +1,4 @@
 import type { CloudTrailRecord } from '../../events/record';
-import type { SecretRef } from '../../events/secret';
-import { calledByOwningService } from '../owningService';
-
-/** The owning service's principal when it deleted its own managed secret (see calledByOwningService). */
-export function deletedByOwningService(record: CloudTrailRecord, secret: SecretRef): string | null {
-  return calledByOwningService(record, secret);
-}
 
 /** `recoveryWindowInDays` absent means the API default, 30. */
 export function recoveryWindowDays(record: CloudTrailRecord): number {

@@ -1,4 +1,4 @@
-import type { CurrentVersion, InventorySecret } from '../../inventory/types';
+import type { CurrentVersion, InventorySecret } from '../../resources/secret';
 
 export const DAY_MS = 86_400_000;
 
@@ -18,8 +18,8 @@ export function baselineValue(secret: InventorySecret): CurrentValue | null {
 }
 
 /**
- * DESIGN section 4: the newer of the baseline and, when it was looked up, the AWSCURRENT version's
- * CreatedDate (a value put by hand with PutSecretValue is a rotation too). A version dated after
+ * When the current value was set: the newer of the baseline and, when it was looked up, the
+ * AWSCURRENT version's CreatedDate (a value put by hand with PutSecretValue is a rotation too). A version dated after
  * `nowMs` (an --as-of in the past) did not exist yet then and is ignored.
  */
 export function currentValue(secret: InventorySecret, version: CurrentVersion | undefined, nowMs: number): CurrentValue | null {

@@ -1,9 +1,10 @@
 import type { Finding } from '../../findings/finding';
-import type { CurrentVersion, InventorySecret } from '../../inventory/types';
+import type { CurrentVersion, InventorySecret } from '../../resources/secret';
 import { looksOverdue } from './currentValue';
-import { arnParts, isReplica } from './finding';
-import { inventoryChecks } from './index';
-import { secretPolicy, type TagIssue } from './policy';
+import { secretArnLocation } from '../../resources/secret';
+import { isReplica } from './finding';
+import { scanChecksRunBy } from '../index';
+import { secretSettings, type TagIssue } from './tagSettings';
 import type { InventoryCheck, InventoryContext, SecretView } from './types';
 
 export interface InventoryCounts {
@@ -15,6 +16,8 @@ export interface InventoryCounts {
   notYetCreated: number;
   /** Findings per check id. */
   byCheck: Record<string, number>;
+  /** Findings per scan gauge (the checks that declare one). */
+  byGauge: Record<string, number>;
 }
 
 export interface InventoryEvaluation {
@@ -36,35 +39,43 @@ type Judged = { kind: 'judged'; view: SecretView } | { kind: 'pendingDeletion' |
 function judge(secret: InventorySecret, ctx: InventoryContext, options: EvaluateOptions): Judged {
   const nowMs = ctx.now.getTime();
   if (secret.createdMs !== null && secret.createdMs > nowMs) return { kind: 'notYetCreated', issues: [] };
-  const policy = secretPolicy(secret, ctx.config, nowMs);
+  const settings = secretSettings(secret, ctx.config, nowMs);
   // A secret pending deletion is on its way out: reporting its rotation or use would be noise.
-  if (secret.deletedMs !== null) return { kind: 'pendingDeletion', issues: policy.issues };
-  if (policy.exemptReason !== null) return { kind: 'exempt', issues: policy.issues };
-  const { account, region } = arnParts(secret.arn);
+  if (secret.deletedMs !== null) return { kind: 'pendingDeletion', issues: settings.issues };
+  if (settings.exemptReason !== null) return { kind: 'exempt', issues: settings.issues };
+  const { account, region } = secretArnLocation(secret.arn);
   return {
     kind: 'judged',
-    view: { secret, account, region, policy, currentVersion: options.versions?.get(secret.arn), projected: options.projected?.has(secret.arn) ?? false },
+    view: { secret, account, region, settings, currentVersion: options.versions?.get(secret.arn), projected: options.projected?.has(secret.arn) ?? false },
   };
 }
 
 /**
- * The secrets whose AWSCURRENT version date the rotation-overdue check needs (DESIGN section 4):
- * judged ones (not exempt, not pending deletion, not replicas) that look overdue.
+ * The secrets whose AWSCURRENT version date the rotation-overdue check needs: judged ones (not
+ * exempt, not pending deletion, not replicas) that look overdue by their dates alone, since only
+ * those can change verdict and each look-up is one API call.
  */
 export function secretsToLookUp(secrets: readonly InventorySecret[], ctx: InventoryContext): InventorySecret[] {
   const nowMs = ctx.now.getTime();
   const out: InventorySecret[] = [];
   for (const secret of secrets) {
     const judged = judge(secret, ctx, {});
-    if (judged.kind === 'judged' && !isReplica(judged.view) && looksOverdue(secret, judged.view.policy.maxRotationDays, nowMs)) out.push(secret);
+    if (judged.kind === 'judged' && !isReplica(judged.view) && looksOverdue(secret, judged.view.settings.maxRotationDays, nowMs)) out.push(secret);
   }
   return out;
 }
 
 /** Every scan check over every secret: pure, a function of the inventory, the settings and ctx.now. */
 export function evaluateInventory(secrets: readonly InventorySecret[], ctx: InventoryContext, options: EvaluateOptions = {}): InventoryEvaluation {
-  const checks = options.checks ?? inventoryChecks;
-  const counts: InventoryCounts = { secrets: secrets.length, exempt: 0, pendingDeletion: 0, notYetCreated: 0, byCheck: Object.fromEntries(checks.map((c) => [c.id, 0])) };
+  const checks = options.checks ?? scanChecksRunBy('inventoryScan');
+  const counts: InventoryCounts = {
+    secrets: secrets.length,
+    exempt: 0,
+    pendingDeletion: 0,
+    notYetCreated: 0,
+    byCheck: Object.fromEntries(checks.map((c) => [c.id, 0])),
+    byGauge: Object.fromEntries(checks.flatMap((c) => (c.gauge ? [[c.gauge, 0]] : []))),
+  };
   const findings: Finding[] = [];
   const issues: TagIssue[] = [];
   for (const secret of secrets) {
@@ -74,12 +85,13 @@ export function evaluateInventory(secrets: readonly InventorySecret[], ctx: Inve
       if (judged.issues.length) issues.push(...judged.issues);
       continue;
     }
-    if (judged.view.policy.issues.length) issues.push(...judged.view.policy.issues);
+    if (judged.view.settings.issues.length) issues.push(...judged.view.settings.issues);
     for (const check of checks) {
       const finding = check.evaluate(judged.view, ctx);
       if (finding) {
         findings.push(finding);
         counts.byCheck[check.id]++;
+        if (check.gauge) counts.byGauge[check.gauge]++;
       }
     }
   }

@@ -1,16 +1,9 @@
-import type { Finding } from '../../findings/finding';
+import { secretResource, type Finding } from '../../findings/finding';
 import type { Severity } from '../../findings/severity';
-import type { InventorySecret } from '../../inventory/types';
-import { regionArg, shellQuote } from '../finding';
-import type { CheckMetadata } from '../types';
+import type { InventorySecret } from '../../resources/secret';
+import { aboutCheck, regionArg, shellQuote } from '../finding';
+import type { CheckMetadata } from '../check';
 import type { SecretView } from './types';
-
-/** Region and account of a secret ARN (arn:<partition>:secretsmanager:<region>:<account>:secret:<name>). */
-export function arnParts(arn: string): { region: string | null; account: string | null } {
-  const [prefix, partition, service, region, account, type] = arn.split(':', 6);
-  const valid = prefix === 'arn' && partition.startsWith('aws') && service === 'secretsmanager' && type === 'secret' && /^\d{12}$/.test(account ?? '');
-  return valid ? { region: region || null, account } : { region: null, account: null };
-}
 
 export interface ScanFindingParts {
   severity: Severity;
@@ -21,14 +14,16 @@ export interface ScanFindingParts {
   remediation: string;
 }
 
-/** A scan finding: no event and no actor (DESIGN section 4), the secret named by its ARN. */
+/** A scan finding: no event and no actor (nobody did anything: it is the state of the secret), the secret named by its ARN. */
 export function findingFromSecret(check: CheckMetadata, view: SecretView, parts: ScanFindingParts): Finding {
   const { secret } = view;
+  const ref = { arn: secret.arn, name: secret.name, id: secret.arn };
   return {
     check: check.id,
     severity: parts.severity,
     title: parts.title,
-    secret: { arn: secret.arn, name: secret.name, id: secret.arn },
+    resource: secretResource(ref),
+    secret: ref,
     account: view.account,
     region: view.region,
     actor: null,
@@ -39,6 +34,7 @@ export function findingFromSecret(check: CheckMetadata, view: SecretView, parts:
       ...(view.projected ? { projected: 'rotations scheduled before --as-of are assumed to have happened' } : {}),
     },
     remediation: parts.remediation,
+    ...aboutCheck(check),
   };
 }
 

@@ -1,6 +1,6 @@
-import type { InventorySecret } from '../../inventory/types';
+import type { InventorySecret } from '../../resources/secret';
 import { nextScheduledRotation, parseRotationSchedule } from '../rotation/schedule';
-import { MISSED_GRACE_MS } from './rotationMissed';
+import { MISSED_GRACE_MS } from './rotation-missed';
 
 export interface Projection {
   secrets: InventorySecret[];

@@ -1,8 +1,8 @@
 import type { Config } from '../../config/config';
 import type { Finding } from '../../findings/finding';
-import type { CurrentVersion, InventorySecret } from '../../inventory/types';
-import type { CheckMetadata } from '../types';
-import type { SecretPolicy } from './policy';
+import type { CurrentVersion, InventorySecret } from '../../resources/secret';
+import type { CheckMetadata } from '../check';
+import type { SecretSettings } from './tagSettings';
 
 export interface InventoryContext {
   config: Config;
@@ -15,7 +15,7 @@ export interface SecretView {
   secret: InventorySecret;
   account: string | null;
   region: string | null;
-  policy: SecretPolicy;
+  settings: SecretSettings;
   /** The AWSCURRENT version, when it was looked up (only for secrets that looked overdue). */
   currentVersion?: CurrentVersion;
   /** The rotations assumed to happen on schedule before --as-of, when the scan projects. */
@@ -24,5 +24,10 @@ export interface SecretView {
 
 /** A detection over one secret of the inventory. Pure: no I/O, no clock but ctx.now. */
 export interface InventoryCheck extends CheckMetadata {
+  kind: 'scan';
+  /** The CloudWatch gauge that counts its findings at each scan (one billed series: few checks have one). */
+  gauge?: string;
+  /** The figure that says how bad a finding is, for the scan's table (e.g. "120 days old, limit 90"). */
+  summary?(finding: Finding): string;
   evaluate(view: SecretView, ctx: InventoryContext): Finding | null;
 }

@@ -1,4 +1,5 @@
 import { longestCronGapDays, nextCronFiring, parseCron, type CronDays } from './cron';
+import type { RotationRulesInput } from '../../resources/secret';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -6,10 +7,7 @@ const DAY_MS = 86_400_000;
 const CRON_HORIZON_DAYS = 3 * 366;
 
 /** A secret's rotation rules, as CloudTrail (camelCase) or ListSecrets (PascalCase) spell them. */
-export interface RotationRulesInput {
-  automaticallyAfterDays?: unknown;
-  scheduleExpression?: unknown;
-}
+export type { RotationRulesInput };
 
 export type RotationSchedule =
   | { kind: 'interval'; hours: number; expression: string }

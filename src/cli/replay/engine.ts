@@ -5,6 +5,7 @@ import { parseEventText } from '../../events/parse';
 import { RecordSplitter, type SplitItem } from '../../events/splitter';
 import type { Finding } from '../../findings/finding';
 import { atLeast, type Severity } from '../../findings/severity';
+import { monitors } from '../../monitors';
 import { EventRouter } from '../../monitors/router';
 
 export interface ReplayOptions {
@@ -53,7 +54,7 @@ function emptyStats(): ReplayStats {
  */
 export async function replay(paths: readonly string[], options: ReplayOptions, listener: ReplayListener): Promise<ReplayStats> {
   const stats = emptyStats();
-  const router = new EventRouter();
+  const router = new EventRouter(monitors);
   const ctx = { config: options.config, now: options.now ?? new Date() };
   const sinceMs = options.since?.getTime() ?? -Infinity;
   const untilMs = options.until?.getTime() ?? Infinity;
@@ -83,7 +84,7 @@ export async function replay(paths: readonly string[], options: ReplayOptions, l
       return;
     }
     const { matched, findings } = router.evaluate(event, ctx);
-    if (matched) stats.matched++;
+    if (matched.length) stats.matched++;
     for (const finding of findings) {
       if (options.minSeverity && !atLeast(finding.severity, options.minSeverity)) continue;
       if (finding.event?.id) {

@@ -7,6 +7,7 @@ import { errorField, type Log } from '../../delivery/log';
 import { scanGauges } from '../../delivery/scanMetrics';
 import { deliverScan } from '../../delivery/scanDelivery';
 import { buildDigest, scanWindow } from '../../findings/digest';
+import type { Finding } from '../../findings/finding';
 import { findingJsonLine, type OutputFormat } from '../../findings/render';
 import { scanFindingsMarkdown, scanFindingsTable, byUrgency } from '../../findings/scanRender';
 import { atLeast, type Severity } from '../../findings/severity';
@@ -15,6 +16,13 @@ import { createInventoryClient, rateLimitsOf, type CallCounts, type InventoryCli
 import { accountsCovered, accountSummaries, memberAccountsOf, memberScanRoleNamePattern, mergeScans, scanMembers, type MemberAccounts, type MemberScan } from '../../runtime/centralScan';
 import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../runtime/scan';
 import { EXIT, type CliIO } from '../io';
+import { checkById } from '../../checks';
+
+/** A scan finding's figure, as its check summarises it. */
+function summaryOf(finding: Finding): string {
+  const check = checkById(finding.check);
+  return check?.kind === 'scan' && check.summary ? check.summary(finding) : '';
+}
 
 export interface ScanCommandOptions {
   config: Config;
@@ -167,8 +175,8 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   const { findings, issues, counts } = totals.evaluation;
   const shown = opts.minSeverity ? findings.filter((f) => atLeast(f.severity, opts.minSeverity as Severity)) : findings;
   if (opts.format === 'json') io.stdout.write(byUrgency(shown).map(findingJsonLine).join(''));
-  else if (opts.format === 'table') io.stdout.write(scanFindingsTable(shown, io.stdout.columns ?? 160));
-  else io.stdout.write(scanFindingsMarkdown(shown));
+  else if (opts.format === 'table') io.stdout.write(scanFindingsTable(shown, summaryOf, io.stdout.columns ?? 160));
+  else io.stdout.write(scanFindingsMarkdown(shown, summaryOf));
 
   for (const issue of issues) io.stderr.write(`secretwatch: ${issue.name}: tag ${issue.tag}=${JSON.stringify(issue.value)} ${issue.message}\n`);
   if (opts.asOf) {

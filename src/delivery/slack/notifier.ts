@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { checkById } from '../../checks';
 import { errorField, type Log } from '../log';
 import { digestSeverity } from '../../findings/digest';
 import { consoleLink } from '../../findings/links';
@@ -56,7 +55,7 @@ function severityOf(message: AlertMessage): Severity {
 }
 
 function render(message: AlertMessage): SlackMessage {
-  return message.kind === 'finding' ? slackFindingMessage(message.finding, checkById(message.finding.check)?.description) : slackDigestMessage(message.digest);
+  return message.kind === 'finding' ? slackFindingMessage(message.finding) : slackDigestMessage(message.digest);
 }
 
 /** When Slack refuses the blocks themselves: the alert still goes out, as one line of text. */

@@ -1,5 +1,5 @@
-import { deletionChecks } from '../../../src/checks/deletion';
-import { runEventChecks } from '../../../src/checks/types';
+import { deletionChecks } from '../../helpers/checks';
+import { runEventChecks } from '../../../src/checks/check';
 import { parseEvent } from '../../../src/events/parse';
 import { ctx, derive } from '../../helpers/fixtures';
 
@@ -150,7 +150,7 @@ test('every check states its metadata', () => {
     expect(check.title.length).toBeGreaterThan(5);
     expect(check.description.length).toBeGreaterThan(20);
     expect(check.severities.length).toBeGreaterThan(0);
-    expect(check.eventNames.length).toBeGreaterThan(0);
+    expect(check.events.length).toBeGreaterThan(0);
   }
   expect(new Set(deletionChecks.map((c) => c.id)).size).toBe(deletionChecks.length);
 });

@@ -1,8 +1,8 @@
-import { deletionChecks } from '../../../src/checks/deletion';
+import { deletionChecks } from '../../helpers/checks';
 import { expectSampleVerdict, samplesOf } from '../../helpers/fixtures';
 
 // Every real DeleteSecret / RestoreSecret / GetSecretValue record in the samples, and the finding
-// DESIGN section 4 says it gives, field by field.
+// it must give, field by field.
 const expected: Record<string, object | null> = {
   'DeleteSecret/awsdocs-smdocs-1.json': {
     check: 'secret-deletion-scheduled',

@@ -1,9 +1,9 @@
-import { FINDING_KEYS } from '../../helpers/fixtures';
+import { expectSecretFinding, FINDING_KEYS } from '../../helpers/fixtures';
 import { evaluateInventory, secretsToLookUp } from '../../../src/checks/inventory/evaluate';
 import { projectRotations } from '../../../src/checks/inventory/projection';
 import { DEFAULT_CONFIG, type Config } from '../../../src/config/config';
 import type { Finding } from '../../../src/findings/finding';
-import type { CurrentVersion, InventorySecret } from '../../../src/inventory/types';
+import type { CurrentVersion, InventorySecret } from '../../../src/resources/secret';
 import { DAY, HOUR, NOW, NOW_MS, rotating, secret } from '../../helpers/inventory';
 
 function run(secrets: InventorySecret[], options: { config?: Partial<Config>; versions?: Map<string, CurrentVersion>; now?: Date; projected?: Set<string> } = {}) {
@@ -34,7 +34,7 @@ describe('rotation-overdue', () => {
 
   test('a secret never rotated: its age counts from creation, and it became overdue 90 days after', () => {
     const s = secret({ name: 'prod/db', createdMs: NOW_MS - 100 * DAY });
-    expect(only(s, 'rotation-overdue')).toEqual({
+    expectSecretFinding(only(s, 'rotation-overdue'), {
       check: 'rotation-overdue',
       severity: 'MEDIUM',
       title: 'Secret prod/db has never been rotated: its value is 100 days old (limit 90 days)',
@@ -226,6 +226,7 @@ describe('the inventory as a whole', () => {
       pendingDeletion: 1,
       notYetCreated: 0,
       byCheck: { 'rotation-overdue': 0, 'rotation-not-enabled': 1, 'rotation-missed': 0, 'secret-unused': 0, 'secret-default-kms-key': 0 },
+      byGauge: { RotationOverdue: 0, RotationNotEnabled: 1, RotationMissed: 0, Unused: 0 },
     });
   });
 
@@ -234,7 +235,7 @@ describe('the inventory as a whole', () => {
     expect(result).toMatchObject({ findings: [], counts: { notYetCreated: 1 } });
   });
 
-  test('every finding is a DESIGN section 4 scan finding', () => {
+  test('every finding is a scan finding: no event, no actor, and the date it became non-compliant', () => {
     const result = run([secret({ createdMs: NOW_MS - 500 * DAY, lastChangedMs: null }), rotating(30, 60, { nextRotationMs: NOW_MS - 30 * DAY })], {
       config: { requireCustomerManagedKey: true },
     });

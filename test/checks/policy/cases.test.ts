@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { policyChecks } from '../../../src/checks/policy';
-import { MAX_LISTED_STATEMENTS } from '../../../src/checks/policy/details';
-import { runEventChecks } from '../../../src/checks/types';
+import { policyChecks } from '../../helpers/checks';
+import { MAX_LISTED_STATEMENTS } from '../../../src/checks/resource-policy/details';
+import { runEventChecks } from '../../../src/checks/check';
 import { publishInput, MAX_MESSAGE_BYTES } from '../../../src/delivery/sns';
 import { parseEvent } from '../../../src/events/parse';
 import { emailText } from '../../../src/findings/email';

@@ -1,5 +1,5 @@
-import { rotationChecks } from '../../../src/checks/rotation';
-import { runEventChecks } from '../../../src/checks/types';
+import { rotationChecks } from '../../helpers/checks';
+import { runEventChecks } from '../../../src/checks/check';
 import { parseEvent } from '../../../src/events/parse';
 import { ctx, derive } from '../../helpers/fixtures';
 

@@ -1,12 +1,12 @@
-import { rotationChecks } from '../../../src/checks/rotation';
-import { runEventChecks } from '../../../src/checks/types';
+import { rotationChecks } from '../../helpers/checks';
+import { runEventChecks } from '../../../src/checks/check';
 import { parseEvent } from '../../../src/events/parse';
 import { rotationMonitor } from '../../../src/monitors';
 import { EventRouter } from '../../../src/monitors/router';
 import { allSamples, ctx, expectSampleVerdict, sample, samplesOf } from '../../helpers/fixtures';
 
 // Every real rotation record in the samples (RotationFailed, RotateSecret, RotationSucceeded) and
-// the finding DESIGN section 4 says it gives, field by field.
+// the finding it must give, field by field.
 const expected: Record<string, object | null> = {
   'RotationFailed/awsdocs-smdocs-1.json': {
     check: 'rotation-failed',
@@ -69,7 +69,7 @@ describe('rotation checks on the real samples', () => {
   test('the rule delivers the rotation records with findings to rotationMonitor, as EventBridge would', () => {
     const router = new EventRouter([rotationMonitor]);
     for (const path of Object.keys(expected)) {
-      const routed = router.route(parseEvent(sample(path))).map((m) => m.functionName);
+      const routed = router.route(parseEvent(sample(path))).map((m) => m.name);
       expect({ path, routed }).toEqual({ path, routed: expected[path] ? ['rotationMonitor'] : [] });
     }
   });

@@ -1,4 +1,0 @@
-import { deletionMonitor } from '../src/monitors';
-import { createLambdaHandler } from '../src/runtime/lambdaHandler';
-
-export const handler = createLambdaHandler(deletionMonitor, process.env);

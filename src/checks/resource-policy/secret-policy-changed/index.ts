@@ -1,0 +1,52 @@
+import { secretOf } from '../../../events/secret';
+import { listed } from '../../../policy/text';
+import { findingFromRecord, secretLabel } from '../../finding';
+import type { EventCheck } from '../../check';
+import { policyCommands } from '../commands';
+import { verdictDetails } from '../details';
+import { analysisContext, blockPublicPolicyRequested, isAppliedPolicy, policyVerdict } from '../verdict';
+
+export const secretPolicyChanged: EventCheck = {
+  kind: 'event',
+  id: 'secret-policy-changed',
+  family: 'resource-policy',
+  title: 'Secret resource policy changed',
+  description:
+    "A resource policy was put on a secret and opens it to no one beyond the owner's account, trusted accounts and the trusted organization; or it could not be analysed (details.parseError). Worth knowing, not alarming.",
+  severityRule: 'LOW',
+  severities: ['LOW'],
+  monitor: 'policyMonitor',
+  events: [{ rule: 'secret-policy-change', source: 'aws.secretsmanager', detailTypes: ['AWS API Call via CloudTrail'], eventNames: ['PutResourcePolicy'] }],
+  settings: ['trustedAccounts', 'trustedOrgId'],
+  labels: ['policy-verdict'],
+  evaluate(record, ctx) {
+    if (!isAppliedPolicy(record)) return null;
+    const { analysis, error } = policyVerdict(record, ctx.config);
+    if (analysis && analysis.access !== 'private') return null;
+    const secret = secretOf(record);
+    const label = secretLabel(secret);
+    const commands = policyCommands(secret, record);
+    if (error) {
+      return findingFromRecord(this, record, {
+        severity: 'LOW',
+        title: `Resource policy of secret ${label} changed; SecretWatch could not analyse it`,
+        secret,
+        details: { parseError: `${error.reason}: ${error.message}`, blockPublicPolicy: blockPublicPolicyRequested(record) },
+        remediation: `Review the policy by hand, since SecretWatch cannot say whom it opens the secret to: ${commands.show}`,
+      });
+    }
+    const owner = analysisContext(record, ctx.config).owner;
+    const within = [
+      owner ? `account ${owner}` : "the owner's account",
+      ...(ctx.config.trustedAccounts.length ? ['trusted accounts'] : []),
+      ...(ctx.config.trustedOrgId ? ['the trusted organization'] : []),
+    ];
+    return findingFromRecord(this, record, {
+      severity: 'LOW',
+      title: `Resource policy of secret ${label} changed; access stays within ${listed(within)}`,
+      secret,
+      details: verdictDetails(record, analysis, analysis.statements),
+      remediation: `No action needed if the change was expected. To see the policy: ${commands.show}; to revert it: ${commands.remove}`,
+    });
+  },
+};
