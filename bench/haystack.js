@@ -240,7 +240,7 @@ function kms(ctx, rng, { forSecretsManager = false } = {}) {
   const key = `arn:aws:kms:${ctx.region}:${ctx.account.id}:key/${rng.pick(ctx.account.keys)}`;
   let ui;
   let encryptionContext;
-  let name = rng.chance(0.8) ? 'Decrypt' : 'GenerateDataKey';
+  const name = rng.chance(0.8) ? 'Decrypt' : 'GenerateDataKey';
   if (forSecretsManager) {
     // What GetSecretValue/PutSecretValue make Secrets Manager do: a KMS call on the caller's behalf.
     ui = assumedRole(ctx, rng);

@@ -4,17 +4,16 @@
 // of the file they land in), plus what each one must produce (the checks in docs/alerts.md).
 const { readdirSync, readFileSync } = require('node:fs');
 const { join } = require('node:path');
+const { loadTypeScript } = require('../serverless/typescript');
 const { iso } = require('./haystack');
 
 const FIXTURES = join(__dirname, '..', 'test', 'fixtures', 'cloudtrail');
 
-/** Event check ids (docs/alerts.md) by family; a finding's family is how the bench counts it. */
-const FAMILIES = {
-  deletion: ['secret-force-deleted', 'secret-deletion-scheduled', 'secret-deletion-denied', 'secret-restored', 'deleted-secret-accessed'],
-  policy: ['secret-policy-public', 'secret-policy-cross-account', 'secret-policy-changed', 'secret-policy-deleted', 'secret-policy-change-denied'],
-  rotation: ['rotation-failed', 'rotation-disabled', 'rotation-schedule-too-long'],
-};
-const FAMILY_OF = Object.fromEntries(Object.entries(FAMILIES).flatMap(([family, checks]) => checks.map((c) => [c, family])));
+/** The event checks by family, from the checks' own registry; a finding's family is how the bench counts it. */
+const { allChecks } = loadTypeScript('src/checks/index.ts');
+const FAMILIES = {};
+for (const check of allChecks.filter((c) => c.kind === 'event')) (FAMILIES[check.family] ??= []).push(check.id);
+const FAMILY_OF = Object.fromEntries(allChecks.map((c) => [c.id, c.family]));
 
 /** AWS's own error text for a call on a secret scheduled for deletion. */
 const MARKED_FOR_DELETION = "You can't perform this operation on the secret because it was marked for deletion.";
@@ -102,11 +101,12 @@ function needleTemplates() {
 /** What the event checks must give for one record: the number of findings per check family (at most one per check). */
 function expectedFindings(r) {
   const ok = !r.errorCode;
-  const exp = { deletion: 0, policy: 0, rotation: 0 };
+  // Replication needs approvedRegions, which the bench leaves empty: none of its records may report it.
+  const exp = { deletion: 0, replication: 0, 'resource-policy': 0, rotation: 0 };
   switch (r.eventName) {
     case 'DeleteSecret': // force-deleted, deletion-scheduled or deletion-denied: exactly one
     case 'DeleteResourcePolicy': // policy-deleted or policy-change-denied
-      exp[r.eventName === 'DeleteSecret' ? 'deletion' : 'policy'] = 1;
+      exp[r.eventName === 'DeleteSecret' ? 'deletion' : 'resource-policy'] = 1;
       break;
     case 'RestoreSecret':
       exp.deletion = ok ? 1 : 0;
@@ -117,7 +117,7 @@ function expectedFindings(r) {
       exp.deletion = !ok && typeof r.errorMessage === 'string' && r.errorMessage.includes('marked for deletion') ? 1 : 0;
       break;
     case 'PutResourcePolicy': // public, cross-account or changed (the most severe one), or change-denied
-      exp.policy = 1;
+      exp['resource-policy'] = 1;
       break;
     case 'RotationFailed':
     case 'RotationAbandoned':

@@ -16,7 +16,7 @@ const TARGET_RSS_MB = 150;
 /** "Flat": the 4x input may not need more than this much more memory than the 1x input. */
 const FLAT_FACTOR = 1.2;
 /** Check families that must have findings: a family missing here is a broken build, not a pending one. */
-const REQUIRED_FAMILIES = ['deletion', 'policy', 'rotation'];
+const REQUIRED_FAMILIES = ['deletion', 'resource-policy', 'rotation'];
 
 const SUMMARY = /secretwatch replay: (\d+) finding\(s\) from (\d+) record\(s\) in (\d+) file\(s\) \((\d+) Secrets Manager record\(s\) parsed, (\d+) matched a rule([^\n]*)\)/;
 
@@ -112,7 +112,7 @@ function verify({ manifest, archive, needles, work }) {
   if (summary.findings !== archFindings.length) errors.push(`summary says ${summary.findings} findings; ${archFindings.length} lines were printed`);
 
   const byCheck = countBy(refFindings, (f) => f.check);
-  const byFamily = { deletion: 0, policy: 0, rotation: 0 };
+  const byFamily = Object.fromEntries(Object.keys(FAMILIES).map((family) => [family, 0]));
   for (const [check, n] of Object.entries(byCheck)) {
     if (FAMILY_OF[check]) byFamily[FAMILY_OF[check]] += n;
     else warnings.push(`${n} finding(s) of check "${check}", which the bench does not count (not in needles.js FAMILIES)`);

@@ -243,6 +243,7 @@ function monitorDeployment(context, source = loadSource()) {
       // A `schedule` event cannot have a dead-letter queue: the schedule is a raw rule.
       const logicalId = `${prefix}ScheduleRule`;
       const hours = Number(context.settings[source.envName(monitor.schedule.intervalSetting)]);
+      if (!Number.isInteger(hours) || hours < 1) throw new Error(`serverless/monitors.js: ${monitor.name} is scheduled by ${monitor.schedule.intervalSetting}, which holds no whole number of hours`);
       Object.assign(
         Resources,
         rawRule(logicalId, monitor, ids, { Name: ruleName(context, monitor.schedule.rule), Description: monitor.schedule.description, ScheduleExpression: scanSchedule(hours), State: 'ENABLED' }, context),

@@ -14,7 +14,7 @@ function eventNamesOf(check: CheckMetadata): string[] {
   return [...new Set(check.events.flatMap((e) => e.eventNames))];
 }
 
-function exampleLines(check: CheckMetadata, example: CatalogueExample | undefined): string[] {
+function exampleLines(example: CatalogueExample | undefined): string[] {
   if (!example) return ['No example: no sample in `samples/` raises this check yet.', ''];
   const { finding } = example;
   const origin = finding.event ? `event \`${finding.event.id}\` of \`${example.source}\`` : `the inventory in \`${example.source}\``;
@@ -57,7 +57,7 @@ export function alertCatalogue(families: readonly { name: string; checks: readon
     for (const c of family.checks) {
       lines.push(`### ${c.id}`, '', `**${c.title}.** ${c.description}`, '', `Severity: ${c.severityRule}`, '');
       lines.push(c.events.length ? `Raised on: ${eventNamesOf(c).map((e) => `\`${e}\``).join(', ')}.` : 'Raised by: the inventory scan.', '');
-      lines.push(...exampleLines(c, examples.get(c.id)));
+      lines.push(...exampleLines(examples.get(c.id)));
     }
   }
   return `${lines.join('\n').trimEnd()}\n`;

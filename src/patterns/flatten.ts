@@ -35,7 +35,10 @@ export function fieldLayout(names: Iterable<string>): FieldLayout {
     let node = root;
     for (const step of name.split('.')) {
       let child = node.children.get(step);
-      if (child === undefined) node.children.set(step, (child = { children: new Map(), fieldId: -1 }));
+      if (child === undefined) {
+        child = { children: new Map(), fieldId: -1 };
+        node.children.set(step, child);
+      }
       node = child;
     }
     node.fieldId = ids.get(name) as number;
@@ -103,7 +106,8 @@ class Indexer {
       this.unparsable = true;
       return;
     }
-    (this.openArrays ??= new Set()).add(array);
+    this.openArrays ??= new Set();
+    this.openArrays.add(array);
     const arrayId = this.arrays++;
     for (let index = 0; index < array.length && !this.unparsable; index++) {
       const element = array[index];
@@ -115,7 +119,8 @@ class Indexer {
   }
 
   private record(fieldId: number, value: Scalar, membership: Membership): void {
-    const values = (this.values[fieldId] ??= []);
+    this.values[fieldId] ??= [];
+    const values = this.values[fieldId];
     let memberships = this.memberships[fieldId];
     if (membership !== null && memberships === undefined) {
       memberships = this.memberships[fieldId] = new Array<Membership>(values.length).fill(null);

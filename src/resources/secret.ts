@@ -14,7 +14,7 @@ const ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
 /** The part after "secret:" of a Secrets Manager secret ARN, or null for any other string. */
 function secretResource(value: string): string | null {
   const arn = parseArn(value);
-  if (!arn || arn.service !== 'secretsmanager' || !arn.resource.startsWith('secret:')) return null;
+  if (arn?.service !== 'secretsmanager' || !arn.resource.startsWith('secret:')) return null;
   const rest = arn.resource.slice('secret:'.length);
   return rest.length ? rest : null;
 }

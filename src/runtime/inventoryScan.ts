@@ -1,16 +1,13 @@
 import * as z from 'zod';
-import { scanAccountUnreachable } from '../checks/central/scan-account-unreachable';
 import type { Config } from '../config/config';
 import type { DeliveryClients } from '../delivery/deliver';
 import { errorField, type Log } from '../delivery/log';
 import { invalidEventsMetric, putMetrics } from '../delivery/metrics';
-import { scanGauges } from '../delivery/scanMetrics';
 import { deliverScan, type ScanDeliveryReport } from '../delivery/scanDelivery';
-import { buildDigest, isFullDigestScan, isNewInWindow, scanWindow } from '../findings/digest';
-import type { Finding } from '../findings/finding';
 import type { CallCounts, InventoryClient } from '../inventory/client';
-import { accountsCovered, accountSummaries, memberAccountsOf, mergeScans, scanMembers, type CentralScanDeps } from './centralScan';
+import { accountSummaries, memberAccountsOf, scanMembers, type CentralScanDeps } from './centralScan';
 import { runScan } from './scan';
+import { composeScanDelivery, totalsOf } from './scanComposition';
 
 export interface InventoryScanDeps {
   config: Config;
@@ -94,42 +91,24 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
   const memberAccounts = memberAccountsOf(config);
   const members = memberAccounts && deps.central ? await scanMembers(memberAccounts, scanOptions, deps.central) : null;
   const accounts = members ? accountSummaries(members) : undefined;
-  const merged = members ? mergeScans(result, members) : { evaluation: result.evaluation, calls: result.calls };
+  const merged = totalsOf(result, members);
   const { findings, counts, issues } = merged.evaluation;
   for (const account of accounts ?? []) {
     if (account.status === 'scanned') log.info('account scanned', { ...account });
     else log.error('account not scanned', { ...account });
   }
 
-  const window = scanWindow(now, config.scanIntervalHours);
-  // An unreachable account is news in every scan until it is reachable again: its secrets go unwatched.
-  const newFindings: Finding[] = findings.filter((f) => f.check === scanAccountUnreachable.id || isNewInWindow(f, window));
-  const full = parsed.data.fullDigest === true || isFullDigestScan(window, config.fullDigestWeekday);
-  const digest =
-    full || newFindings.length > 0
-      ? buildDigest({
-          findings,
-          newFindings: new Set(newFindings),
-          scope: full ? 'full' : 'new',
-          secrets: counts.secrets,
-          account: result.account,
-          region: result.region ?? deps.region ?? null,
-          accounts: members ? accountsCovered(result.account, members) : 1,
-          window,
-          notifyMinSeverity: config.notifyMinSeverity,
-        })
-      : null;
-  // A "new" digest that lists nothing at or above the threshold is not worth an email; the weekly one always goes.
-  const notify = digest && (digest.scope === 'full' || digest.entries.length > 0) ? digest : null;
+  const outcome = composeScanDelivery(result, members, merged, { config, now, region: deps.region ?? null, digest: 'scheduled', fullDigest: parsed.data.fullDigest });
+  const { newFindings, digest: notify } = outcome;
 
   for (const finding of newFindings) log.info('finding', { finding });
-  issues.slice(0, MAX_ISSUE_LOG_LINES).forEach((issue) => log.warn('tag value not usable', { ...issue }));
+  for (const issue of issues.slice(0, MAX_ISSUE_LOG_LINES)) log.warn('tag value not usable', { ...issue });
   if (issues.length > MAX_ISSUE_LOG_LINES) log.warn('more tag values not usable', { count: issues.length - MAX_ISSUE_LOG_LINES });
   if (result.lookups.failed || result.lookups.notMade) {
     log.warn('some AWSCURRENT version look-ups failed or were not made: those secrets were judged by LastRotatedDate/CreatedDate', { ...result.lookups });
   }
 
-  const delivery = await deliverScan({ findings, newFindings, gauges: scanGauges(counts, now), digest: notify }, deps.clients, config, log, now);
+  const delivery = await deliverScan(outcome, deps.clients, config, log, now);
   log.info('scan completed', {
     scannedAt: now.toISOString(),
     secrets: counts.secrets,

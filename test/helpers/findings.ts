@@ -10,7 +10,7 @@ import { ctx, derive, sample } from './fixtures';
 /** The CRITICAL finding of a real force-deletion (Invictus' dataset), as the deletion checks make it. */
 export function forceDeletedFinding(): Finding {
   const [finding] = runEventChecks(deletionChecks, parseEvent(sample('DeleteSecret/invictus-awsds-1.json')).record, ctx());
-  if (!finding || finding.check !== 'secret-force-deleted') throw new Error('fixture DeleteSecret/invictus-awsds-1.json no longer gives secret-force-deleted');
+  if (finding?.check !== 'secret-force-deleted') throw new Error('fixture DeleteSecret/invictus-awsds-1.json no longer gives secret-force-deleted');
   return finding;
 }
 

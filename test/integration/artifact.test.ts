@@ -42,11 +42,11 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
     const packaged = runPackage({}, out);
     if (packaged.status !== 0) throw new Error(`serverless package failed:\n${packaged.output}`);
     const template = loadTemplateFrom(out);
-    [, fn] = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.Handler).startsWith('handlers/deletionMonitor'))!;
+    [, fn] = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.FunctionName).endsWith('-deletionMonitor'))!;
     const zip = join(out, 'deletionMonitor.zip');
     const root = join(work, 'deletionMonitor');
     extractZip(zip, root);
-    const handler = String(fn.Properties?.Handler); // e.g. handlers/deletionMonitor.handler
+    const handler = String(fn.Properties?.Handler); // handlers/eventMonitor.handler, the event monitors' one handler
     moduleFile = join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.js`);
     exportName = handler.slice(handler.lastIndexOf('.') + 1);
 
@@ -96,7 +96,7 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
   }
 
   test('the zip holds one bundled handler module and nothing else that matters', () => {
-    expect(zipEntries(join(work, 'package', 'deletionMonitor.zip')).map((e) => e.name).filter((n) => !n.endsWith('/'))).toEqual(['handlers/deletionMonitor.js']);
+    expect(zipEntries(join(work, 'package', 'deletionMonitor.zip')).map((e) => e.name).filter((n) => !n.endsWith('/'))).toEqual(['handlers/eventMonitor.js']);
   });
 
   test('a force deletion: the finding reaches the topic subscriber and the bus, the metric is written, the logs are JSON', async () => {

@@ -128,7 +128,7 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
         check: 'scan-account-unreachable',
         severity: 'HIGH',
         title: `Account ${DENIED} could not be scanned in ${MOTO_REGION}: AssumeRole failed`,
-        secret: { arn: null, name: null, id: null },
+        resource: { type: 'AwsAccount', arn: null, name: DENIED, id: DENIED },
         region: MOTO_REGION,
         details: expect.objectContaining({ step: 'AssumeRole', roleArn: `arn:aws:iam::${DENIED}:role/secretwatch-dev-scan-us-east-1` }),
       }),

@@ -27,7 +27,7 @@ describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy, against
     const out = join(work, 'package');
     const packaged = runPackage({ remediatePublicPolicy: 'true' }, out, serviceCopy(join(work, 'service')));
     if (packaged.status !== 0) throw new Error(`serverless package failed:\n${packaged.output}`);
-    [, fn] = Object.entries(loadTemplateFrom(out).Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.Handler).startsWith('handlers/policyMonitor'))!;
+    [, fn] = Object.entries(loadTemplateFrom(out).Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.FunctionName).endsWith('-policyMonitor'))!;
     const handler = String(fn.Properties?.Handler);
     const entry = `${handler.slice(0, handler.lastIndexOf('.'))}.js`;
     moduleFile = join(work, 'function', entry);

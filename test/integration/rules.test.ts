@@ -5,6 +5,8 @@
  * CloudTrail", Detail = the record). Asserts which records reach each rule, and that the project's
  * own matcher (src/patterns) agrees with moto on every record.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { monitors } from '../../src/monitors';
@@ -46,6 +48,11 @@ interface Sample {
   reaches: string[];
 }
 
+/** A record of a check folder's own events (src/checks/<family>/<check>/events, sources noted there). */
+function checkEvent(check: string, name: string): CloudTrailRecord {
+  return JSON.parse(readFileSync(join(__dirname, '..', '..', 'src', 'checks', check, 'events', `${name}.json`), 'utf8')) as CloudTrailRecord;
+}
+
 const sample = (label: string, record: CloudTrailRecord, reaches: string[]): Sample => ({ label, envelope: envelopeOf(record), reaches });
 
 const rotationSucceeded = sampleRecord('RotationSucceeded/awsblog-rdsmultiuser-1.json') as unknown as Envelope; // stored as its EventBridge envelope
@@ -81,7 +88,18 @@ const SAMPLES: Sample[] = [
   // A rotation service event that is not a failure, and a read of a secret's versions.
   sample('derived: RotationStarted service event (from awsdocs-smdocs-1)', { ...sampleRecord('RotationFailed/awsdocs-smdocs-1.json'), eventID: '5b0f5c1e-3c1d-4c4e-9d4b-000000000d06', eventName: 'RotationStarted' }, []),
   sample('ListSecretVersionIds, read-only (permiso-ccc-1)', sampleRecord('ListSecretVersionIds/permiso-ccc-1.json'), []),
+  sample('CreateSecret without replicas (invictus-awsds-1)', sampleRecord('CreateSecret/invictus-awsds-1.json'), []),
+  sample('derived: CreateSecret with a replica region (from invictus-awsds-1)', checkEvent('replication/secret-replicated-to-unapproved-region', 'create-with-replicas'), ['secret-replication']),
+  sample('derived: ReplicateSecretToRegions (from invictus-awsds-1)', checkEvent('replication/secret-replicated-to-unapproved-region', 'replicate-unapproved'), ['secret-replication']),
+  sample('derived: StopReplicationToReplica (from invictus-awsds-1)', checkEvent('replication/secret-replica-promoted', 'stop-replication'), ['secret-replication']),
 ];
+
+/**
+ * Samples moto's matcher does not deliver although EventBridge does: moto does not look inside
+ * arrays of objects (requestParameters.addReplicaRegions[].region), which EventBridge matches field
+ * by field (the conformance vectors from AWS's own matcher show it for tags[].key).
+ */
+const MOTO_MISSES = new Set(['derived: CreateSecret with a replica region (from invictus-awsds-1)', 'derived: ReplicateSecretToRegions (from invictus-awsds-1)']);
 
 describeWithMoto('EventBridge rules in moto_server', (moto) => {
   let sqs: SQSClient;
@@ -169,8 +187,15 @@ describeWithMoto('EventBridge rules in moto_server', (moto) => {
   });
 
   it.each(rules.map((r) => [r.name]))('%s: moto delivers exactly the expected samples', (name) => {
-    const expected = SAMPLES.filter((s) => s.reaches.includes(name)).map((s) => s.label);
+    const expected = SAMPLES.filter((s) => s.reaches.includes(name) && !MOTO_MISSES.has(s.label)).map((s) => s.label);
     expect([...delivered.get(name)!].sort()).toEqual([...expected].sort());
+  });
+
+  it('moto still misses the fields inside arrays of objects that EventBridge matches (else drop MOTO_MISSES)', () => {
+    for (const label of MOTO_MISSES) {
+      const s = SAMPLES.find((x) => x.label === label) as Sample;
+      for (const name of s.reaches) expect({ label, name, delivered: delivered.get(name)?.includes(label) }).toEqual({ label, name, delivered: false });
+    }
   });
 
   it.each(rules.map((r) => [r.name, r.pattern] as const))(
@@ -179,7 +204,9 @@ describeWithMoto('EventBridge rules in moto_server', (moto) => {
       const matcher = compilePattern(pattern);
       const deliveredLabels = new Set(delivered.get(name));
       const verdicts = (decide: (s: Sample) => boolean) => SAMPLES.map((s) => `${decide(s) ? 'match   ' : 'no match'} ${s.label}`);
-      expect(verdicts((s) => matcher.matches(s.envelope))).toEqual(verdicts((s) => deliveredLabels.has(s.label)));
+      // Where moto is known to differ from EventBridge, the hand-written expectation decides.
+      const truth = (s: Sample) => (MOTO_MISSES.has(s.label) ? s.reaches.includes(name) : deliveredLabels.has(s.label));
+      expect(verdicts((s) => matcher.matches(s.envelope))).toEqual(verdicts(truth));
     },
   );
 });

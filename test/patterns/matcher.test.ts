@@ -329,7 +329,7 @@ describe('hostile input', () => {
     expect(compiled.matches(JSON.parse('{"__proto__": {"polluted": "yes"}, "constructor": "x", "hasOwnProperty": 1}'))).toBe(false);
     expect(compiled.matches({ constructor: 'x' })).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+    expect(Object.hasOwn(Object.prototype, 'polluted')).toBe(false);
   });
 
   it('rejects __proto__ as an operator name like any unknown operator', () => {

@@ -4,17 +4,15 @@ import cliProgress from 'cli-progress';
 import type { Config } from '../../config/config';
 import { createDeliveryClients } from '../../delivery/clients';
 import { errorField, type Log } from '../../delivery/log';
-import { scanGauges } from '../../delivery/scanMetrics';
 import { deliverScan } from '../../delivery/scanDelivery';
-import { buildDigest, scanWindow } from '../../findings/digest';
 import type { Finding } from '../../findings/finding';
 import { findingJsonLine, type OutputFormat } from '../../findings/render';
 import { scanFindingsMarkdown, scanFindingsTable, byUrgency } from '../../findings/scanRender';
 import { atLeast, type Severity } from '../../findings/severity';
-import type { InventoryEvaluation } from '../../checks/inventory/evaluate';
-import { createInventoryClient, rateLimitsOf, type CallCounts, type InventoryClient } from '../../inventory/client';
-import { accountsCovered, accountSummaries, memberAccountsOf, memberScanRoleNamePattern, mergeScans, scanMembers, type MemberAccounts, type MemberScan } from '../../runtime/centralScan';
+import { createInventoryClient, rateLimitsOf, type InventoryClient } from '../../inventory/client';
+import { accountSummaries, memberAccountsOf, memberScanRoleNamePattern, scanMembers, type MemberAccounts, type MemberScan } from '../../runtime/centralScan';
 import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../runtime/scan';
+import { composeScanDelivery, totalsOf, type ScanTotals } from '../../runtime/scanComposition';
 import { EXIT, type CliIO } from '../io';
 import { checkById } from '../../checks';
 
@@ -44,15 +42,6 @@ export interface ScanCommandOptions {
 
 /** Inventories this small are listed before a bar could be drawn. */
 const PROGRESS_MIN_SECRETS = 500;
-
-/** What the summary line counts: the own scan's, or the own and the members' together. */
-interface ScanTotals {
-  evaluation: InventoryEvaluation;
-  calls: CallCounts;
-  lookups: ScanResult['lookups'];
-  /** Accounts scanned: 1 without members. */
-  accounts: number;
-}
 
 function summary(totals: ScanTotals, shown: number): string {
   const { evaluation, calls, lookups } = totals;
@@ -94,11 +83,6 @@ function reportAccounts(members: readonly MemberScan[], io: CliIO, quiet: boolea
       io.stderr.write(`secretwatch scan: ${where(a)}: ${a.secrets} secret(s), ${a.findings} finding(s)\n`);
     }
   }
-}
-
-function totalsOf(own: ScanResult, members: readonly MemberScan[] | null): ScanTotals {
-  if (!members) return { evaluation: own.evaluation, calls: own.calls, lookups: own.lookups, accounts: 1 };
-  return { ...mergeScans(own, members), accounts: 1 + members.filter((m) => m.status === 'scanned').length };
 }
 
 /** Progress on stderr: a counter while listing (no total is known), then a bar over the look-ups. */
@@ -192,10 +176,9 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   let exitCode: number = totals.lookups.failed || totals.lookups.notMade || unreachable ? EXIT.badInput : EXIT.ok;
   if (opts.publish) {
     const clients = createDeliveryClients({ region: opts.region, endpoint: opts.endpoint, profile: opts.profile });
-    const window = scanWindow(now, opts.config.scanIntervalHours);
-    const digest = buildDigest({ findings, newFindings: new Set(), scope: 'full', secrets: counts.secrets, account: result.account, region: result.region, accounts: memberScans ? accountsCovered(result.account, memberScans) : 1, window, notifyMinSeverity: opts.config.notifyMinSeverity });
+    const outcome = composeScanDelivery(result, memberScans, totals, { config: opts.config, now, region: result.region, digest: 'full' });
     try {
-      const report = await deliverScan({ findings, newFindings: [], gauges: scanGauges(counts, now), digest }, clients, opts.config, stderrLog(io), now);
+      const report = await deliverScan(outcome, clients, opts.config, stderrLog(io), now);
       io.stderr.write(
         `secretwatch: published ${report.metricsFailed ? 'no metrics (failed)' : `the gauges to ${opts.config.metricNamespace}`}` +
           `${report.digestPublished ? ', a full digest to the alert topic' : ', no digest (no alertTopicArn)'}` +
