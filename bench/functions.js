@@ -5,7 +5,7 @@
 // `node -e 0`. Never deploys, never needs AWS credentials: the children get fake keys and an
 // endpoint on a closed local port, and the packaging gets no credentials at all.
 const { spawnSync } = require('node:child_process');
-const { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } = require('node:fs');
+const { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { basename, dirname, join } = require('node:path');
 const { extractZip } = require('../scripts/zip.js');

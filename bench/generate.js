@@ -235,7 +235,9 @@ async function ensureArchive({ force = false, log = (s) => process.stderr.write(
   if (!force && cacheIsValid(cached, key)) return { manifest: cached, generated: false, archive: ARCHIVE, needles: NEEDLES };
   log(`bench: generating the CloudTrail archive (${(PARAMS.targetBytes / 1e6).toFixed(0)} MB, cached in bench/.data/ afterwards)...\n`);
   const manifest = await generate(key, templates);
-  log(`bench: generated ${manifest.totals.files} files, ${manifest.totals.records} records, ${(manifest.totals.bytes / 1e6).toFixed(1)} MB (${(manifest.totals.gzBytes / 1e6).toFixed(1)} MB gzipped) in ${manifest.generationSeconds.toFixed(1)} s\n`);
+  log(
+    `bench: generated ${manifest.totals.files} files, ${manifest.totals.records} records, ${(manifest.totals.bytes / 1e6).toFixed(1)} MB (${(manifest.totals.gzBytes / 1e6).toFixed(1)} MB gzipped) in ${manifest.generationSeconds.toFixed(1)} s\n`,
+  );
   return { manifest, generated: true, archive: ARCHIVE, needles: NEEDLES };
 }
 

@@ -158,7 +158,10 @@ function s3Object(ctx, rng, name) {
   const key = rng.weighted([
     [`year=2024/month=03/day=${String(rng.int(1, 28)).padStart(2, '0')}/part-${rng.hex(5)}-${rng.uuid()}-c000.snappy.parquet`, 3],
     [`builds/${rng.pick(['orders-api', 'web', 'worker'])}/${rng.hex(40)}/bundle.zip`, 2],
-    [`AWSLogs/${ctx.account.id}/elasticloadbalancing/${ctx.region}/2024/03/${String(rng.int(1, 28)).padStart(2, '0')}/${ctx.account.id}_elasticloadbalancing_${ctx.region}_app.prod-alb.${rng.hex(16)}_20240311T${String(rng.int(0, 23)).padStart(2, '0')}05Z_${rng.ipv4()}_${rng.alnum(8).toLowerCase()}.log.gz`, 2],
+    [
+      `AWSLogs/${ctx.account.id}/elasticloadbalancing/${ctx.region}/2024/03/${String(rng.int(1, 28)).padStart(2, '0')}/${ctx.account.id}_elasticloadbalancing_${ctx.region}_app.prod-alb.${rng.hex(16)}_20240311T${String(rng.int(0, 23)).padStart(2, '0')}05Z_${rng.ipv4()}_${rng.alnum(8).toLowerCase()}.log.gz`,
+      2,
+    ],
     [`assets/img/${rng.alnum(10)}.webp`, 2],
   ]);
   const put = name === 'PutObject';
@@ -170,9 +173,21 @@ function s3Object(ctx, rng, name) {
     readOnly: !put,
     management: false,
     rp: put
-      ? { bucketName: bucket, Host: `${bucket}.s3.${ctx.region}.amazonaws.com`, key, 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${ctx.region}:${ctx.account.id}:key/${ctx.account.keys[0]}` }
+      ? {
+          bucketName: bucket,
+          Host: `${bucket}.s3.${ctx.region}.amazonaws.com`,
+          key,
+          'x-amz-server-side-encryption': 'aws:kms',
+          'x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${ctx.region}:${ctx.account.id}:key/${ctx.account.keys[0]}`,
+        }
       : { bucketName: bucket, Host: `${bucket}.s3.${ctx.region}.amazonaws.com`, key },
-    re: put ? { 'x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${ctx.region}:${ctx.account.id}:key/${ctx.account.keys[0]}`, 'x-amz-server-side-encryption': 'aws:kms', 'x-amz-version-id': rng.alnum(32) } : null,
+    re: put
+      ? {
+          'x-amz-server-side-encryption-aws-kms-key-id': `arn:aws:kms:${ctx.region}:${ctx.account.id}:key/${ctx.account.keys[0]}`,
+          'x-amz-server-side-encryption': 'aws:kms',
+          'x-amz-version-id': rng.alnum(32),
+        }
+      : null,
     extra: {
       SignatureVersion: 'SigV4',
       CipherSuite: 'TLS_AES_128_GCM_SHA256',
@@ -196,7 +211,15 @@ function ec2Describe(ctx, rng) {
     case 'DescribeInstances':
       rp = rng.chance(0.5)
         ? { instancesSet: { items: [{ instanceId: `i-0${rng.hex(16)}` }] }, filterSet: {} }
-        : { instancesSet: {}, filterSet: { items: [{ name: 'tag:eks:cluster-name', valueSet: { items: [{ value: 'prod' }] } }, { name: 'instance-state-name', valueSet: { items: [{ value: 'running' }, { value: 'pending' }] } }] } };
+        : {
+            instancesSet: {},
+            filterSet: {
+              items: [
+                { name: 'tag:eks:cluster-name', valueSet: { items: [{ value: 'prod' }] } },
+                { name: 'instance-state-name', valueSet: { items: [{ value: 'running' }, { value: 'pending' }] } },
+              ],
+            },
+          };
       break;
     case 'DescribeSecurityGroups':
       rp = { securityGroupSet: { items: [{ groupId: `sg-0${rng.hex(16)}` }, { groupId: `sg-0${rng.hex(16)}` }] }, securityGroupIdSet: {}, filterSet: {} };
@@ -256,9 +279,7 @@ function kms(ctx, rng, { forSecretsManager = false } = {}) {
       [{ 'aws:dynamodb:tableName': rng.pick(ctx.account.tables), 'aws:dynamodb:subscriberId': ctx.account.id }, 1],
     ]);
   }
-  const rp = name === 'Decrypt'
-    ? { encryptionContext, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' }
-    : { keyId: key, encryptionContext, keySpec: 'AES_256' };
+  const rp = name === 'Decrypt' ? { encryptionContext, encryptionAlgorithm: 'SYMMETRIC_DEFAULT' } : { keyId: key, encryptionContext, keySpec: 'AES_256' };
   return base(ctx, rng, {
     ui,
     source: 'kms.amazonaws.com',
@@ -272,7 +293,7 @@ function kms(ctx, rng, { forSecretsManager = false } = {}) {
   });
 }
 
-function policyDocument(ctx, rng, { secrets }) {
+function policyDocument(ctx, _rng, { secrets }) {
   const statements = [
     { Sid: 'ReadArtifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::${ctx.account.buckets[1]}`, `arn:aws:s3:::${ctx.account.buckets[1]}/*`] },
     { Sid: 'Logs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `arn:aws:logs:${ctx.region}:${ctx.account.id}:log-group:/aws/lambda/*` },
@@ -295,18 +316,20 @@ function iam(ctx, rng, { secrets = false } = {}) {
   if (write) {
     const name = rng.pick(['PutRolePolicy', 'CreatePolicyVersion']);
     const doc = policyDocument(ctx, rng, { secrets });
-    const rp = name === 'PutRolePolicy'
-      ? { roleName: role.name, policyName: `${role.name}-inline`, policyDocument: doc }
-      : { policyArn: `arn:aws:iam::${ctx.account.id}:policy/${role.name}-access`, policyDocument: doc, setAsDefault: true };
+    const rp =
+      name === 'PutRolePolicy'
+        ? { roleName: role.name, policyName: `${role.name}-inline`, policyDocument: doc }
+        : { policyArn: `arn:aws:iam::${ctx.account.id}:policy/${role.name}-access`, policyDocument: doc, setAsDefault: true };
     const re = name === 'PutRolePolicy' ? null : { policyVersion: { versionId: `v${rng.int(2, 9)}`, isDefaultVersion: true, createDate: new Date(ctx.time).toUTCString().replace('GMT', 'UTC') } };
     return base(ctx, rng, { ui, source: 'iam.amazonaws.com', name, readOnly: false, rp, re, host: 'iam.amazonaws.com', region: 'us-east-1' });
   }
   const name = rng.pick(['GetRole', 'ListAttachedRolePolicies', 'GetPolicyVersion', 'ListRoleTags', 'GetRolePolicy']);
-  const rp = name === 'GetPolicyVersion'
-    ? { policyArn: `arn:aws:iam::aws:policy/${rng.pick(['ReadOnlyAccess', 'AmazonS3ReadOnlyAccess', 'AWSLambdaBasicExecutionRole'])}`, versionId: `v${rng.int(1, 40)}` }
-    : name === 'GetRolePolicy'
-      ? { roleName: role.name, policyName: `${role.name}-inline` }
-      : { roleName: role.name };
+  const rp =
+    name === 'GetPolicyVersion'
+      ? { policyArn: `arn:aws:iam::aws:policy/${rng.pick(['ReadOnlyAccess', 'AmazonS3ReadOnlyAccess', 'AWSLambdaBasicExecutionRole'])}`, versionId: `v${rng.int(1, 40)}` }
+      : name === 'GetRolePolicy'
+        ? { roleName: role.name, policyName: `${role.name}-inline` }
+        : { roleName: role.name };
   return base(ctx, rng, { ui, source: 'iam.amazonaws.com', name, readOnly: true, rp, re: null, host: 'iam.amazonaws.com', region: 'us-east-1' });
 }
 
@@ -321,14 +344,25 @@ function lambda(ctx, rng) {
       name: 'Invoke',
       readOnly: false,
       management: false,
-      rp: { functionName: arn, ...(rng.chance(0.3) ? { invocationType: 'Event' } : {}), sourceArn: ui.invokedBy ? `arn:aws:execute-api:${ctx.region}:${ctx.account.id}:${rng.alnum(10).toLowerCase()}/prod/POST/orders` : undefined },
+      rp: {
+        functionName: arn,
+        ...(rng.chance(0.3) ? { invocationType: 'Event' } : {}),
+        sourceArn: ui.invokedBy ? `arn:aws:execute-api:${ctx.region}:${ctx.account.id}:${rng.alnum(10).toLowerCase()}/prod/POST/orders` : undefined,
+      },
       re: null,
       extra: { functionVersion: `${arn}:$LATEST` },
       resources: [{ accountId: ctx.account.id, type: 'AWS::Lambda::Function', ARN: arn }],
     });
   }
   const name = rng.pick(['GetFunction20150331v2', 'ListFunctions20150331', 'GetFunctionConfiguration20150331v2', 'ListTags20170331']);
-  return base(ctx, rng, { ui: identity(ctx, rng), source: 'lambda.amazonaws.com', name, readOnly: true, rp: name.startsWith('List') ? (name === 'ListTags20170331' ? { resource: arn } : null) : { functionName: fn }, re: null });
+  return base(ctx, rng, {
+    ui: identity(ctx, rng),
+    source: 'lambda.amazonaws.com',
+    name,
+    readOnly: true,
+    rp: name.startsWith('List') ? (name === 'ListTags20170331' ? { resource: arn } : null) : { functionName: fn },
+    re: null,
+  });
 }
 
 function dynamodb(ctx, rng) {
@@ -351,7 +385,13 @@ function dynamodb(ctx, rng) {
 function ssm(ctx, rng, { secretsReference = false } = {}) {
   const name = secretsReference
     ? `/aws/reference/secretsmanager/${rng.pick(ctx.account.secretNames)}`
-    : rng.pick(['/prod/orders-api/feature-flags', '/prod/shared/vpc-id', '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64', '/prod/payments/endpoint', '/cdk-bootstrap/hnb659fds/version']);
+    : rng.pick([
+        '/prod/orders-api/feature-flags',
+        '/prod/shared/vpc-id',
+        '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+        '/prod/payments/endpoint',
+        '/cdk-bootstrap/hnb659fds/version',
+      ]);
   const many = !secretsReference && rng.chance(0.3);
   return base(ctx, rng, {
     ui: identity(ctx, rng),
@@ -367,9 +407,12 @@ function logs(ctx, rng) {
   const fn = rng.pick(ctx.account.functions);
   const name = rng.pick(['CreateLogStream', 'CreateLogStream', 'DescribeLogGroups', 'DescribeLogStreams']);
   const group = `/aws/lambda/${fn}`;
-  const rp = name === 'CreateLogStream'
-    ? { logGroupName: group, logStreamName: `2024/03/11/[$LATEST]${rng.hex(32)}` }
-    : name === 'DescribeLogGroups' ? { logGroupNamePrefix: '/aws/lambda/' } : { logGroupName: group, orderBy: 'LastEventTime', descending: true, limit: 50 };
+  const rp =
+    name === 'CreateLogStream'
+      ? { logGroupName: group, logStreamName: `2024/03/11/[$LATEST]${rng.hex(32)}` }
+      : name === 'DescribeLogGroups'
+        ? { logGroupNamePrefix: '/aws/lambda/' }
+        : { logGroupName: group, orderBy: 'LastEventTime', descending: true, limit: 50 };
   return base(ctx, rng, { ui: identity(ctx, rng), source: 'logs.amazonaws.com', name, readOnly: name !== 'CreateLogStream', rp, re: null });
 }
 
@@ -380,14 +423,27 @@ function misc(ctx, rng) {
     case 'GetCallerIdentity':
       return base(ctx, rng, { ui, source: 'sts.amazonaws.com', name: kind, readOnly: true, rp: null, re: null });
     case 'GetAuthorizationToken':
-      return base(ctx, rng, { ui, source: 'ecr.amazonaws.com', name: kind, readOnly: true, rp: { registryIds: [ctx.account.id] }, re: null, ip: 'eks.amazonaws.com' === ui.invokedBy ? ui.invokedBy : undefined });
+      return base(ctx, rng, {
+        ui,
+        source: 'ecr.amazonaws.com',
+        name: kind,
+        readOnly: true,
+        rp: { registryIds: [ctx.account.id] },
+        re: null,
+        ip: 'eks.amazonaws.com' === ui.invokedBy ? ui.invokedBy : undefined,
+      });
     case 'BatchGetImage':
       return base(ctx, rng, {
         ui,
         source: 'ecr.amazonaws.com',
         name: kind,
         readOnly: true,
-        rp: { imageIds: [{ imageTag: `v1.${rng.int(0, 99)}.${rng.int(0, 99)}` }], acceptedMediaTypes: ['application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.oci.image.manifest.v1+json'], repositoryName: rng.pick(['orders-api', 'web', 'worker']), registryId: ctx.account.id },
+        rp: {
+          imageIds: [{ imageTag: `v1.${rng.int(0, 99)}.${rng.int(0, 99)}` }],
+          acceptedMediaTypes: ['application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.oci.image.manifest.v1+json'],
+          repositoryName: rng.pick(['orders-api', 'web', 'worker']),
+          registryId: ctx.account.id,
+        },
         re: null,
         resources: [{ accountId: ctx.account.id, ARN: `arn:aws:ecr:${ctx.region}:${ctx.account.id}:repository/${rng.pick(['orders-api', 'web', 'worker'])}` }],
       });
@@ -397,11 +453,27 @@ function misc(ctx, rng) {
         source: 'monitoring.amazonaws.com',
         name: kind,
         readOnly: true,
-        rp: { metricDataQueries: [{ id: 'm1', metricStat: { metric: { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: [{ name: 'FunctionName', value: rng.pick(ctx.account.functions) }] }, period: 300, stat: 'Sum' } }], startTime: iso(ctx.time - 3600e3), endTime: iso(ctx.time) },
+        rp: {
+          metricDataQueries: [
+            {
+              id: 'm1',
+              metricStat: { metric: { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: [{ name: 'FunctionName', value: rng.pick(ctx.account.functions) }] }, period: 300, stat: 'Sum' },
+            },
+          ],
+          startTime: iso(ctx.time - 3600e3),
+          endTime: iso(ctx.time),
+        },
         re: null,
       });
     case 'DescribeTargetHealth':
-      return base(ctx, rng, { ui, source: 'elasticloadbalancing.amazonaws.com', name: kind, readOnly: true, rp: { targetGroupArn: `arn:aws:elasticloadbalancing:${ctx.region}:${ctx.account.id}:targetgroup/k8s-prod-web-${rng.hex(10)}/${rng.hex(16)}` }, re: null });
+      return base(ctx, rng, {
+        ui,
+        source: 'elasticloadbalancing.amazonaws.com',
+        name: kind,
+        readOnly: true,
+        rp: { targetGroupArn: `arn:aws:elasticloadbalancing:${ctx.region}:${ctx.account.id}:targetgroup/k8s-prod-web-${rng.hex(10)}/${rng.hex(16)}` },
+        re: null,
+      });
     default:
       return base(ctx, rng, { ui, source: 'monitoring.amazonaws.com', name: kind, readOnly: true, rp: { alarmNames: [`${rng.pick(ctx.account.functions)}-errors`], maxRecords: 100 }, re: null });
   }

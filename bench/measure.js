@@ -16,9 +16,7 @@ const RSS_LINE = /^BENCH_MAXRSS_KB=(\d+)\s*$/m;
  */
 function runNode(args, { stdoutPath, env = process.env, cwd, timeoutMs = 600_000, nodeArgs = [] } = {}) {
   const node = process.execPath;
-  const [cmd, argv] = HAVE_GNU_TIME
-    ? [GNU_TIME, ['-f', 'BENCH_MAXRSS_KB=%M', node, ...nodeArgs, ...args]]
-    : [node, ['-r', PEAK_RSS_PRELOAD, ...nodeArgs, ...args]];
+  const [cmd, argv] = HAVE_GNU_TIME ? [GNU_TIME, ['-f', 'BENCH_MAXRSS_KB=%M', node, ...nodeArgs, ...args]] : [node, ['-r', PEAK_RSS_PRELOAD, ...nodeArgs, ...args]];
   const out = stdoutPath ? openSync(stdoutPath, 'w') : 'pipe';
   try {
     const t0 = process.hrtime.bigint();
@@ -28,7 +26,10 @@ function runNode(args, { stdoutPath, env = process.env, cwd, timeoutMs = 600_000
     let stderr = r.stderr ?? '';
     const m = RSS_LINE.exec(stderr);
     const rssKB = m ? Number(m[1]) : null;
-    stderr = stderr.replace(RSS_LINE, '').replace(/^Command exited with non-zero status \d+\s*$/m, '').trim();
+    stderr = stderr
+      .replace(RSS_LINE, '')
+      .replace(/^Command exited with non-zero status \d+\s*$/m, '')
+      .trim();
     return { seconds, rssKB, status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr };
   } finally {
     if (typeof out === 'number') closeSync(out);

@@ -12,7 +12,10 @@ const FIXTURES = join(__dirname, '..', 'test', 'fixtures', 'cloudtrail');
 /** The event checks by family, from the checks' own registry; a finding's family is how the bench counts it. */
 const { allChecks } = loadTypeScript('src/checks/index.ts');
 const FAMILIES = {};
-for (const check of allChecks.filter((c) => c.kind === 'event')) (FAMILIES[check.family] ??= []).push(check.id);
+for (const check of allChecks.filter((c) => c.kind === 'event')) {
+  FAMILIES[check.family] ??= [];
+  FAMILIES[check.family].push(check.id);
+}
 const FAMILY_OF = Object.fromEntries(allChecks.map((c) => [c.id, c.family]));
 
 /** AWS's own error text for a call on a secret scheduled for deletion. */
@@ -21,8 +24,13 @@ const MARKED_FOR_DELETION = "You can't perform this operation on the secret beca
 /** Bare records only (envelopes, files with a top-level detail-type, are skipped), sorted by path. */
 function loadFixtures() {
   const out = [];
-  for (const dir of readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    for (const file of readdirSync(join(FIXTURES, dir)).filter((f) => f.endsWith('.json')).sort()) {
+  for (const dir of readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort()) {
+    for (const file of readdirSync(join(FIXTURES, dir))
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       const text = readFileSync(join(FIXTURES, dir, file), 'utf8');
       let record;
       try {
@@ -85,10 +93,17 @@ function needleTemplates() {
   for (const f of fixtures) {
     if (f.record.eventName === 'RotateSecret') {
       const ok = { ...f.record, errorCode: null, errorMessage: null };
-      for (const [tag, expression] of [['yearly', 'rate(365 days)'], ['monthly', 'rate(30 days)']]) {
+      for (const [tag, expression] of [
+        ['yearly', 'rate(365 days)'],
+        ['monthly', 'rate(30 days)'],
+      ]) {
         templates.push({ source: `${f.source}+ok-${tag}`, record: { ...ok, requestParameters: { ...f.record.requestParameters, rotationRules: { scheduleExpression: expression } } }, weight: 0.25 });
       }
-      templates.push({ source: `${f.source}+as-CancelRotateSecret`, record: { ...ok, eventName: 'CancelRotateSecret', requestParameters: { secretId: f.record.requestParameters?.secretId } }, weight: 0.25 });
+      templates.push({
+        source: `${f.source}+as-CancelRotateSecret`,
+        record: { ...ok, eventName: 'CancelRotateSecret', requestParameters: { secretId: f.record.requestParameters?.secretId } },
+        weight: 0.25,
+      });
     }
     if (f.record.eventName === 'RotationFailed') {
       const abandoned = without(f.record, 'errorMessage');

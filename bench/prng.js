@@ -4,7 +4,10 @@
 
 /** cyrb128: a string to four 32-bit seeds. */
 function seedsOf(text) {
-  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  let h1 = 1779033703,
+    h2 = 3144134277,
+    h3 = 1013904242,
+    h4 = 2773480762;
   for (let i = 0; i < text.length; i++) {
     const k = text.charCodeAt(i);
     h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
@@ -39,7 +42,10 @@ class Rng {
     b = (c + (c << 3)) | 0;
     c = (c << 21) | (c >>> 11);
     c = (c + t) | 0;
-    this.a = a; this.b = b; this.c = c; this.d = d;
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
     return t >>> 0;
   }
 
@@ -76,7 +82,7 @@ class Rng {
   chars(alphabet, n) {
     let s = '';
     const len = alphabet.length;
-    for (let i = 0; i < n; i++) s += alphabet[(this.u32() % len)];
+    for (let i = 0; i < n; i++) s += alphabet[this.u32() % len];
     return s;
   }
 

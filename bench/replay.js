@@ -37,7 +37,9 @@ function parseSummary(stderr) {
 }
 
 function readFindings(path) {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.trim());
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim());
   return lines.map((l) => JSON.parse(l));
 }
 
@@ -165,7 +167,8 @@ function measure({ manifest, archive, work, log, findings }) {
   const errors4 = [];
   if (r4.status !== 0) errors4.push(`4x replay exited ${r4.status ?? r4.signal}:\n${tail(r4.stderr)}`);
   else if (!s4 || s4.records !== 4 * manifest.totals.records) errors4.push(`4x replay counted ${s4?.records} records, expected ${4 * manifest.totals.records}`);
-  else if (s4.findings !== findings || s4.duplicates !== 3 * findings) errors4.push(`4x replay: ${s4.findings} findings and ${s4.duplicates} duplicates dropped, expected ${findings} and ${3 * findings}`);
+  else if (s4.findings !== findings || s4.duplicates !== 3 * findings)
+    errors4.push(`4x replay: ${s4.findings} findings and ${s4.duplicates} duplicates dropped, expected ${findings} and ${3 * findings}`);
   log(`bench: 4x input: replay ${r4.seconds.toFixed(2)} s, ${(r4.rssKB / 1024).toFixed(0)} MB\n`);
   rmSync(out, { force: true });
   rmSync(out4, { force: true });
@@ -215,7 +218,13 @@ async function replayBench({ manifest, archive, needles, log = (s) => process.st
       zcatSeconds: m.zcat.map((s) => round(s)),
       replaySeconds: m.replay.map((r) => round(r.seconds)),
       replayRssMB: m.replay.map((r) => round(r.rssKB / 1024, 1)),
-      x4: { seconds: round(m.x4.seconds), rssMB: round(m.x4.rssKB / 1024, 1), records: m.x4.summary?.records ?? null, findings: m.x4.summary?.findings ?? null, duplicates: m.x4.summary?.duplicates ?? null },
+      x4: {
+        seconds: round(m.x4.seconds),
+        rssMB: round(m.x4.rssKB / 1024, 1),
+        records: m.x4.summary?.records ?? null,
+        findings: m.x4.summary?.findings ?? null,
+        duplicates: m.x4.summary?.duplicates ?? null,
+      },
     };
     if (m.x4.errors.length) result.error = m.x4.errors.join('; ');
     result.targets = {

@@ -60,8 +60,24 @@ function table(report) {
   if (p) {
     lines.push(`policy: resource-policy analysis (src/policy), each policy as CloudTrail's JSON text; medians of ${POLICY_RUNS} runs`);
     if (p.verified) {
-      lines.push(row('corpus', `${p.policiesPerSecond.toLocaleString('en-US')}/s`, `${p.corpusSize} policies, ${(p.corpusBytes / 1000).toFixed(1)} KB, verdicts verified`, `> ${TARGET_POLICIES_PER_SECOND.toLocaleString('en-US')}/s`, p.targets?.policiesPerSecond?.pass));
-      lines.push(row(`${(p.largePolicyStatements - 1).toLocaleString('en-US')} statements`, `${p.largePolicyMs} ms`, `${(p.largePolicyChars / 1e6).toFixed(1)} MB; first (cold) run ${p.largePolicyFirstMs} ms`, `< ${TARGET_LARGE_POLICY_MS} ms`, p.targets?.largePolicyMs?.pass));
+      lines.push(
+        row(
+          'corpus',
+          `${p.policiesPerSecond.toLocaleString('en-US')}/s`,
+          `${p.corpusSize} policies, ${(p.corpusBytes / 1000).toFixed(1)} KB, verdicts verified`,
+          `> ${TARGET_POLICIES_PER_SECOND.toLocaleString('en-US')}/s`,
+          p.targets?.policiesPerSecond?.pass,
+        ),
+      );
+      lines.push(
+        row(
+          `${(p.largePolicyStatements - 1).toLocaleString('en-US')} statements`,
+          `${p.largePolicyMs} ms`,
+          `${(p.largePolicyChars / 1e6).toFixed(1)} MB; first (cold) run ${p.largePolicyFirstMs} ms`,
+          `< ${TARGET_LARGE_POLICY_MS} ms`,
+          p.targets?.largePolicyMs?.pass,
+        ),
+      );
     }
     if (p.error) lines.push(`  ERROR: ${p.error}`);
   }
@@ -72,10 +88,27 @@ function table(report) {
       const s = sc[key];
       if (!s) continue;
       const calls = `${s.listSecretsCalls} ListSecrets + ${s.versionCalls} look-ups${s.verified ? ', as required' : ' (WRONG)'}`;
-      lines.push(row(`${s.secrets.toLocaleString('en-US')} in-process`, `${s.cpuMs} ms`, `${calls}; ${s.findings.toLocaleString('en-US')} findings`, key === 'n50k' ? `< ${TARGET_CPU_MS_50K} ms CPU` : '', key === 'n50k' ? sc.targets?.cpuMs50k?.pass : null));
+      lines.push(
+        row(
+          `${s.secrets.toLocaleString('en-US')} in-process`,
+          `${s.cpuMs} ms`,
+          `${calls}; ${s.findings.toLocaleString('en-US')} findings`,
+          key === 'n50k' ? `< ${TARGET_CPU_MS_50K} ms CPU` : '',
+          key === 'n50k' ? sc.targets?.cpuMs50k?.pass : null,
+        ),
+      );
     }
     const m = sc.moto10k;
-    if (m?.secrets) lines.push(row('10,000 moto_server', `${m.seconds.toFixed(2)} s`, `${m.calls.ListSecrets} ListSecrets + ${m.calls.ListSecretVersionIds} look-ups${m.verified ? ', as required' : ' (WRONG)'}`, 'exact calls', m.verified));
+    if (m?.secrets)
+      lines.push(
+        row(
+          '10,000 moto_server',
+          `${m.seconds.toFixed(2)} s`,
+          `${m.calls.ListSecrets} ListSecrets + ${m.calls.ListSecretVersionIds} look-ups${m.verified ? ', as required' : ' (WRONG)'}`,
+          'exact calls',
+          m.verified,
+        ),
+      );
     else if (m?.skipped) lines.push(`  moto_server part skipped: ${m.skipped}`);
     for (const e of [sc.n10k?.error, sc.n50k?.error, m?.error].filter(Boolean)) lines.push(`  ERROR: ${e}`);
     if (sc.error) lines.push(`  ERROR: ${sc.error}`);
@@ -83,8 +116,24 @@ function table(report) {
   if (report.functions) {
     lines.push(`functions: node -e 0 takes ${report.bareNodeMs ?? '-'} ms; load = a node process requiring the handler; medians of ${FN_RUNS}`);
     for (const [name, f] of Object.entries(report.functions)) {
-      lines.push(row(`${name} zip`, f.zipBytes == null ? '-' : `${(f.zipBytes / 1000).toFixed(1)} KB`, f.unzippedBytes ? `${(f.unzippedBytes / 1000).toFixed(0)} KB unzipped` : '', `<= ${TARGET_ZIP_BYTES / 1000} KB`, f.targets?.zipBytes?.pass));
-      lines.push(row(`${name} load`, f.loadMs == null ? '-' : `${f.loadMs} ms`, f.loadMs == null ? '' : `+${f.loadOverBareMs} ms over bare; require() ${f.requireMs} ms`, `<= +${TARGET_LOAD_OVER_BARE_MS} ms`, f.targets?.loadOverBareMs?.pass));
+      lines.push(
+        row(
+          `${name} zip`,
+          f.zipBytes == null ? '-' : `${(f.zipBytes / 1000).toFixed(1)} KB`,
+          f.unzippedBytes ? `${(f.unzippedBytes / 1000).toFixed(0)} KB unzipped` : '',
+          `<= ${TARGET_ZIP_BYTES / 1000} KB`,
+          f.targets?.zipBytes?.pass,
+        ),
+      );
+      lines.push(
+        row(
+          `${name} load`,
+          f.loadMs == null ? '-' : `${f.loadMs} ms`,
+          f.loadMs == null ? '' : `+${f.loadOverBareMs} ms over bare; require() ${f.requireMs} ms`,
+          `<= +${TARGET_LOAD_OVER_BARE_MS} ms`,
+          f.targets?.loadOverBareMs?.pass,
+        ),
+      );
       if (f.error) lines.push(`    ERROR: ${f.error}`);
     }
     if (report.package?.source && !report.package.source.includes('fresh')) lines.push(`  (zips from ${report.package.source})`);
@@ -116,7 +165,14 @@ function summaryLine(report) {
   if (report.policy) {
     const p = report.policy;
     out.policy = p.verified
-      ? { policiesPerSecond: p.policiesPerSecond, corpusSize: p.corpusSize, largePolicyMs: p.largePolicyMs, largePolicyFirstMs: p.largePolicyFirstMs, largePolicyStatements: p.largePolicyStatements, verified: true }
+      ? {
+          policiesPerSecond: p.policiesPerSecond,
+          corpusSize: p.corpusSize,
+          largePolicyMs: p.largePolicyMs,
+          largePolicyFirstMs: p.largePolicyFirstMs,
+          largePolicyStatements: p.largePolicyStatements,
+          verified: true,
+        }
       : { verified: false, error: p.error };
   }
   if (report.scan) {
@@ -133,10 +189,7 @@ function summaryLine(report) {
   }
   if (report.functions) {
     out.functions = Object.fromEntries(
-      Object.entries(report.functions).map(([name, f]) => [
-        name,
-        { zipBytes: f.zipBytes, loadMs: f.loadMs, requireMs: f.requireMs ?? null, ...(f.error ? { error: f.error } : {}) },
-      ]),
+      Object.entries(report.functions).map(([name, f]) => [name, { zipBytes: f.zipBytes, loadMs: f.loadMs, requireMs: f.requireMs ?? null, ...(f.error ? { error: f.error } : {}) }]),
     );
     out.bareNodeMs = report.bareNodeMs;
     if (report.functionsError) out.functionsError = report.functionsError.split('\n')[0];
@@ -155,14 +208,28 @@ async function main(argv) {
   const started = new Date();
   const report = {
     startedAt: started.toISOString(),
-    machine: { node: process.version, platform: `${os.platform()} ${os.release()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, loadAverageBefore: os.loadavg().map((x) => round(x, 2)), peakRssFrom: HAVE_GNU_TIME ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS preload' },
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      loadAverageBefore: os.loadavg().map((x) => round(x, 2)),
+      peakRssFrom: HAVE_GNU_TIME ? '/usr/bin/time -f %M' : 'process.resourceUsage().maxRSS preload',
+    },
     git: { head: git(['rev-parse', '--short', 'HEAD']), dirtyFiles: (git(['status', '--porcelain']) ?? '').split('\n').filter(Boolean).length },
   };
   let failed = false;
 
   if (!flags.has('--no-replay')) {
     const archive = await ensureArchive({ force: flags.has('--regenerate'), log });
-    report.archive = { generated: archive.generated, key: archive.manifest.key, ...archive.manifest.totals, expectedFindings: archive.manifest.expectedFindings, generationSeconds: round(archive.manifest.generationSeconds, 1), params: archive.manifest.params };
+    report.archive = {
+      generated: archive.generated,
+      key: archive.manifest.key,
+      ...archive.manifest.totals,
+      expectedFindings: archive.manifest.expectedFindings,
+      generationSeconds: round(archive.manifest.generationSeconds, 1),
+      params: archive.manifest.params,
+    };
     report.replay = await replayBench({ manifest: archive.manifest, archive: archive.archive, needles: archive.needles, log });
     if (report.replay.verified && report.replay.error) {
       failed = true;
@@ -170,7 +237,9 @@ async function main(argv) {
     }
     if (!report.replay.verified) {
       failed = true;
-      log(`\nbench: REPLAY NOT VERIFIED: the timings would be meaningless, so none were taken.\n${(report.replay.verification?.errors ?? [report.replay.error]).map((e) => `  - ${e}`).join('\n')}\n\n`);
+      log(
+        `\nbench: REPLAY NOT VERIFIED: the timings would be meaningless, so none were taken.\n${(report.replay.verification?.errors ?? [report.replay.error]).map((e) => `  - ${e}`).join('\n')}\n\n`,
+      );
     }
   }
   if (!flags.has('--no-policy')) {
@@ -184,7 +253,13 @@ async function main(argv) {
     try {
       report.scan = await scanBench({ log, moto: !flags.has('--no-scan-moto') });
     } catch (error) {
-      report.scan = { verified: false, error: String(error.message ?? error).split('\n').slice(0, 4).join(' | ') };
+      report.scan = {
+        verified: false,
+        error: String(error.message ?? error)
+          .split('\n')
+          .slice(0, 4)
+          .join(' | '),
+      };
     }
     if (!report.scan.verified) {
       failed = true;

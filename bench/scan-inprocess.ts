@@ -34,7 +34,16 @@ async function main(n: number, runs: number) {
     const result = await runScan(inventoryClient, { config, now: NOW });
     const window = scanWindow(NOW, config.scanIntervalHours);
     const fresh = result.evaluation.findings.filter((f) => isNewInWindow(f, window));
-    const digest = buildDigest({ findings: result.evaluation.findings, newFindings: new Set(fresh), scope: 'full', secrets: n, account: result.account, region: result.region, window, notifyMinSeverity: 'LOW' });
+    const digest = buildDigest({
+      findings: result.evaluation.findings,
+      newFindings: new Set(fresh),
+      scope: 'full',
+      secrets: n,
+      account: result.account,
+      region: result.region,
+      window,
+      notifyMinSeverity: 'LOW',
+    });
     const gauges = scanGauges(result.evaluation.counts, NOW);
     const used = process.cpuUsage(cpu);
     inventoryClient.client.destroy();

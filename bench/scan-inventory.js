@@ -103,9 +103,7 @@ function seedSpec(n, now) {
         ...(s.DeletedDate ? { deleted: s.DeletedDate } : {}),
         ...(s.KmsKeyId ? { kmsKeyId: s.KmsKeyId } : {}),
         tags: [...(s.Tags ?? []), ...(s.OwningService ? [{ Key: 'aws:secretsmanager:owningService', Value: s.OwningService }] : [])],
-        ...(s.RotationEnabled
-          ? { rotation: { days: s.RotationRules.AutomaticallyAfterDays, lambdaArn: s.RotationLambdaARN, lastRotated: s.LastRotatedDate, next: s.NextRotationDate } }
-          : {}),
+        ...(s.RotationEnabled ? { rotation: { days: s.RotationRules.AutomaticallyAfterDays, lambdaArn: s.RotationLambdaARN, lastRotated: s.LastRotatedDate, next: s.NextRotationDate } } : {}),
       })),
     },
   };

@@ -50,7 +50,13 @@ function buildInProcess() {
 }
 
 function inProcess(entry, n) {
-  const r = spawnSync(process.execPath, [entry, String(n), String(RUNS)], { cwd: ROOT, env: offlineEnv({ NODE_OPTIONS: FUNCTION_NODE_OPTIONS }), encoding: 'utf8', maxBuffer: 16 << 20, timeout: 600_000 });
+  const r = spawnSync(process.execPath, [entry, String(n), String(RUNS)], {
+    cwd: ROOT,
+    env: offlineEnv({ NODE_OPTIONS: FUNCTION_NODE_OPTIONS }),
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+    timeout: 600_000,
+  });
   if (r.status !== 0) throw new Error(`in-process scan of ${n} secrets exited ${r.status ?? r.signal}:\n${(r.stderr ?? '').trim().split('\n').slice(-8).join('\n')}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop());
   const expected = { ListSecrets: Math.ceil(n / 100), ListSecretVersionIds: out.expectedLookups };

@@ -41,12 +41,16 @@ export async function catalogueExamples(root: string): Promise<Map<string, Catal
   let file = '';
   const trail = join(root, 'samples', 'trail');
   // Replication is watched only once approved regions are set: the samples' own two.
-  const stats = await replay([trail], { config: { ...DEFAULT_CONFIG, approvedRegions: ['us-east-1', 'us-west-2'] }, now: EXAMPLES_AS_OF }, {
-    fileStarted: (path) => {
-      file = relative(root, path);
+  const stats = await replay(
+    [trail],
+    { config: { ...DEFAULT_CONFIG, approvedRegions: ['us-east-1', 'us-west-2'] }, now: EXAMPLES_AS_OF },
+    {
+      fileStarted: (path) => {
+        file = relative(root, path);
+      },
+      finding: (finding) => keep(examples, { finding, source: file }),
     },
-    finding: (finding) => keep(examples, { finding, source: file }),
-  });
+  );
   if (stats.filesFailed) throw new Error(`${stats.filesFailed} file(s) of ${trail} could not be read`);
 
   const listing = join(root, 'samples', 'catalogue', 'list-secrets.json');

@@ -14,7 +14,17 @@ const cache = join(__dirname, '..', 'node_modules', '.cache');
 mkdirSync(cache, { recursive: true });
 const dir = mkdtempSync(join(cache, 'secretwatch-run-'));
 const outfile = join(dir, 'script.js');
-buildSync({ entryPoints: [resolve(entry)], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'error', nodePaths: [join(__dirname, '..', 'node_modules')] });
+buildSync({
+  entryPoints: [resolve(entry)],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  packages: 'external',
+  logLevel: 'error',
+  nodePaths: [join(__dirname, '..', 'node_modules')],
+});
 process.argv = [process.argv[0], resolve(entry), ...args];
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 require(outfile);

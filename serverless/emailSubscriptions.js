@@ -68,7 +68,7 @@ function subscriptionResources(addresses, minSeverity = 'HIGH', opsAddresses = n
       },
     };
   }
-  for (const address of opsAddresses && opsAddresses.length ? opsAddresses : addresses) {
+  for (const address of opsAddresses?.length ? opsAddresses : addresses) {
     Resources[subscriptionLogicalId(address, 'OpsEmailSubscription')] = {
       Type: 'AWS::SNS::Subscription',
       Properties: { TopicArn: { Ref: 'OpsTopic' }, Protocol: 'email', Endpoint: address },

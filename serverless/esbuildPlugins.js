@@ -19,7 +19,7 @@ const RUNTIME_CREDENTIAL_SOURCES = [
   '@smithy/credential-provider-imds',
 ];
 const NAMESPACE = 'secretwatch-runtime-sdk';
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const _escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 const runtimeCredentialSources = {
   name: 'secretwatch-runtime-credential-sources',

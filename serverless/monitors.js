@@ -93,12 +93,7 @@ function unique(values) {
 
 /** The setting keys a monitor's function reads, delivery's first. */
 function settingsOf(monitor, source) {
-  return unique([
-    ...source.deliverySettings,
-    ...source.checkSettingsOf(monitor),
-    ...(monitor.followUps ?? []).map((f) => f.enabledBy),
-    ...(monitor.settings ?? []),
-  ]);
+  return unique([...source.deliverySettings, ...source.checkSettingsOf(monitor), ...(monitor.followUps ?? []).map((f) => f.enabledBy), ...(monitor.settings ?? [])]);
 }
 
 function environmentOf(monitor, source, context) {
@@ -116,7 +111,7 @@ function environmentOf(monitor, source, context) {
 }
 
 /** What every monitor's role allows; `declared` (its own permissions) after its log group. */
-function roleStatements(monitor, ids, declared, context) {
+function roleStatements(_monitor, ids, declared, context) {
   return [
     { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(ids.logGroup) },
     ...declared.map(allow),
@@ -222,7 +217,13 @@ function monitorDeployment(context, source = loadSource()) {
         const logicalId = `${pascal(rule.name)}Rule`;
         Object.assign(
           Resources,
-          rawRule(logicalId, monitor, ids, { Name: ruleName(context, rule.name), Description: rule.description, EventPattern: rule.pattern, State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' }, context),
+          rawRule(
+            logicalId,
+            monitor,
+            ids,
+            { Name: ruleName(context, rule.name), Description: rule.description, EventPattern: rule.pattern, State: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS' },
+            context,
+          ),
         );
         eventRuleArns.push(getAtt(logicalId));
       } else {
@@ -246,7 +247,13 @@ function monitorDeployment(context, source = loadSource()) {
       if (!Number.isInteger(hours) || hours < 1) throw new Error(`serverless/monitors.js: ${monitor.name} is scheduled by ${monitor.schedule.intervalSetting}, which holds no whole number of hours`);
       Object.assign(
         Resources,
-        rawRule(logicalId, monitor, ids, { Name: ruleName(context, monitor.schedule.rule), Description: monitor.schedule.description, ScheduleExpression: scanSchedule(hours), State: 'ENABLED' }, context),
+        rawRule(
+          logicalId,
+          monitor,
+          ids,
+          { Name: ruleName(context, monitor.schedule.rule), Description: monitor.schedule.description, ScheduleExpression: scanSchedule(hours), State: 'ENABLED' },
+          context,
+        ),
       );
       scheduleArns.push(getAtt(logicalId));
     }

@@ -63,9 +63,19 @@ function organizationSettings(raw) {
   }
   const organizationId = text(raw.organizationId);
   const centralBusArn = text(raw.centralBusArn);
-  const scanAccounts = text(raw.scanAccounts).split(',').map((a) => a.trim()).filter(Boolean);
+  const scanAccounts = text(raw.scanAccounts)
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const scanOrganization = booleanParameter('scanOrganization', raw.scanOrganization);
-  const scanRegions = [...new Set(text(raw.scanRegions).split(',').map((r) => r.trim()).filter(Boolean))];
+  const scanRegions = [
+    ...new Set(
+      text(raw.scanRegions)
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (scanRegions.length && mode !== 'central') {
     throw parameterError(`Invalid deploy parameter scanRegions: only mode central uses it (mode is ${mode})`);
   }
@@ -89,9 +99,7 @@ function organizationSettings(raw) {
   }
   if (mode === 'central') {
     if (!ORGANIZATION_ID.test(organizationId)) {
-      throw parameterError(
-        `Invalid deploy parameter organizationId: "${organizationId}" is not an organization id (o- and 10 to 32 lower-case letters or digits); mode central requires it`,
-      );
+      throw parameterError(`Invalid deploy parameter organizationId: "${organizationId}" is not an organization id (o- and 10 to 32 lower-case letters or digits); mode central requires it`);
     }
   } else if (organizationId !== '') {
     throw parameterError(`Invalid deploy parameter organizationId: only mode central uses it (mode is ${mode})`);

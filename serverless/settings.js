@@ -53,7 +53,9 @@ function settingsEnvironment(params) {
     const param = Object.keys(SETTINGS).find((p) => envName(SETTINGS[p]) === error.setting);
     throw parameterError(`Invalid deploy parameter ${param ?? error.setting}: ${error.message}`);
   }
-  const logLevel = String(params.logLevel ?? 'INFO').trim().toUpperCase();
+  const logLevel = String(params.logLevel ?? 'INFO')
+    .trim()
+    .toUpperCase();
   if (!LOG_LEVELS.includes(logLevel)) {
     throw parameterError(`Invalid deploy parameter logLevel: "${params.logLevel}" (expected one of ${LOG_LEVELS.join(', ')})`);
   }

@@ -10,9 +10,7 @@ const ROOT = join(__dirname, '..');
 const SRC = join(ROOT, 'src');
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
-  );
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
 }
 
 interface Import {
@@ -85,7 +83,16 @@ test('no code under src/ calls GetSecretValue on a monitored secret', () => {
 });
 
 test('the Slack notifier carries no check code and no policy analyzer', () => {
-  const out = buildSync({ entryPoints: [join(ROOT, 'handlers', 'slackNotifier.ts')], bundle: true, platform: 'node', format: 'cjs', write: false, metafile: true, logLevel: 'silent', packages: 'external' });
+  const out = buildSync({
+    entryPoints: [join(ROOT, 'handlers', 'slackNotifier.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    packages: 'external',
+  });
   const inputs = Object.keys(out.metafile.inputs);
   expect(inputs.some((i) => i.startsWith('handlers/'))).toBe(true);
   expect(inputs.filter((i) => /^src\/(checks|policy|monitors)\//.test(i))).toEqual([]);

@@ -98,19 +98,16 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .addOption(new Option('--min-severity <severity>', 'drop findings below this severity').argParser(severityOption))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(severityOption))
     .addOption(
-      new Option('--as-of <date>', 'judge the inventory as of this date (ISO 8601, or +30d / -7d from now), assuming scheduled rotations happen on time').argParser(
-        asOfOption(() => new Date()),
-      ),
+      new Option('--as-of <date>', 'judge the inventory as of this date (ISO 8601, or +30d / -7d from now), assuming scheduled rotations happen on time').argParser(asOfOption(() => new Date())),
     )
     .addOption(
-      new Option('--accounts <ids|organization>', "also scan these member accounts (comma-separated ids), or every active account of the organization, through each one's scan role (overrides scanAccounts and scanOrganization)").argParser(
-        accountsOption,
-      ),
+      new Option(
+        '--accounts <ids|organization>',
+        "also scan these member accounts (comma-separated ids), or every active account of the organization, through each one's scan role (overrides scanAccounts and scanOrganization)",
+      ).argParser(accountsOption),
     )
     .addOption(
-      new Option('--regions <regions>', 'with --accounts: scan each member account in these regions (comma-separated), and this account in the others; overrides scanRegions').argParser(
-        regionsOption,
-      ),
+      new Option('--regions <regions>', 'with --accounts: scan each member account in these regions (comma-separated), and this account in the others; overrides scanRegions').argParser(regionsOption),
     )
     .addOption(new Option('--stage <stage>', "the member stacks' stage: their scan role is secretwatch-<stage>-scan-<region>").default('dev').argParser(stageOption))
     .addOption(new Option('--role-name <name>', 'the member scan role to assume instead of secretwatch-<stage>-scan-{region} ({region}: the region scanned)').argParser(roleNameOption))

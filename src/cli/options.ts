@@ -65,7 +65,14 @@ export function endpointOption(value: string): string {
 /** `scan --accounts`: comma-separated 12-digit member account ids, or "organization" (every active account of it). */
 export function accountsOption(value: string): MemberAccounts {
   if (value.trim().toLowerCase() === 'organization') return { organization: true };
-  const accounts = [...new Set(value.split(',').map((a) => a.trim()).filter(Boolean))];
+  const accounts = [
+    ...new Set(
+      value
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    ),
+  ];
   const bad = accounts.find((a) => !ACCOUNT_ID.test(a));
   if (bad !== undefined || !accounts.length) {
     throw new InvalidArgumentError(`${bad === undefined ? 'no account id' : `"${bad}" is not a 12-digit account id`}: expected ids like 111122223333,444455556666, or organization`);
@@ -83,7 +90,14 @@ export function roleNameOption(value: string): string {
 
 /** `scan --regions`: comma-separated region names. */
 export function regionsOption(value: string): string[] {
-  const regions = [...new Set(value.split(',').map((r) => r.trim()).filter(Boolean))];
+  const regions = [
+    ...new Set(
+      value
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    ),
+  ];
   const bad = regions.find((r) => !REGION_NAME.test(r));
   if (bad !== undefined || !regions.length) throw new InvalidArgumentError(`${bad === undefined ? 'no region' : `"${bad}" is not a region name`}: expected names like eu-west-1,us-east-1`);
   return regions;

@@ -120,7 +120,7 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
 /** The line of the first syntax error, which V8's JSON.parse messages do not always give. */
 function lineOfError(text: string): number {
   const offset = syntaxErrorOffset(text);
-  return 1 + countLines(text.slice(0, Math.max(offset , 0)));
+  return 1 + countLines(text.slice(0, Math.max(offset, 0)));
 }
 
 const JSON_STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;

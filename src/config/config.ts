@@ -2,20 +2,28 @@ import * as z from 'zod';
 import { SEVERITIES, type Severity } from '../findings/severity';
 import { ACCOUNT_ID, REGION_NAME } from '../resources/arn';
 
-
 const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
 const accountId = z.string().regex(ACCOUNT_ID, 'must be a 12-digit AWS account id');
 const regionName = z.string().regex(REGION_NAME, 'must be a region name like eu-west-1');
-const splitCommas = (value: unknown) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value);
+const splitCommas = (value: unknown) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
 const commaList = z.preprocess(splitCommas, z.array(accountId));
 const regionList = z.preprocess(splitCommas, z.array(regionName));
-const booleanText = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off', ''].includes(v)) return false;
-  return value;
-}, z.boolean({ error: 'must be true or false' }));
+const booleanText = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v)) return true;
+    if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+    return value;
+  },
+  z.boolean({ error: 'must be true or false' }),
+);
 const severity = z.preprocess((value) => (typeof value === 'string' ? value.trim().toUpperCase() : value), z.enum(SEVERITIES));
 export const WEEKDAYS = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'] as const;
 /** "monday", "Mon" or "MONDAY"; the index of each name is its JavaScript getUTCDay(). */
@@ -28,7 +36,10 @@ const optionalText = z.preprocess((value) => (value === '' ? undefined : value),
 const arn = (service: string) =>
   z.preprocess(
     (value) => (value === '' ? undefined : value),
-    z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`).optional(),
+    z
+      .string()
+      .regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`)
+      .optional(),
   );
 
 /** Every setting, its default and its bounds; in Lambda each one is the environment variable of the same name in upper snake case. */
@@ -47,7 +58,10 @@ export const configSchema = z.object({
   scanRegions: regionList.default([]),
   trustedOrgId: z.preprocess(
     (value) => (value === '' ? undefined : value),
-    z.string().regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like o-a1b2c3d4e5').optional(),
+    z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like o-a1b2c3d4e5')
+      .optional(),
   ),
   requireCustomerManagedKey: booleanText.default(false),
   /** policyMonitor removes the statements that make a secret public (off: it only reports them). */
@@ -87,7 +101,10 @@ export const CONFIG_KEYS = Object.keys(configSchema.shape) as ConfigKey[];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly setting: string, message: string) {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
     super(`invalid setting ${setting}: ${message}`);
   }
 }

@@ -85,7 +85,7 @@ export function dashboardBody(stack: StackResources, alarmNames: readonly string
   grid.add('text', FULL, 2, {
     markdown: [
       `# SecretWatch \`${stack.stage}\` · ${region}`,
-      'Findings, the inventory and the monitor\'s own health. Built from code (`src/dashboard`) at every deploy: change it there, not here. What each finding means and how to respond: `docs/alerts.md`.',
+      "Findings, the inventory and the monitor's own health. Built from code (`src/dashboard`) at every deploy: change it there, not here. What each finding means and how to respond: `docs/alerts.md`.",
     ].join('\n'),
   });
   grid.newRow();

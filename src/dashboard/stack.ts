@@ -71,7 +71,11 @@ function ofType(template: Template, type: string): [string, TemplateResource][] 
 
 export function stackResources(template: Template, options: { stage: string; region: string }): StackResources {
   const prefix = `secretwatch-${options.stage}-`;
-  const logGroups = new Set(ofType(template, 'AWS::Logs::LogGroup').map(([, r]) => r.Properties?.LogGroupName).filter((n): n is string => typeof n === 'string'));
+  const logGroups = new Set(
+    ofType(template, 'AWS::Logs::LogGroup')
+      .map(([, r]) => r.Properties?.LogGroupName)
+      .filter((n): n is string => typeof n === 'string'),
+  );
   const functions = ofType(template, 'AWS::Lambda::Function').map(([logicalId, r]): StackFunction => {
     const functionName = literal(r.Properties?.FunctionName, `${logicalId}.FunctionName`);
     const logGroup = `/aws/lambda/${functionName}`;
@@ -86,7 +90,8 @@ export function stackResources(template: Template, options: { stage: string; reg
   let scanIntervalHours: number | null = null;
   if (scan) {
     scanIntervalHours = Number(scan.environment.SCAN_INTERVAL_HOURS);
-    if (!Number.isInteger(scanIntervalHours) || scanIntervalHours < 1) throw new StackShapeError(`${scan.logicalId}: SCAN_INTERVAL_HOURS must be a whole number of hours (found ${JSON.stringify(scan.environment.SCAN_INTERVAL_HOURS)})`);
+    if (!Number.isInteger(scanIntervalHours) || scanIntervalHours < 1)
+      throw new StackShapeError(`${scan.logicalId}: SCAN_INTERVAL_HOURS must be a whole number of hours (found ${JSON.stringify(scan.environment.SCAN_INTERVAL_HOURS)})`);
   }
   return {
     stage: options.stage,

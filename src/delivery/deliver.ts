@@ -40,14 +40,7 @@ export class NotificationError extends AggregateError {
  * notification failure is raised after every other delivery was attempted, so that the
  * invocation fails and EventBridge retries it.
  */
-export async function deliver(
-  findings: readonly Finding[],
-  extraMetrics: readonly MetricDatum[],
-  clients: DeliveryClients,
-  targets: DeliveryTargets,
-  log: Log,
-  now: Date,
-): Promise<DeliveryReport> {
+export async function deliver(findings: readonly Finding[], extraMetrics: readonly MetricDatum[], clients: DeliveryClients, targets: DeliveryTargets, log: Log, now: Date): Promise<DeliveryReport> {
   const report: DeliveryReport = { metricCalls: 0, metricsFailed: false, published: 0, putOnBus: 0 };
   const metricData = [...findingMetrics(findings, now), ...extraMetrics];
   const notify = targets.alertTopicArn ? findings.filter((f) => atLeast(f.severity, targets.notifyMinSeverity)) : [];

@@ -1,9 +1,7 @@
 import { MAX_RECORD_BYTES } from './parse';
 
 /** What the splitter hands on: a record's JSON text, or why a piece of input is not one. */
-export type SplitItem =
-  | { kind: 'record'; text: string; offset: number }
-  | { kind: 'invalid'; reason: 'invalid-json' | 'not-an-object' | 'record-too-large'; message: string; offset: number };
+export type SplitItem = { kind: 'record'; text: string; offset: number } | { kind: 'invalid'; reason: 'invalid-json' | 'not-an-object' | 'record-too-large'; message: string; offset: number };
 
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;

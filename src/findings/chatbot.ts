@@ -66,10 +66,7 @@ export function chatbotNotification(finding: Finding): ChatbotNotification {
 /** A scan digest for Chatbot: the totals, then as many entries as fit the description. */
 export function chatbotDigestNotification(digest: Digest): ChatbotNotification {
   const severity = digestSeverity(digest);
-  const title =
-    digest.scope === 'full'
-      ? `Weekly SecretWatch digest: ${digest.findings} finding(s), ${digest.newFindings} new`
-      : `SecretWatch scan: ${digest.newFindings} new finding(s)`;
+  const title = digest.scope === 'full' ? `Weekly SecretWatch digest: ${digest.findings} finding(s), ${digest.newFindings} new` : `SecretWatch scan: ${digest.newFindings} new finding(s)`;
   const head = [
     `${digest.accounts > 1 ? `*Accounts* ${digest.accounts} (central ${code(digest.account)})` : `*Account* ${code(digest.account)}`}   *Region* ${code(digest.region)}   *Secrets* ${digest.secrets}   *All findings* ${digest.findings}`,
     `*Scanned* ${code(digest.scannedAt)}; listed: ${escapeMrkdwn(digest.notifyMinSeverity)} and above.`,

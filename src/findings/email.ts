@@ -1,4 +1,4 @@
-import { resourceKind, } from '../resources/resource';
+import { resourceKind } from '../resources/resource';
 import { commandsIn } from './commands';
 import type { Finding } from './finding';
 import { consoleLink } from './links';

@@ -1,8 +1,6 @@
 import { partitionOfArn, REGION_NAME } from '../resources/arn';
 import type { Finding } from './finding';
 
-
-
 /** The console's host per partition; other partitions (isolated regions) have no public console link. */
 function consoleHost(partition: string, region: string): string | null {
   if (partition === 'aws') return `${region}.console.aws.amazon.com`;

@@ -53,7 +53,11 @@ function byTime(findings: readonly Finding[]): Finding[] {
 }
 
 export function mdCell(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/([`*_<>[\]])/g, '\\$1');
+  return value
+    .replace(/\\/g, '\\\\')
+    .replace(/\|/g, '\\|')
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/([`*_<>[\]])/g, '\\$1');
 }
 
 /** For a pull request or a ticket: a table, then what to do about each finding. */

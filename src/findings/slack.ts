@@ -28,11 +28,7 @@ export interface TextObject {
   text: string;
   emoji?: boolean;
 }
-export type Block =
-  | { type: 'header'; text: TextObject }
-  | { type: 'section'; text?: TextObject; fields?: TextObject[] }
-  | { type: 'context'; elements: TextObject[] }
-  | { type: 'divider' };
+export type Block = { type: 'header'; text: TextObject } | { type: 'section'; text?: TextObject; fields?: TextObject[] } | { type: 'context'; elements: TextObject[] } | { type: 'divider' };
 
 export interface SlackMessage {
   /** What the phone's notification and screen readers show. */
@@ -65,7 +61,10 @@ export function truncate(value: string, max: number): string {
 
 /** Hostile text as inline code: one line, no backtick that would end the span early. */
 export function code(value: string | null | undefined, max = 500): string {
-  const text = (value ?? '').replace(/[\r\n\t]+/g, ' ').replace(/`/g, "'").trim();
+  const text = (value ?? '')
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/`/g, "'")
+    .trim();
   return text ? `\`${escapeMrkdwn(truncate(text, max))}\`` : '_unknown_';
 }
 
@@ -201,11 +200,10 @@ export function slackDigestMessage(digest: Digest, maxBlocks: number = SLACK_LIM
   const severity = digestSeverity(digest);
   const style = SEVERITY_STYLE[severity];
   const where = [digest.account ? code(digest.account) : null, digest.region ? code(digest.region) : null].filter(Boolean).join(' · ');
-  const title =
-    digest.scope === 'full'
-      ? `Weekly SecretWatch digest: ${digest.findings} finding(s), ${digest.newFindings} new`
-      : `SecretWatch scan: ${digest.newFindings} new finding(s)`;
-  const counts = SEVERITIES.filter((s) => digest.bySeverity[s]).map((s) => `${s} ${digest.bySeverity[s]}`).join(' · ');
+  const title = digest.scope === 'full' ? `Weekly SecretWatch digest: ${digest.findings} finding(s), ${digest.newFindings} new` : `SecretWatch scan: ${digest.newFindings} new finding(s)`;
+  const counts = SEVERITIES.filter((s) => digest.bySeverity[s])
+    .map((s) => `${s} ${digest.bySeverity[s]}`)
+    .join(' · ');
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(`${style.emoji} ${title}`, SLACK_LIMITS.headerText), emoji: true } },
     {
@@ -225,7 +223,8 @@ export function slackDigestMessage(digest: Digest, maxBlocks: number = SLACK_LIM
     const packed = packLines(lines, Math.max(1, maxBlocks - DIGEST_FIXED_BLOCKS));
     blocks.push(...packed.blocks);
     const more = lines.length - packed.shown + digest.omitted;
-    if (more > 0) blocks.push({ type: 'section', text: mrkdwn(`…and ${more} more. Every finding, with the command to fix it, is on the findings bus; \`secretwatch scan --format table\` lists them too.`) });
+    if (more > 0)
+      blocks.push({ type: 'section', text: mrkdwn(`…and ${more} more. Every finding, with the command to fix it, is on the findings bus; \`secretwatch scan --format table\` lists them too.`) });
   }
   blocks.push({
     type: 'context',

@@ -5,7 +5,6 @@ import { checkNoPublicAccess } from './accessAnalyzerOpinion';
 import { CLIENT_OPTIONS } from './clientOptions';
 import { policyText } from './policyText';
 
-
 /** The details key it writes. */
 const NAME = 'accessAnalyzer';
 /** SecretWatch's own verdict: public or not, or null when it could not analyse the policy. */

@@ -7,7 +7,6 @@ import { CLIENT_OPTIONS } from './clientOptions';
 import { removePublicStatements } from './removePublicStatements';
 import type { Finding } from '../findings/finding';
 
-
 /** The details key it writes. */
 const NAME = 'autoRemediation';
 /**
@@ -22,7 +21,12 @@ export function remediationFollowUp(config: Config, applies: (finding: Finding) 
     async run(finding, record) {
       const secretId = finding.resource.arn ?? finding.resource.id;
       if (!secretId) {
-        return withDetail(finding, NAME, { status: 'failed', reason: 'The event does not name the secret; nothing was changed.' }, `Not remediated automatically: the event does not name the secret. ${finding.remediation}`);
+        return withDetail(
+          finding,
+          NAME,
+          { status: 'failed', reason: 'The event does not name the secret; nothing was changed.' },
+          `Not remediated automatically: the event does not name the secret. ${finding.remediation}`,
+        );
       }
       const outcome = await removePublicStatements(client, secretId, analysisContext(record, config));
       if (outcome.status !== 'applied') return withDetail(finding, NAME, outcome, `Not remediated automatically: ${outcome.reason} ${finding.remediation}`);

@@ -53,9 +53,7 @@ export function createInventoryClient(options: InventoryClientOptions = {}): Inv
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
-  const limiters = new Map<string, RateLimiter>(
-    (Object.keys(limits) as InventoryApi[]).map((api) => [api, new RateLimiter(limits[api], options.clock ?? systemClock)]),
-  );
+  const limiters = new Map<string, RateLimiter>((Object.keys(limits) as InventoryApi[]).map((api) => [api, new RateLimiter(limits[api], options.clock ?? systemClock)]));
   const calls: CallCounts = { ListSecrets: 0, ListSecretVersionIds: 0 };
   client.middlewareStack.add(
     (next, context) => async (args) => {

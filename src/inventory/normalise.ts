@@ -22,9 +22,10 @@ export function inventorySecretOf(entry: SecretListEntry): InventorySecret | nul
     nextRotationMs: ms(entry.NextRotationDate),
     deletedMs: ms(entry.DeletedDate),
     rotationEnabled: entry.RotationEnabled === true,
-    rotationRules: rules && (rules.AutomaticallyAfterDays !== undefined || rules.ScheduleExpression !== undefined)
-      ? { automaticallyAfterDays: rules.AutomaticallyAfterDays, scheduleExpression: rules.ScheduleExpression }
-      : null,
+    rotationRules:
+      rules && (rules.AutomaticallyAfterDays !== undefined || rules.ScheduleExpression !== undefined)
+        ? { automaticallyAfterDays: rules.AutomaticallyAfterDays, scheduleExpression: rules.ScheduleExpression }
+        : null,
     rotationLambdaArn: entry.RotationLambdaARN || null,
     kmsKeyId: entry.KmsKeyId || null,
     owningService: entry.OwningService || null,

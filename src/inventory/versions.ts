@@ -43,11 +43,7 @@ async function currentVersionOf(client: SecretsManagerClient, arn: string): Prom
  * A failed look-up is recorded for that secret and the scan goes on; after a run of failures, or
  * past the deadline, the remaining secrets are marked as not looked up, with the reason.
  */
-export async function lookUpCurrentVersions(
-  client: SecretsManagerClient,
-  secrets: readonly InventorySecret[],
-  options: VersionLookupOptions = {},
-): Promise<Map<string, CurrentVersion>> {
+export async function lookUpCurrentVersions(client: SecretsManagerClient, secrets: readonly InventorySecret[], options: VersionLookupOptions = {}): Promise<Map<string, CurrentVersion>> {
   const { concurrency = 8, deadlineMs = Infinity, maxConsecutiveFailures = 25, onProgress, now = Date.now } = options;
   const results = new Map<string, CurrentVersion>();
   let consecutiveFailures = 0;

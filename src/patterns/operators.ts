@@ -157,7 +157,7 @@ function plainAnythingBut(value: Json): ValuePattern {
     else if (typeof member === 'number') numbers.push(comparable(member));
     else reject('Inside anything but list, start|null|boolean is not supported.'); // only lists get here
   }
-  if ((strings.length > 0) === (numbers.length > 0)) {
+  if (strings.length > 0 === numbers.length > 0) {
     reject('Inside anything but list, either all values are number or string, mixed type is not supported');
   }
   return strings.length > 0 ? { kind: 'anything-but-strings', values: strings } : { kind: 'anything-but-numbers', values: numbers };

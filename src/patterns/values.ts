@@ -65,11 +65,7 @@ function compileOne(pattern: ValuePattern): ValueTest | null {
     case 'range': {
       const { low, lowOpen, high, highOpen } = pattern;
       // Non-finite numbers (JSON literals beyond a double) are not comparable in event-ruler.
-      return (value) =>
-        typeof value === 'number' &&
-        Number.isFinite(value) &&
-        (lowOpen ? value > low : value >= low) &&
-        (highOpen ? value < high : value <= high);
+      return (value) => typeof value === 'number' && Number.isFinite(value) && (lowOpen ? value > low : value >= low) && (highOpen ? value < high : value <= high);
     }
     case 'numeric-equals': {
       const expected = pattern.value;

@@ -83,8 +83,7 @@ export class ActionMatcher {
       const p = pattern.trim().toLowerCase();
       const colon = p.indexOf(':');
       // Action names have exactly one colon, so a pattern's part before its colon must match the service prefix.
-      const secretsManager =
-        colon >= 0 ? globMatches(p.slice(0, colon), 'secretsmanager', this.budget) : SECRETS_MANAGER_ACTIONS.some((a) => globMatches(p, a, this.budget));
+      const secretsManager = colon >= 0 ? globMatches(p.slice(0, colon), 'secretsmanager', this.budget) : SECRETS_MANAGER_ACTIONS.some((a) => globMatches(p, a, this.budget));
       facts = { secretsManager, getSecretValue: secretsManager && globMatches(p, GET_SECRET_VALUE, this.budget) };
       this.facts.set(pattern, facts);
     }

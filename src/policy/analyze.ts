@@ -94,7 +94,17 @@ function analyzeWithDenies(doc: PolicyDocument, ctx: AnalysisContext, budget: Wo
       budget.spend(perimeter.length);
       const covering = perimeter.filter((d) => (mask & ~d.guardrail.mask) === 0);
       const closed = covering.find((d) => d.guardrail.condition === null);
-      around = { covering, closed, pins: closed ? pinsOf([], ctx, budget) : pinsOf(covering.map((d) => d.guardrail.condition as ConditionEntry), ctx, budget) };
+      around = {
+        covering,
+        closed,
+        pins: closed
+          ? pinsOf([], ctx, budget)
+          : pinsOf(
+              covering.map((d) => d.guardrail.condition as ConditionEntry),
+              ctx,
+              budget,
+            ),
+      };
       byActions.set(mask, around);
     }
     if (around.closed) {
@@ -122,12 +132,7 @@ function analyzeAllows(doc: PolicyDocument, ctx: AnalysisContext, budget: WorkBu
 }
 
 /** The verdict: the most open statement decides; the counts as the caller gives them. */
-function verdictOf(
-  doc: PolicyDocument,
-  statements: StatementVerdict[],
-  counts: Pick<PolicyAnalysis, 'allowCount' | 'denyCount' | 'creditedDenies'>,
-  budget: WorkBudget,
-): PolicyAnalysis {
+function verdictOf(doc: PolicyDocument, statements: StatementVerdict[], counts: Pick<PolicyAnalysis, 'allowCount' | 'denyCount' | 'creditedDenies'>, budget: WorkBudget): PolicyAnalysis {
   let access: Access = 'private';
   for (const s of statements) if (ACCESS_RANK[s.access] > ACCESS_RANK[access]) access = s.access;
   return { access, statementCount: doc.statements.length, ...counts, statements, workUnits: budget.used };
@@ -136,5 +141,12 @@ function verdictOf(
 /** An Allow that an unconditional Deny to everyone covers: it opens the secret to nobody. */
 function deniedToEveryone(verdict: StatementVerdict, deny: Guardrail): StatementVerdict {
   const by = statementLabel(deny.statement.index, deny.statement.sid);
-  return { ...verdict, access: 'private', openTo: `nobody: ${by} denies these actions to everyone`, accounts: [], organizations: [], conditions: `${by} denies every action it grants, with no condition` };
+  return {
+    ...verdict,
+    access: 'private',
+    openTo: `nobody: ${by} denies these actions to everyone`,
+    accounts: [],
+    organizations: [],
+    conditions: `${by} denies every action it grants, with no condition`,
+  };
 }

@@ -91,7 +91,10 @@ function classifyPrincipal(p: Principal, notPrincipal: boolean, pins: Pins, ctx:
 const MAX_REASONS = 10;
 
 function reasons(effects: readonly { reason: string }[]): string {
-  const shown = effects.slice(0, MAX_REASONS).map((e) => e.reason).join('; ');
+  const shown = effects
+    .slice(0, MAX_REASONS)
+    .map((e) => e.reason)
+    .join('; ');
   return effects.length > MAX_REASONS ? `${shown}; and ${effects.length - MAX_REASONS} more` : shown;
 }
 
@@ -119,7 +122,8 @@ function mostOpen(entries: EntryVerdict[]): EntryVerdict {
 /** The verdict on one Allow statement that grants a Secrets Manager action: the most open of its principals. */
 export function classifyStatement(statement: Statement, grants: Grants, pins: Pins, ctx: AnalysisContext): StatementVerdict {
   const principals: Principal[] = statement.notPrincipal ? [{ kind: 'any', value: 'NotPrincipal', account: null }] : statement.principals;
-  const verdict = principals.length === 1 ? classifyPrincipal(principals[0], statement.notPrincipal, pins, ctx) : mostOpen(principals.map((p) => classifyPrincipal(p, statement.notPrincipal, pins, ctx)));
+  const verdict =
+    principals.length === 1 ? classifyPrincipal(principals[0], statement.notPrincipal, pins, ctx) : mostOpen(principals.map((p) => classifyPrincipal(p, statement.notPrincipal, pins, ctx)));
   return {
     index: statement.index,
     sid: statement.sid,

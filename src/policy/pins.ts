@@ -90,7 +90,7 @@ export function prefixLength(value: string): { version: 4 | 6; prefix: number } 
   if (extra !== undefined || !address) return null;
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
   const version = v4 ? 4 : /^[0-9a-f:]+$/i.test(address) && address.includes(':') ? 6 : null;
-  if (version === null || (v4?.slice(1).some((o) => Number(o) > 255))) return null;
+  if (version === null || v4?.slice(1).some((o) => Number(o) > 255)) return null;
   const max = version === 4 ? 32 : 128;
   if (bits === undefined) return { version, prefix: max };
   if (!/^\d{1,3}$/.test(bits) || Number(bits) > max) return null;

@@ -193,7 +193,7 @@ export async function scanMembers(members: MemberAccounts, options: ScanOptions,
   let own: string | null = null;
   let accounts: string[];
   try {
-    if (!deps.organizations) throw new Error('no Organizations client was given to list the organization\'s accounts');
+    if (!deps.organizations) throw new Error("no Organizations client was given to list the organization's accounts");
     own = await callerAccount(deps);
     accounts = (await listOrganizationAccounts(deps.organizations, own)).active;
   } catch (error) {

@@ -63,7 +63,11 @@ export function followUpsOf(monitor: MonitorDeclaration, config: Config): Findin
   return (monitor.followUps ?? [])
     .filter((declaration) => config[declaration.enabledBy] === true)
     .map((declaration) => {
-      const targets = new Set(checksRunBy(monitor.name).filter((c) => c.labels?.includes(declaration.label)).map((c) => c.id));
+      const targets = new Set(
+        checksRunBy(monitor.name)
+          .filter((c) => c.labels?.includes(declaration.label))
+          .map((c) => c.id),
+      );
       return loadedOnFirstRun(declaration, config, (finding) => targets.has(finding.check));
     });
 }

@@ -67,7 +67,11 @@ describe('replay of the sample trail', () => {
     const expectedHigh = all.filter((f) => f.severity === 'CRITICAL' || f.severity === 'HIGH').map((f) => `${f.severity} ${f.check}`);
     expect(expectedHigh).toEqual(expect.arrayContaining(['CRITICAL secret-force-deleted', 'CRITICAL secret-policy-public', 'HIGH secret-policy-cross-account']));
     expect(expectedHigh.length).toBeLessThan(all.length);
-    expect(parseLines(high.stdout).map((f) => `${f.severity} ${f.check}`).sort()).toEqual(expectedHigh.sort());
+    expect(
+      parseLines(high.stdout)
+        .map((f) => `${f.severity} ${f.check}`)
+        .sort(),
+    ).toEqual(expectedHigh.sort());
     expect(high.code).toBe(1);
     const none = await runCli(['replay', TRAIL, '--format', 'json', '--min-severity', 'CRITICAL', '--fail-on', 'CRITICAL', '--since', '2023-08-01']);
     expect(none.stdout).toBe('');

@@ -46,19 +46,30 @@ const ENTRIES: FakeSecret[] = [
 // `secretwatch scan --endpoint <fake>`: the CLI's own client, over HTTP, with fake credentials.
 let server: FakeServer;
 let restoreEnv: Record<string, string | undefined>;
-const ENV = { AWS_ACCESS_KEY_ID: 'AKIDFAKE', AWS_SECRET_ACCESS_KEY: 'fake', AWS_REGION: 'eu-west-1', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_PROFILE: undefined };
+const ENV = {
+  AWS_ACCESS_KEY_ID: 'AKIDFAKE',
+  AWS_SECRET_ACCESS_KEY: 'fake',
+  AWS_REGION: 'eu-west-1',
+  AWS_CONFIG_FILE: '/nonexistent',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+  AWS_PROFILE: undefined,
+};
 
 beforeAll(async () => {
   server = await startFakeServer();
   // Every client a test builds goes to the fake, --endpoint or not: nothing may reach AWS.
   const env: Record<string, string | undefined> = { ...ENV, AWS_ENDPOINT_URL: server.url };
   restoreEnv = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  for (const [k, v] of Object.entries(env))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
 });
 
 afterAll(async () => {
   await server.close();
-  for (const [k, v] of Object.entries(restoreEnv)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+  for (const [k, v] of Object.entries(restoreEnv))
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
 });
 
 function serve(secrets: FakeSecret[], options: ConstructorParameters<typeof FakeSecretsManager>[1] = {}): FakeSecretsManager {
@@ -101,7 +112,11 @@ describe('secretwatch scan', () => {
 
   test('settings change the verdict; --min-severity drops, --fail-on exits 1', async () => {
     const run = await scan(['--format', 'json', '--set', 'requireCustomerManagedKey=true', '--min-severity', 'LOW', '--fail-on', 'HIGH']);
-    expect(parseLines(run.stdout).filter((f) => f.check === 'secret-default-kms-key').map((f) => f.secret?.name)).toEqual(['prod/db', 'ci/token']);
+    expect(
+      parseLines(run.stdout)
+        .filter((f) => f.check === 'secret-default-kms-key')
+        .map((f) => f.secret?.name),
+    ).toEqual(['prod/db', 'ci/token']);
     expect(run.code).toBe(1);
     const high = await scan(['--format', 'json', '--min-severity', 'high', '--fail-on', 'medium']);
     expect(parseLines(high.stdout).map((f) => f.check)).toEqual(['rotation-overdue']);
@@ -186,10 +201,12 @@ describe('secretwatch scan', () => {
       stsAnswers();
       const run = await scan(['--region', 'eu-west-1', '--format', 'json', '--accounts', '222233334444, 333344445555', '--stage', 'prod']);
       expect(run.code).toBe(0);
-      expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn).sort()).toEqual([
-        'arn:aws:iam::222233334444:role/secretwatch-prod-scan-eu-west-1',
-        'arn:aws:iam::333344445555:role/secretwatch-prod-scan-eu-west-1',
-      ]);
+      expect(
+        sts
+          .commandCalls(AssumeRoleCommand)
+          .map((c) => c.args[0].input.RoleArn)
+          .sort(),
+      ).toEqual(['arn:aws:iam::222233334444:role/secretwatch-prod-scan-eu-west-1', 'arn:aws:iam::333344445555:role/secretwatch-prod-scan-eu-west-1']);
       // The fake answers every account alike: three accounts, the same three findings in each.
       expect(parseLines(run.stdout)).toHaveLength(9);
       expect(server.fake?.requests.filter((r) => r.target === 'ListSecrets')).toHaveLength(3);
@@ -201,9 +218,21 @@ describe('secretwatch scan', () => {
       stsAnswers();
       const run = await scan(['--region', 'eu-west-1', '--format', 'json', '--accounts', '999999999999,222233334444', '--role-name', 'audit-read-only', '-q']);
       expect(run.code).toBe(3);
-      expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn).sort()).toEqual(['arn:aws:iam::222233334444:role/audit-read-only', 'arn:aws:iam::999999999999:role/audit-read-only']);
+      expect(
+        sts
+          .commandCalls(AssumeRoleCommand)
+          .map((c) => c.args[0].input.RoleArn)
+          .sort(),
+      ).toEqual(['arn:aws:iam::222233334444:role/audit-read-only', 'arn:aws:iam::999999999999:role/audit-read-only']);
       const findings = parseLines(run.stdout);
-      expect(findings.filter((f) => f.check === 'scan-account-unreachable')).toEqual([expect.objectContaining({ check: 'scan-account-unreachable', severity: 'HIGH', account: '999999999999', details: expect.objectContaining({ step: 'AssumeRole', roleArn: 'arn:aws:iam::999999999999:role/audit-read-only' }) })]);
+      expect(findings.filter((f) => f.check === 'scan-account-unreachable')).toEqual([
+        expect.objectContaining({
+          check: 'scan-account-unreachable',
+          severity: 'HIGH',
+          account: '999999999999',
+          details: expect.objectContaining({ step: 'AssumeRole', roleArn: 'arn:aws:iam::999999999999:role/audit-read-only' }),
+        }),
+      ]);
       expect(findings).toHaveLength(1 + 3 + 3);
       expect(run.stderr).toBe(
         'secretwatch: ci/token: tag secretwatch:max-rotation-days="weekly" not a whole number of days from 1 to 3650; maxRotationDays (90) applies\n'.repeat(2) +
@@ -230,7 +259,7 @@ describe('secretwatch scan', () => {
     });
   });
 
-  test('the rate limits are the settings\' (scanListSecretsPerSecond, scanLookupsPerSecond)', async () => {
+  test("the rate limits are the settings' (scanListSecretsPerSecond, scanLookupsPerSecond)", async () => {
     const created = jest.spyOn(inventoryClient, 'createInventoryClient');
     try {
       await scan(['--format', 'json', '-q', '--set', 'scanListSecretsPerSecond=7', '--set', 'scanLookupsPerSecond=2']);
@@ -279,17 +308,20 @@ describe('secretwatch scan', () => {
   });
 
   test('on a terminal, a progress bar on stderr while a large inventory is listed and looked up; cleared when done', async () => {
-    const many: FakeSecret[] = Array.from({ length: 1200 }, (_, i) => ({ ARN: arn(`bulk/s${i}`), Name: `bulk/s${i}`, CreatedDate: now - 200 * DAY, LastChangedDate: i % 10 ? now - 200 * DAY : now - DAY, LastAccessedDate: now - DAY }));
+    const many: FakeSecret[] = Array.from({ length: 1200 }, (_, i) => ({
+      ARN: arn(`bulk/s${i}`),
+      Name: `bulk/s${i}`,
+      CreatedDate: now - 200 * DAY,
+      LastChangedDate: i % 10 ? now - 200 * DAY : now - DAY,
+      LastAccessedDate: now - DAY,
+    }));
     serve(many);
     const stdout = Object.assign(new PassThrough(), { isTTY: false });
     const stderr = Object.assign(new PassThrough(), { isTTY: true });
     const err: Buffer[] = [];
     stderr.on('data', (c: Buffer) => err.push(c));
     stdout.resume();
-    const code = await runScanCommand(
-      { config: DEFAULT_CONFIG, format: 'json', endpoint: server.url, publish: false, progress: true, quiet: true },
-      { stdout, stderr, env: {}, cwd: process.cwd() },
-    );
+    const code = await runScanCommand({ config: DEFAULT_CONFIG, format: 'json', endpoint: server.url, publish: false, progress: true, quiet: true }, { stdout, stderr, env: {}, cwd: process.cwd() });
     expect(code).toBe(0);
     const text = Buffer.concat(err).toString('utf8');
     expect(text).toContain('scan: listing secrets | 1200 listed');

@@ -96,7 +96,7 @@ describe('scanOrganization', () => {
     expect(() => configFromEnv({ SCAN_ORGANIZATION: 'everything' })).toThrow('invalid setting SCAN_ORGANIZATION: must be true or false');
   });
 
-  test('refused together with scanAccounts, naming the setting in the caller\'s terms', () => {
+  test("refused together with scanAccounts, naming the setting in the caller's terms", () => {
     expect(() => configFromEnv({ SCAN_ORGANIZATION: 'true', SCAN_ACCOUNTS: '222233334444' })).toThrow(
       new ConfigError('SCAN_ORGANIZATION', 'cannot be combined with scanAccounts: the organization already lists every account (choose one)'),
     );

@@ -3,17 +3,7 @@
  * fills in, the dashboard it lays out. test/template/observability.test.ts checks the same code
  * on the packaged template.
  */
-import {
-  alarmResources,
-  dashboardBody,
-  dashboardBodyText,
-  heartbeatWindow,
-  latestFindingsQuery,
-  observabilityResources,
-  stackResources,
-  StackShapeError,
-  type Template,
-} from '../../src/dashboard';
+import { alarmResources, dashboardBody, dashboardBodyText, heartbeatWindow, latestFindingsQuery, observabilityResources, stackResources, StackShapeError, type Template } from '../../src/dashboard';
 
 const STAGE = 'qa';
 const REGION = 'eu-west-1';
@@ -127,7 +117,7 @@ describe('alarms', () => {
     [84, 3600, 168],
     [85, 3600, 168],
     [168, 3600, 168],
-  ])('scanIntervalHours %i: period %i s x %i, within CloudWatch\'s 7-day evaluation range', (hours, period, periods) => {
+  ])("scanIntervalHours %i: period %i s x %i, within CloudWatch's 7-day evaluation range", (hours, period, periods) => {
     const w = heartbeatWindow(hours);
     expect(w).toEqual({ period, evaluationPeriods: periods });
     // Two intervals, or the longest range CloudWatch evaluates when two intervals are longer.
@@ -185,7 +175,10 @@ describe('dashboard body', () => {
     const sub = (text as { 'Fn::Sub': string })['Fn::Sub'];
     expect(sub).toContain('arn:${AWS::Partition}:cloudwatch:eu-west-1:${AWS::AccountId}:alarm:secretwatch-qa-critical-finding');
     expect(sub).toContain('cost ${!5}');
-    const rendered = sub.replace(/\$\{AWS::AccountId\}/g, '111122223333').replace(/\$\{AWS::Partition\}/g, 'aws').replace(/\$\{!/g, '${');
+    const rendered = sub
+      .replace(/\$\{AWS::AccountId\}/g, '111122223333')
+      .replace(/\$\{AWS::Partition\}/g, 'aws')
+      .replace(/\$\{!/g, '${');
     expect(JSON.parse(rendered).widgets.at(-1).properties.markdown).toBe('cost ${5}');
   });
 

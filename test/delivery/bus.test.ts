@@ -26,7 +26,7 @@ function finding(i: number): Finding {
 
 beforeEach(() => eb.reset());
 
-test('a scan\'s findings go 10 to a call, several calls at a time, every one of them', async () => {
+test("a scan's findings go 10 to a call, several calls at a time, every one of them", async () => {
   let inFlight = 0;
   let most = 0;
   eb.on(PutEventsCommand).callsFake(async (input: { Entries: unknown[] }) => {
@@ -35,7 +35,13 @@ test('a scan\'s findings go 10 to a call, several calls at a time, every one of 
     inFlight--;
     return { FailedEntryCount: 0, Entries: input.Entries.map(() => ({ EventId: 'e' })) };
   });
-  await putFindings(client, 'findings', Array.from({ length: 95 }, (_, i) => finding(i)), NOW, 4);
+  await putFindings(
+    client,
+    'findings',
+    Array.from({ length: 95 }, (_, i) => finding(i)),
+    NOW,
+    4,
+  );
   const calls = eb.commandCalls(PutEventsCommand);
   expect(calls.map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 10, 10, 10, 10, 10, 10, 10, 5]);
   expect(calls.flatMap((c) => c.args[0].input.Entries ?? []).map((e) => JSON.parse(e.Detail as string).secret?.name)).toEqual(Array.from({ length: 95 }, (_, i) => `s${i}`));
@@ -44,7 +50,13 @@ test('a scan\'s findings go 10 to a call, several calls at a time, every one of 
 
 test('entries the bus refused are all reported, after every batch was tried; the message lists each error once', async () => {
   eb.on(PutEventsCommand).resolves({ FailedEntryCount: 10, Entries: Array.from({ length: 10 }, () => ({ ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' })) });
-  const error = await putFindings(client, 'findings', Array.from({ length: 30 }, (_, i) => finding(i)), NOW, 2).then(
+  const error = await putFindings(
+    client,
+    'findings',
+    Array.from({ length: 30 }, (_, i) => finding(i)),
+    NOW,
+    2,
+  ).then(
     () => null,
     (e: unknown) => e,
   );

@@ -37,8 +37,18 @@ function recordingLog(): Log & { errors: string[] } {
 
 beforeEach(succeedAll);
 
-test('a finding of another account than the alert topic\'s (a member\'s, in a central stack) names that account first in the subject', async () => {
-  await deliver([{ ...finding('CRITICAL'), account: '222233334444' }, { ...finding('HIGH'), account: null }], [], clients, targets, silentLog, NOW);
+test("a finding of another account than the alert topic's (a member's, in a central stack) names that account first in the subject", async () => {
+  await deliver(
+    [
+      { ...finding('CRITICAL'), account: '222233334444' },
+      { ...finding('HIGH'), account: null },
+    ],
+    [],
+    clients,
+    targets,
+    silentLog,
+    NOW,
+  );
   expect(sns.commandCalls(PublishCommand).map((c) => c.args[0].input.Subject)).toEqual([
     '[CRITICAL] 222233334444: Secret prod/db was force-deleted with no recovery window',
     '[HIGH] Secret prod/db was force-deleted with no recovery window',
@@ -139,7 +149,14 @@ test('no findings: no calls at all', async () => {
 
 test('25 findings go to the bus in 3 calls of at most 10', async () => {
   eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
-  await deliver(Array.from({ length: 25 }, () => finding('LOW')), [], clients, targets, silentLog, NOW);
+  await deliver(
+    Array.from({ length: 25 }, () => finding('LOW')),
+    [],
+    clients,
+    targets,
+    silentLog,
+    NOW,
+  );
   expect(eb.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length)).toEqual([10, 10, 5]);
 });
 

@@ -42,6 +42,8 @@ test('an entry shows the email subject and body, and how to respond', () => {
 });
 
 test('a check without a sample says so instead of showing nothing', () => {
-  const doc = alertCatalogue([{ name: 'X', checks: [{ id: 'x', family: 'deletion', title: 'X', description: 'd', severityRule: 's', severities: ['LOW'], monitor: 'deletionMonitor', events: [], settings: [] }] }]);
+  const doc = alertCatalogue([
+    { name: 'X', checks: [{ id: 'x', family: 'deletion', title: 'X', description: 'd', severityRule: 's', severities: ['LOW'], monitor: 'deletionMonitor', events: [], settings: [] }] },
+  ]);
   expect(doc).toContain('No example: no sample in `samples/` raises this check yet.');
 });

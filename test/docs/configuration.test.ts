@@ -18,7 +18,10 @@ function section(text: string, heading: string): string {
 }
 
 function cells(row: string): string[] {
-  return row.split('|').slice(1, -1).map((c) => c.trim());
+  return row
+    .split('|')
+    .slice(1, -1)
+    .map((c) => c.trim());
 }
 
 function documentedDefault(value: unknown): string {

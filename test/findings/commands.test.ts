@@ -47,7 +47,11 @@ test('the remediations of every finding of the sample trail split losslessly int
   const findings: Finding[] = [];
   await replay([join(__dirname, '..', '..', 'samples', 'trail')], { config: DEFAULT_CONFIG, now: FIXED_NOW }, { finding: (f) => findings.push(f) });
   const commands = findings.flatMap((f) => {
-    expect(splitCommands(f.remediation).map((p) => p.text).join('')).toBe(f.remediation);
+    expect(
+      splitCommands(f.remediation)
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(f.remediation);
     return commandsIn(f.remediation);
   });
   expect(commands.length).toBeGreaterThan(5);

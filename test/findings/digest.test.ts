@@ -194,7 +194,17 @@ describe('the digest notification', () => {
     const central = findingOf(1, 'HIGH');
     const memberArn = (central.resource.arn ?? '').replace('111122223333', '222233334444');
     const member: Finding = { ...findingOf(1, 'HIGH'), account: '222233334444', resource: { ...central.resource, arn: memberArn } };
-    const digest = buildDigest({ findings: [central, member], newFindings: new Set([central, member]), scope: 'new', secrets: 7, account: '111122223333', region: 'eu-west-1', accounts: 3, window: scanWindow(NOW, 24), notifyMinSeverity: 'LOW' });
+    const digest = buildDigest({
+      findings: [central, member],
+      newFindings: new Set([central, member]),
+      scope: 'new',
+      secrets: 7,
+      account: '111122223333',
+      region: 'eu-west-1',
+      accounts: 3,
+      window: scanWindow(NOW, 24),
+      notifyMinSeverity: 'LOW',
+    });
     expect(digest.entries.map((e) => e.account).sort()).toEqual(['111122223333', '222233334444']);
     const text = digestText(digest);
     expect(text).toMatch(/^SecretWatch scan of 3 accounts in eu-west-1 \(central account 111122223333\): 2 finding\(s\) new/);

@@ -38,7 +38,10 @@ describe('a finding as a Slack message', () => {
   const meaning = checkById(finding.check)?.description;
   const message = slackFindingMessage(finding);
   const blocks = message.attachments[0].blocks;
-  const all = blocks.flatMap(texts).map((t) => t.text).join('\n');
+  const all = blocks
+    .flatMap(texts)
+    .map((t) => t.text)
+    .join('\n');
 
   test('matches the reviewed rendering (snapshot)', () => {
     expect(message).toMatchSnapshot();
@@ -121,7 +124,7 @@ describe('hostile input', () => {
 });
 
 describe('helpers', () => {
-  test('escapeMrkdwn escapes exactly Slack\'s control characters', () => {
+  test("escapeMrkdwn escapes exactly Slack's control characters", () => {
     expect(escapeMrkdwn('a & b < c > d *e* _f_')).toBe('a &amp; b &lt; c &gt; d *e* _f_');
   });
 
@@ -142,7 +145,10 @@ describe('a scan digest as one Slack message', () => {
     const message = slackDigestMessage(digestOf(4));
     expect(message).toMatchSnapshot();
     expectWithinSlackLimits(message);
-    const list = message.attachments[0].blocks.flatMap(texts).map((t) => t.text).join('\n');
+    const list = message.attachments[0].blocks
+      .flatMap(texts)
+      .map((t) => t.text)
+      .join('\n');
     expect(list.indexOf('*HIGH*')).toBeLessThan(list.indexOf('*MEDIUM*'));
     expect(list).not.toContain('more');
   });
@@ -151,7 +157,10 @@ describe('a scan digest as one Slack message', () => {
     const digest = digestOf(count);
     const message = slackDigestMessage(digest);
     expectWithinSlackLimits(message);
-    const text = message.attachments[0].blocks.flatMap(texts).map((t) => t.text).join('\n');
+    const text = message.attachments[0].blocks
+      .flatMap(texts)
+      .map((t) => t.text)
+      .join('\n');
     const shown = (text.match(/`app\/service-\d+`/g) ?? []).length;
     const more = /…and (\d+) more/.exec(text);
     expect(shown + Number(more?.[1] ?? 0)).toBe(count);
@@ -160,7 +169,10 @@ describe('a scan digest as one Slack message', () => {
 
   test('entries the digest itself left out (to fit SNS) are counted too', () => {
     const digest = { ...digestOf(3), omitted: 120 };
-    const text = slackDigestMessage(digest).attachments[0].blocks.flatMap(texts).map((t) => t.text).join('\n');
+    const text = slackDigestMessage(digest)
+      .attachments[0].blocks.flatMap(texts)
+      .map((t) => t.text)
+      .join('\n');
     expect(text).toContain('…and 120 more');
   });
 
@@ -173,7 +185,10 @@ describe('a scan digest as one Slack message', () => {
   test('a central scan: the accounts counted in the summary, each entry led by its account', () => {
     const message = slackDigestMessage(centralDigestOf(2));
     expectWithinSlackLimits(message);
-    const all = message.attachments[0].blocks.flatMap(texts).map((t) => t.text).join('\n');
+    const all = message.attachments[0].blocks
+      .flatMap(texts)
+      .map((t) => t.text)
+      .join('\n');
     expect(all).toContain('*Accounts · region*\n3 · `111122223333` · `eu-west-1` (central)');
     expect(all).toMatch(/\*HIGH\* `111122223333` `app\/service-0`/);
     expect(all).toMatch(/\*MEDIUM\* `222233334444` `app\/service-1`/);

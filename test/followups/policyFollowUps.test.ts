@@ -35,7 +35,7 @@ beforeEach(() => {
 describe('confirmWithAccessAnalyzer', () => {
   const followUp = () => accessAnalyzerFollowUp(() => true, new AccessAnalyzerClient({ region: 'us-east-1' }));
 
-  test('sends the event\'s policy as a secret policy; agreeing verdicts go into details only', async () => {
+  test("sends the event's policy as a secret policy; agreeing verdicts go into details only", async () => {
     aa.on(CheckNoPublicAccessCommand).resolves({ result: 'FAIL', message: 'The policy grants public access.', reasons: [{ description: 'Principal * with no condition', statementIndex: 0 }] });
     const { record, finding } = checked(sample(STREAMALERT));
     const out = await followUp().run(finding, record);
@@ -65,11 +65,16 @@ describe('confirmWithAccessAnalyzer', () => {
     aa.on(CheckNoPublicAccessCommand).resolves({ result: 'PASS', message: 'no public access' });
     const { record, finding } = checked(sample(STREAMALERT));
     const out = await followUp().run(finding, record);
-    expect(out.details.accessAnalyzer).toMatchObject({ result: 'PASS', public: false, agrees: false, disagreement: 'IAM Access Analyzer disagrees: it finds no public access in this policy (PASS), SecretWatch does.' });
+    expect(out.details.accessAnalyzer).toMatchObject({
+      result: 'PASS',
+      public: false,
+      agrees: false,
+      disagreement: 'IAM Access Analyzer disagrees: it finds no public access in this policy (PASS), SecretWatch does.',
+    });
     expect(out.title).toMatch(/\(IAM Access Analyzer disagrees\)$/);
   });
 
-  test('a policy SecretWatch could not analyse: Access Analyzer\'s is the only verdict', async () => {
+  test("a policy SecretWatch could not analyse: Access Analyzer's is the only verdict", async () => {
     aa.on(CheckNoPublicAccessCommand).resolves({ result: 'FAIL' });
     const event = derive(PANTHER, (r) => {
       (r.requestParameters as Record<string, unknown>).resourcePolicy = '{"Statement":[{"Effect":"Allow","Principal":{"AWS":7},"Action":"*"}]}';
@@ -82,7 +87,10 @@ describe('confirmWithAccessAnalyzer', () => {
   });
 
   test.each([
-    [Object.assign(new Error('User is not authorized to perform: access-analyzer:CheckNoPublicAccess'), { name: 'AccessDeniedException' }), 'AccessDeniedException: User is not authorized to perform: access-analyzer:CheckNoPublicAccess'],
+    [
+      Object.assign(new Error('User is not authorized to perform: access-analyzer:CheckNoPublicAccess'), { name: 'AccessDeniedException' }),
+      'AccessDeniedException: User is not authorized to perform: access-analyzer:CheckNoPublicAccess',
+    ],
     [Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }), 'ThrottlingException: Rate exceeded'],
   ])('a failed call (%s) is noted and the finding goes on unchanged', async (error, reason) => {
     aa.on(CheckNoPublicAccessCommand).rejects(error);
@@ -130,7 +138,12 @@ describe('remediatePublicPolicy', () => {
     const { record, finding } = checked(sample(STREAMALERT));
     const out = await followUp().run(finding, record);
     expect(sm).toHaveReceivedCommandWith(GetResourcePolicyCommand, { SecretId: STREAMALERT_ARN });
-    expect(out.details.autoRemediation).toEqual({ status: 'applied', action: 'deleted-policy', removedStatements: [{ index: 0, sid: null }], reason: 'Every statement of the policy made the secret public (#0): the policy was deleted.' });
+    expect(out.details.autoRemediation).toEqual({
+      status: 'applied',
+      action: 'deleted-policy',
+      removedStatements: [{ index: 0, sid: null }],
+      reason: 'Every statement of the policy made the secret public (#0): the policy was deleted.',
+    });
     expect(out.remediation).toBe(
       `Remediated automatically: Every statement of the policy made the secret public (#0): the policy was deleted. Check the result with aws secretsmanager get-resource-policy --secret-id ${STREAMALERT_ARN} --region us-east-1. Its value may have been read while it was public: rotate it (aws secretsmanager rotate-secret --secret-id ${STREAMALERT_ARN} --region us-east-1) and look in CloudTrail for GetSecretValue calls from other accounts.`,
     );

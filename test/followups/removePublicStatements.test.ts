@@ -80,7 +80,10 @@ test.each([
 
 test('a current policy that cannot be analysed is left alone', async () => {
   currentPolicy('{"Statement": [');
-  expect(await removePublicStatements(client(), ARN, ctx)).toEqual({ status: 'failed', reason: expect.stringMatching(/^The current policy could not be analysed \(invalid-json: .*\); it was left as it is\.$/) });
+  expect(await removePublicStatements(client(), ARN, ctx)).toEqual({
+    status: 'failed',
+    reason: expect.stringMatching(/^The current policy could not be analysed \(invalid-json: .*\); it was left as it is\.$/),
+  });
   expect(sm).toHaveReceivedCommandTimes(PutResourcePolicyCommand, 0);
 });
 

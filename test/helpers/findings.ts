@@ -36,17 +36,18 @@ export function digestOf(count: number, scope: Digest['scope'] = 'new'): Digest 
   const severities: Severity[] = ['HIGH', 'MEDIUM', 'LOW'];
   const findings: Finding[] = Array.from({ length: count }, (_, i) =>
     makeFinding({
-    check: i % 2 ? 'rotation-not-enabled' : 'rotation-overdue',
-    severity: severities[i % severities.length],
-    title: `Secret app/service-${i} ${i % 2 ? 'has no automatic rotation' : 'was last rotated 200 days ago'}`,
-    secret: { arn: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/service-${i}-AbCdEf`, name: `app/service-${i}`, id: null },
-    account: '111122223333',
-    region: 'eu-west-1',
-    actor: null,
-    event: null,
-    details: { nonCompliantSince: new Date(Date.parse('2024-05-31T12:00:00Z') + i * 1000).toISOString() },
-    remediation: `aws secretsmanager rotate-secret --secret-id app/service-${i} --region eu-west-1`,
-  }));
+      check: i % 2 ? 'rotation-not-enabled' : 'rotation-overdue',
+      severity: severities[i % severities.length],
+      title: `Secret app/service-${i} ${i % 2 ? 'has no automatic rotation' : 'was last rotated 200 days ago'}`,
+      secret: { arn: `arn:aws:secretsmanager:eu-west-1:111122223333:secret:app/service-${i}-AbCdEf`, name: `app/service-${i}`, id: null },
+      account: '111122223333',
+      region: 'eu-west-1',
+      actor: null,
+      event: null,
+      details: { nonCompliantSince: new Date(Date.parse('2024-05-31T12:00:00Z') + i * 1000).toISOString() },
+      remediation: `aws secretsmanager rotate-secret --secret-id app/service-${i} --region eu-west-1`,
+    }),
+  );
   return buildDigest({
     findings,
     newFindings: new Set(findings),

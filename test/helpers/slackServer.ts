@@ -67,9 +67,11 @@ export class FakeSlack {
 /** A Log that keeps every line, to assert on what was (and was not) logged. */
 export function recordingLog(): Log & { lines: { level: string; message: string; extra: Record<string, unknown> }[]; text(): string } {
   const lines: { level: string; message: string; extra: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, ...extra: Record<string, unknown>[]) => {
-    lines.push({ level, message, extra: Object.assign({}, ...extra) as Record<string, unknown> });
-  };
+  const at =
+    (level: string) =>
+    (message: string, ...extra: Record<string, unknown>[]) => {
+      lines.push({ level, message, extra: Object.assign({}, ...extra) as Record<string, unknown> });
+    };
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), text: () => JSON.stringify(lines) };
 }
 

@@ -91,12 +91,20 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
   }
 
   async function invoke(event: unknown): Promise<Invocation> {
-    const run = await invokePackaged({ moduleFile, exportName, functionName: 'secretwatch-ci-deletionMonitor' }, event, lambdaEnvironment(moto.endpoint, 'secretwatch-ci-deletionMonitor', functionEnvironment()));
+    const run = await invokePackaged(
+      { moduleFile, exportName, functionName: 'secretwatch-ci-deletionMonitor' },
+      event,
+      lambdaEnvironment(moto.endpoint, 'secretwatch-ci-deletionMonitor', functionEnvironment()),
+    );
     return { result: run.result, error: run.error, logs: logLines(run) };
   }
 
   test('the zip holds one bundled handler module and nothing else that matters', () => {
-    expect(zipEntries(join(work, 'package', 'deletionMonitor.zip')).map((e) => e.name).filter((n) => !n.endsWith('/'))).toEqual(['handlers/eventMonitor.js']);
+    expect(
+      zipEntries(join(work, 'package', 'deletionMonitor.zip'))
+        .map((e) => e.name)
+        .filter((n) => !n.endsWith('/')),
+    ).toEqual(['handlers/eventMonitor.js']);
   });
 
   test('a force deletion: the finding reaches the topic subscriber and the bus, the metric is written, the logs are JSON', async () => {
@@ -129,7 +137,13 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
 
     // Powertools' structured logs, with the Lambda context, one line per finding.
     const findingLog = logs.find((l) => l.message === 'finding');
-    expect(findingLog).toMatchObject({ level: 'INFO', service: 'secretwatch', monitor: 'deletionMonitor', function_name: 'secretwatch-ci-deletionMonitor', finding: { check: 'secret-force-deleted' } });
+    expect(findingLog).toMatchObject({
+      level: 'INFO',
+      service: 'secretwatch',
+      monitor: 'deletionMonitor',
+      function_name: 'secretwatch-ci-deletionMonitor',
+      finding: { check: 'secret-force-deleted' },
+    });
     expect(logs.find((l) => l.message === 'event handled')).toMatchObject({ status: 'processed', findings: 1 });
   });
 

@@ -90,7 +90,10 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
     let result: InventoryScanResult;
     try {
       // The scan's clock is floored to the minute: a scheduled time two minutes ahead (inside the allowed skew) judges the secrets just made.
-      result = await handleInventoryScan({ time: new Date(Date.now() + 120_000).toISOString() }, { config, inventory, clients: createDeliveryClients(), log, region: MOTO_REGION, central: { sts, roleName: ROLE_NAME, region: MOTO_REGION } });
+      result = await handleInventoryScan(
+        { time: new Date(Date.now() + 120_000).toISOString() },
+        { config, inventory, clients: createDeliveryClients(), log, region: MOTO_REGION, central: { sts, roleName: ROLE_NAME, region: MOTO_REGION } },
+      );
     } finally {
       inventory.client.destroy();
       sts.destroy();
@@ -111,7 +114,14 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
 
     const byAccount = (account: string) => findings.filter((f) => f.account === account);
     expect(byAccount(MOTO_ACCOUNT).map((f) => [f.check, f.secret?.name])).toEqual([['rotation-not-enabled', 'central/db']]);
-    expect(byAccount(MEMBER_A).map((f) => [f.check, f.secret?.name]).sort()).toEqual([['rotation-not-enabled', 'a/one'], ['rotation-not-enabled', 'a/two']]);
+    expect(
+      byAccount(MEMBER_A)
+        .map((f) => [f.check, f.secret?.name])
+        .sort(),
+    ).toEqual([
+      ['rotation-not-enabled', 'a/one'],
+      ['rotation-not-enabled', 'a/two'],
+    ]);
     expect(byAccount(MEMBER_B).map((f) => f.secret?.arn?.split(':')[4])).toEqual([MEMBER_B, MEMBER_B, MEMBER_B]);
     // One digest for the four accounts, each line naming its account.
     const sqs = new SQSClient(moto.clientConfig());
@@ -121,7 +131,12 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
     expect(notification.Subject).toBe(`[HIGH] SecretWatch scan 4 accounts in ${MOTO_REGION}: 7 new finding(s)`);
     const digest = JSON.parse(notification.Message) as { accounts: number; entries: { account: string; secret: string }[] };
     expect(digest.accounts).toBe(4);
-    expect(digest.entries.filter((e) => e.account === MEMBER_B).map((e) => e.secret).sort()).toEqual(['b/one', 'b/three', 'b/two']);
+    expect(
+      digest.entries
+        .filter((e) => e.account === MEMBER_B)
+        .map((e) => e.secret)
+        .sort(),
+    ).toEqual(['b/one', 'b/three', 'b/two']);
 
     expect(byAccount(DENIED)).toEqual([
       expect.objectContaining({
@@ -196,7 +211,10 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
       const inventory = createInventoryClient();
       let result: InventoryScanResult;
       try {
-        result = await handleInventoryScan({ time: new Date(Date.now() + 120_000).toISOString() }, { config, inventory, clients: createDeliveryClients(), log, region: MOTO_REGION, central: { sts, organizations, roleName: ROLE_NAME, region: MOTO_REGION } });
+        result = await handleInventoryScan(
+          { time: new Date(Date.now() + 120_000).toISOString() },
+          { config, inventory, clients: createDeliveryClients(), log, region: MOTO_REGION, central: { sts, organizations, roleName: ROLE_NAME, region: MOTO_REGION } },
+        );
       } finally {
         inventory.client.destroy();
       }
@@ -208,7 +226,7 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
       organizations.destroy();
     }
   });
-  test('secretwatch scan --accounts: the same central scan from a shell, listed accounts or the organization, through moto\'s STS', async () => {
+  test("secretwatch scan --accounts: the same central scan from a shell, listed accounts or the organization, through moto's STS", async () => {
     moto.assertEnvironment();
     const listed = await runCli(['scan', '--endpoint', moto.endpoint, '--region', MOTO_REGION, '--format', 'json', '--accounts', `${MEMBER_A},${MEMBER_B}`]);
     expect(listed.code).toBe(0);
@@ -231,14 +249,18 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
     expect(accounts.filter((a) => a !== MOTO_ACCOUNT)).toHaveLength(1); // the payments account holds the only member secret
     expect(organization.stderr).toBe('');
   });
-  test('scanRegions: each member account in each region through that region\'s role, the central account in its other region', async () => {
+  test("scanRegions: each member account in each region through that region's role, the central account in its other region", async () => {
     moto.assertEnvironment();
     const OTHER = 'eu-west-1';
     // A secret in the other region, in member A and in the central account itself.
     const sts = new STSClient({});
     const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER_A}:role/${memberScanRoleName('dev', OTHER)}`, RoleSessionName: 'seed' }));
     const c = assumed.Credentials!;
-    const memberA = new SecretsManagerClient({ ...moto.clientConfig(), region: OTHER, credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken } });
+    const memberA = new SecretsManagerClient({
+      ...moto.clientConfig(),
+      region: OTHER,
+      credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken },
+    });
     await memberA.send(new CreateSecretCommand({ Name: 'a/dublin', SecretString: 'x' }));
     const central = new SecretsManagerClient({ ...moto.clientConfig(), region: OTHER });
     await central.send(new CreateSecretCommand({ Name: 'central/dublin', SecretString: 'x' }));
@@ -261,7 +283,11 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
       );
       expect(scans.map((s) => `${s.account} ${s.region} ${s.status}`)).toEqual([`${MEMBER_A} ${MOTO_REGION} scanned`, `${MEMBER_A} ${OTHER} scanned`, `${MOTO_ACCOUNT} ${OTHER} scanned`]);
       expect(roleArns.sort()).toEqual(
-        [`arn:aws:iam::${MEMBER_A}:role/secretwatch-dev-scan-${MOTO_REGION}`, `arn:aws:iam::${MEMBER_A}:role/secretwatch-dev-scan-${OTHER}`, `arn:aws:iam::${MOTO_ACCOUNT}:role/secretwatch-dev-scan-${OTHER}`].sort(),
+        [
+          `arn:aws:iam::${MEMBER_A}:role/secretwatch-dev-scan-${MOTO_REGION}`,
+          `arn:aws:iam::${MEMBER_A}:role/secretwatch-dev-scan-${OTHER}`,
+          `arn:aws:iam::${MOTO_ACCOUNT}:role/secretwatch-dev-scan-${OTHER}`,
+        ].sort(),
       );
       const names = (i: number) => (scans[i].status === 'scanned' ? scans[i].result.evaluation.findings.map((f) => `${f.secret?.name} ${f.region} ${f.account}`).sort() : []);
       expect(names(1)).toEqual([`a/dublin ${OTHER} ${MEMBER_A}`]);
@@ -277,7 +303,10 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`secretwatch scan: account ${MEMBER_A} in eu-west-1: 1 secret(s), 1 finding(s)`);
     expect(run.stderr).toContain(`secretwatch scan: account ${MOTO_ACCOUNT} in eu-west-1: 1 secret(s), 1 finding(s)`);
-    const regions = run.stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as Finding).region);
+    const regions = run.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => (JSON.parse(line) as Finding).region);
     expect(new Set(regions)).toEqual(new Set([MOTO_REGION, 'eu-west-1']));
   });
 });

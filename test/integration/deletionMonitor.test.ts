@@ -57,9 +57,7 @@ describeWithMoto('deletionMonitor handler against moto_server', (moto) => {
   async function allowSend(q: { url: string; arn: string }, service: string, sourceArn: string): Promise<void> {
     const policy = {
       Version: '2012-10-17',
-      Statement: [
-        { Effect: 'Allow', Principal: { Service: service }, Action: 'sqs:SendMessage', Resource: q.arn, Condition: { ArnEquals: { 'aws:SourceArn': sourceArn } } },
-      ],
+      Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sqs:SendMessage', Resource: q.arn, Condition: { ArnEquals: { 'aws:SourceArn': sourceArn } } }],
     };
     await sqs.send(new SetQueueAttributesCommand({ QueueUrl: q.url, Attributes: { Policy: JSON.stringify(policy) } }));
   }
@@ -70,15 +68,11 @@ describeWithMoto('deletionMonitor handler against moto_server', (moto) => {
     const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'secretwatch-alerts' }));
     const alertQueue = await queue('alerts-subscriber');
     await allowSend(alertQueue, 'sns.amazonaws.com', TopicArn!);
-    await sns.send(
-      new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: alertQueue.arn, Attributes: { RawMessageDelivery: 'false' } }),
-    );
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: alertQueue.arn, Attributes: { RawMessageDelivery: 'false' } }));
 
     const busName = 'secretwatch-findings';
     await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-    const { RuleArn } = await eventBridge.send(
-      new PutRuleCommand({ Name: 'all-findings', EventBusName: busName, EventPattern: JSON.stringify({ source: ['secretwatch'] }) }),
-    );
+    const { RuleArn } = await eventBridge.send(new PutRuleCommand({ Name: 'all-findings', EventBusName: busName, EventPattern: JSON.stringify({ source: ['secretwatch'] }) }));
     const findingsQueue = await queue('findings-consumer');
     await allowSend(findingsQueue, 'events.amazonaws.com', RuleArn!);
     await eventBridge.send(new PutTargetsCommand({ Rule: 'all-findings', EventBusName: busName, Targets: [{ Id: 'queue', Arn: findingsQueue.arn }] }));

@@ -158,9 +158,7 @@ describeWithMoto(
       // A consumer of the findings about five secrets: moto takes a third of a second to deliver
       // each matched event to SQS, so this reads a sample, not all 10,000.
       const watched = Array.from({ length: 5 }, (_, i) => `missed-today/secret-${i}`);
-      await eventBridge.send(
-        new PutRuleCommand({ Name: 'missed-rotations', EventBusName: busName, EventPattern: JSON.stringify({ source: ['secretwatch'], detail: { secret: { name: watched } } }) }),
-      );
+      await eventBridge.send(new PutRuleCommand({ Name: 'missed-rotations', EventBusName: busName, EventPattern: JSON.stringify({ source: ['secretwatch'], detail: { secret: { name: watched } } }) }));
       const bus = await queue('missed-rotations');
       await eventBridge.send(new PutTargetsCommand({ Rule: 'missed-rotations', EventBusName: busName, Targets: [{ Id: 'queue', Arn: bus.arn }] }));
       busQueueUrl = bus.url;
@@ -204,7 +202,17 @@ describeWithMoto(
         restore();
       }
 
-      const scheduled = { version: '0', id: 'scan-1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: MOTO_ACCOUNT, time: new Date().toISOString(), region: MOTO_REGION, resources: [], detail: {} };
+      const scheduled = {
+        version: '0',
+        id: 'scan-1',
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: MOTO_ACCOUNT,
+        time: new Date().toISOString(),
+        region: MOTO_REGION,
+        resources: [],
+        detail: {},
+      };
       const result = (await handler(scheduled)) as Extract<InventoryScanResult, { status: 'completed' }>;
 
       expect(result).toMatchObject({

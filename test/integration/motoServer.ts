@@ -323,9 +323,7 @@ export async function receiveMessages(
   const messages: Message[] = [];
   const deadline = Date.now() + timeoutMs;
   const receive = async (waitSeconds: number) => {
-    const out = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageAttributeNames: ['All'] }),
-    );
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: waitSeconds, MessageAttributeNames: ['All'] }));
     messages.push(...(out.Messages ?? []));
     return out.Messages?.length ?? 0;
   };

@@ -205,7 +205,10 @@ describeWithMoto('organization mode: two member accounts forward to the central 
   let central: Template;
   let centralDir: string;
   const clients: { destroy(): void }[] = [];
-  const track = <T extends { destroy(): void }>(client: T): T => (clients.push(client), client);
+  const track = <T extends { destroy(): void }>(client: T): T => {
+    clients.push(client);
+    return client;
+  };
 
   let topicArn = '';
   let findingsBusName = '';
@@ -354,7 +357,10 @@ describeWithMoto('organization mode: two member accounts forward to the central 
       centralRules.map(async (rule) => {
         const expected = SENT.filter((s) => s.reaches.includes(rule.name)).length;
         const messages = await receiveMessages(sqs, rule.queueUrl, { expect: expected, settleSeconds: 1 });
-        delivered.set(rule.name, messages.map((message) => JSON.parse(message.Body!) as Envelope));
+        delivered.set(
+          rule.name,
+          messages.map((message) => JSON.parse(message.Body!) as Envelope),
+        );
       }),
     );
   }, 240_000);
@@ -369,14 +375,22 @@ describeWithMoto('organization mode: two member accounts forward to the central 
     const types = new Set(Object.values(member.Resources).map((r: Resource) => r.Type));
     // The S3 bucket is the Framework's deployment bucket (docs/organization.md drops it for StackSets).
     expect([...types].sort()).toEqual(['AWS::Events::Rule', 'AWS::IAM::Role', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy']);
-    expect(resourcesOfType(member, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['ForwardingRole', 'MemberScanRole']);
+    expect(
+      resourcesOfType(member, 'AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['ForwardingRole', 'MemberScanRole']);
     // The same rules as the central stack's, by name and pattern: a member forwards exactly what the monitors watch.
     const patterns = (t: Template) =>
-      Object.fromEntries(resourcesOfType(t, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.EventPattern != null).map(([, r]) => [r.Properties!.Name, r.Properties!.EventPattern]));
+      Object.fromEntries(
+        resourcesOfType(t, 'AWS::Events::Rule')
+          .filter(([, r]) => r.Properties?.EventPattern != null)
+          .map(([, r]) => [r.Properties!.Name, r.Properties!.EventPattern]),
+      );
     expect(patterns(member)).toEqual(patterns(central));
   });
 
-  test('each member has the template\'s rules on its default bus, targeting the central bus through its own ForwardingRole', () => {
+  test("each member has the template's rules on its default bus, targeting the central bus through its own ForwardingRole", () => {
     const ruleNames = resourcesOfType(member, 'AWS::Events::Rule').map(([, r]) => r.Properties!.Name as string);
     expect(ruleNames.length).toBeGreaterThanOrEqual(4);
     for (const m of [MEMBER_A, MEMBER_B]) {
@@ -393,10 +407,19 @@ describeWithMoto('organization mode: two member accounts forward to the central 
   });
 
   test('each forwarded event reaches exactly the central rules that watch it; the reads are not forwarded', () => {
-    expect(centralRules.map((r) => r.name).sort()).toEqual(resourcesOfType(member, 'AWS::Events::Rule').map(([, r]) => r.Properties!.Name as string).sort());
+    expect(centralRules.map((r) => r.name).sort()).toEqual(
+      resourcesOfType(member, 'AWS::Events::Rule')
+        .map(([, r]) => r.Properties!.Name as string)
+        .sort(),
+    );
     for (const rule of centralRules) {
       const labels = delivered.get(rule.name)!.map((event) => SENT.find((s) => s.record.eventID === event.detail.eventID)?.label ?? `unknown ${event.detail.eventID}`);
-      expect([rule.name, labels.sort()]).toEqual([rule.name, SENT.filter((s) => s.reaches.includes(rule.name)).map((s) => s.label).sort()]);
+      expect([rule.name, labels.sort()]).toEqual([
+        rule.name,
+        SENT.filter((s) => s.reaches.includes(rule.name))
+          .map((s) => s.label)
+          .sort(),
+      ]);
     }
     for (const events of delivered.values()) {
       for (const event of events) {
@@ -427,7 +450,12 @@ describeWithMoto('organization mode: two member accounts forward to the central 
       }
       const handler = String(fn.Handler);
       const environment = resolve(fn.Environment.Variables, { AlertTopic: topicArn, FindingsBus: findingsBusName }) as Record<string, string>;
-      return { moduleFile: join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.js`), exportName: handler.slice(handler.lastIndexOf('.') + 1), functionName: String(fn.FunctionName), environment };
+      return {
+        moduleFile: join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.js`),
+        exportName: handler.slice(handler.lastIndexOf('.') + 1),
+        functionName: String(fn.FunctionName),
+        environment,
+      };
     };
 
     const results: { label: string; findings: Finding[] }[] = [];
@@ -470,7 +498,7 @@ describeWithMoto('organization mode: two member accounts forward to the central 
 
     // And the findings bus.
     const onBus = await receiveMessages(sqs, findingsQueueUrl, { expect: 2, settleSeconds: 1 });
-    const busFindings = onBus.map((m) => (JSON.parse(m.Body!) as { source: string; detail: Finding })).sort((a, b) => a.detail.check.localeCompare(b.detail.check));
+    const busFindings = onBus.map((m) => JSON.parse(m.Body!) as { source: string; detail: Finding }).sort((a, b) => a.detail.check.localeCompare(b.detail.check));
     expect(busFindings.map((e) => e.source)).toEqual(['secretwatch', 'secretwatch']);
     expect(busFindings.map((e) => e.detail)).toEqual([expect.objectContaining(expectedDeletion), expect.objectContaining(expectedPolicy)]);
   });

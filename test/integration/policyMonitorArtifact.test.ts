@@ -47,16 +47,28 @@ describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy, against
       const owner = { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MOTO_ACCOUNT}:role/App` }, Action: 'secretsmanager:GetSecretValue', Resource: '*' };
       const policy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Everyone', ...owner, Principal: '*' }, owner] });
       await sm.send(new PutResourcePolicyCommand({ SecretId: ARN, ResourcePolicy: policy }));
-      const record = { ...sampleRecord('PutResourcePolicy/panther-1.json'), eventID: 'artifact-0001', awsRegion: MOTO_REGION, recipientAccountId: MOTO_ACCOUNT, requestParameters: { secretId: ARN, resourcePolicy: policy }, responseElements: { arn: ARN, name: 'artifact/db' } };
+      const record = {
+        ...sampleRecord('PutResourcePolicy/panther-1.json'),
+        eventID: 'artifact-0001',
+        awsRegion: MOTO_REGION,
+        recipientAccountId: MOTO_ACCOUNT,
+        requestParameters: { secretId: ARN, resourcePolicy: policy },
+        responseElements: { arn: ARN, name: 'artifact/db' },
+      };
 
       const env: Record<string, string> = {};
       for (const [key, value] of Object.entries((fn.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>)) {
         if (key === 'ALERT_TOPIC_ARN') env[key] = topicArn;
-        else if (key === 'FINDINGS_BUS_NAME') continue; // no bus: this test is about the remediation
+        else if (key === 'FINDINGS_BUS_NAME')
+          continue; // no bus: this test is about the remediation
         else env[key] = String(value);
       }
       expect(env.REMEDIATE_PUBLIC_POLICY).toBe('true');
-      const run = await invokePackaged({ moduleFile, functionName: 'secretwatch-ci-policyMonitor' }, envelopeOf(record), lambdaEnvironment(moto.endpoint, 'secretwatch-ci-policyMonitor', { ...env, LOG_LEVEL: 'SILENT' }));
+      const run = await invokePackaged(
+        { moduleFile, functionName: 'secretwatch-ci-policyMonitor' },
+        envelopeOf(record),
+        lambdaEnvironment(moto.endpoint, 'secretwatch-ci-policyMonitor', { ...env, LOG_LEVEL: 'SILENT' }),
+      );
       expect(run.stderr).toBe('');
       expect(run.error).toBeNull();
       const result = run.result as { status: string; findings: { check: string; details: Record<string, unknown> }[] };

@@ -71,7 +71,11 @@ const SAMPLES: Sample[] = [
   sample('PutResourcePolicy, org-pinned, console session (panther-1)', sampleRecord('PutResourcePolicy/panther-1.json'), ['secret-policy-change']),
   sample('PutResourcePolicy, Principal "*" (streamalert-1)', sampleRecord('PutResourcePolicy/streamalert-1.json'), ['secret-policy-change']),
   sample('derived: PutResourcePolicy refused (from panther-1)', refusedPolicyChange(), ['secret-policy-change']),
-  sample('derived: DeleteResourcePolicy (from panther-1)', { ...sampleRecord('PutResourcePolicy/panther-1.json'), eventID: '5b0f5c1e-3c1d-4c4e-9d4b-000000000d03', eventName: 'DeleteResourcePolicy' }, ['secret-policy-change']),
+  sample(
+    'derived: DeleteResourcePolicy (from panther-1)',
+    { ...sampleRecord('PutResourcePolicy/panther-1.json'), eventID: '5b0f5c1e-3c1d-4c4e-9d4b-000000000d03', eventName: 'DeleteResourcePolicy' },
+    ['secret-policy-change'],
+  ),
   sample('GetResourcePolicy, read-only (invictus-awsds-1)', sampleRecord('GetResourcePolicy/invictus-awsds-1.json'), []),
   sample('RotationFailed service event (awsdocs-smdocs-1)', sampleRecord('RotationFailed/awsdocs-smdocs-1.json'), ['secret-rotation']),
   sample('RotateSecret, AccessDenied (permiso-ccc-1)', sampleRecord('RotateSecret/permiso-ccc-1.json'), ['secret-rotation']),
@@ -86,7 +90,11 @@ const SAMPLES: Sample[] = [
     ['secret-rotation'],
   ),
   // A rotation service event that is not a failure, and a read of a secret's versions.
-  sample('derived: RotationStarted service event (from awsdocs-smdocs-1)', { ...sampleRecord('RotationFailed/awsdocs-smdocs-1.json'), eventID: '5b0f5c1e-3c1d-4c4e-9d4b-000000000d06', eventName: 'RotationStarted' }, []),
+  sample(
+    'derived: RotationStarted service event (from awsdocs-smdocs-1)',
+    { ...sampleRecord('RotationFailed/awsdocs-smdocs-1.json'), eventID: '5b0f5c1e-3c1d-4c4e-9d4b-000000000d06', eventName: 'RotationStarted' },
+    [],
+  ),
   sample('ListSecretVersionIds, read-only (permiso-ccc-1)', sampleRecord('ListSecretVersionIds/permiso-ccc-1.json'), []),
   sample('CreateSecret without replicas (invictus-awsds-1)', sampleRecord('CreateSecret/invictus-awsds-1.json'), []),
   sample('derived: CreateSecret with a replica region (from invictus-awsds-1)', checkEvent('replication/secret-replicated-to-unapproved-region', 'create-with-replicas'), ['secret-replication']),
@@ -154,7 +162,7 @@ describeWithMoto('EventBridge rules in moto_server', (moto) => {
       });
       const out = await eventBridge.send(new PutEventsCommand({ Entries: entries }));
       expect(out.FailedEntryCount ?? 0).toBe(0);
-      out.Entries!.forEach((entry, j) => labelOfEventId.set(entry.EventId!, batch[j].label));
+      for (const [j, entry] of out.Entries!.entries()) labelOfEventId.set(entry.EventId!, batch[j].label);
     }
 
     for (const rule of rules) {
@@ -198,15 +206,12 @@ describeWithMoto('EventBridge rules in moto_server', (moto) => {
     }
   });
 
-  it.each(rules.map((r) => [r.name, r.pattern] as const))(
-    '%s: src/patterns matcher agrees with moto on every sample',
-    (name, pattern) => {
-      const matcher = compilePattern(pattern);
-      const deliveredLabels = new Set(delivered.get(name));
-      const verdicts = (decide: (s: Sample) => boolean) => SAMPLES.map((s) => `${decide(s) ? 'match   ' : 'no match'} ${s.label}`);
-      // Where moto is known to differ from EventBridge, the hand-written expectation decides.
-      const truth = (s: Sample) => (MOTO_MISSES.has(s.label) ? s.reaches.includes(name) : deliveredLabels.has(s.label));
-      expect(verdicts((s) => matcher.matches(s.envelope))).toEqual(verdicts(truth));
-    },
-  );
+  it.each(rules.map((r) => [r.name, r.pattern] as const))('%s: src/patterns matcher agrees with moto on every sample', (name, pattern) => {
+    const matcher = compilePattern(pattern);
+    const deliveredLabels = new Set(delivered.get(name));
+    const verdicts = (decide: (s: Sample) => boolean) => SAMPLES.map((s) => `${decide(s) ? 'match   ' : 'no match'} ${s.label}`);
+    // Where moto is known to differ from EventBridge, the hand-written expectation decides.
+    const truth = (s: Sample) => (MOTO_MISSES.has(s.label) ? s.reaches.includes(name) : deliveredLabels.has(s.label));
+    expect(verdicts((s) => matcher.matches(s.envelope))).toEqual(verdicts(truth));
+  });
 });

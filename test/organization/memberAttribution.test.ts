@@ -131,7 +131,11 @@ describe('replay of a mixed trail from three accounts', () => {
       `${ACCOUNTS.b} eu-west-1 arn:aws:secretsmanager:eu-west-1:${ACCOUNTS.b}:secret:stratus-red-team-retrieve-secret-7-nFvpuv`,
       `${ACCOUNTS.c} ap-southeast-2 arn:aws:secretsmanager:ap-southeast-2:${ACCOUNTS.c}:secret:stratus-red-team-retrieve-secret-7-nFvpuv`,
     ]);
-    const byAccount = (account: string) => findings.filter((f) => f.account === account).map((f) => f.check).sort();
+    const byAccount = (account: string) =>
+      findings
+        .filter((f) => f.account === account)
+        .map((f) => f.check)
+        .sort();
     expect(byAccount(ACCOUNTS.a)).toEqual(['secret-force-deleted']);
     expect(byAccount(ACCOUNTS.b)).toEqual(['secret-force-deleted', 'secret-policy-public']);
     expect(byAccount(ACCOUNTS.c)).toEqual(['rotation-failed', 'secret-force-deleted']);

@@ -58,10 +58,7 @@ describe('EventBridge conformance vectors (aws/event-ruler 2.0.1)', () => {
     const failures = (vector.cases ?? [])
       .map((c, caseIndex) => ({ ...c, caseIndex, actual: compiled.matches(c.event) }))
       .filter((c) => c.actual !== c.matches)
-      .map(
-        (c) =>
-          `vector #${index} case #${c.caseIndex}\n  pattern:  ${JSON.stringify(vector.pattern)}\n  event:    ${JSON.stringify(c.event)}\n  expected: ${c.matches}\n  actual:   ${c.actual}`,
-      );
+      .map((c) => `vector #${index} case #${c.caseIndex}\n  pattern:  ${JSON.stringify(vector.pattern)}\n  event:    ${JSON.stringify(c.event)}\n  expected: ${c.matches}\n  actual:   ${c.actual}`);
     if (failures.length > 0) throw new Error(failures.join('\n'));
     expect(vector.cases?.length ?? 0).toBeGreaterThan(0);
   });

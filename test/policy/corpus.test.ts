@@ -27,7 +27,9 @@ interface Case {
   };
 }
 
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const cases: [string, Case][] = files.map((f) => [f, JSON.parse(readFileSync(join(DIR, f), 'utf8')) as Case]);
 
 function outcome(policy: unknown, ctx: AnalysisContext): PolicyAnalysis | PolicyError {
@@ -56,7 +58,13 @@ test('the corpus covers every verdict, the AWS documentation examples and the re
 
 describe.each(cases)('%s', (_file, c) => {
   const ctx: AnalysisContext = { ...DEFAULT_CONTEXT, ...c.context };
-  const forms: [string, unknown][] = typeof c.policy === 'string' ? [['as written', c.policy]] : [['as an object', c.policy], ['as JSON text', JSON.stringify(c.policy)]];
+  const forms: [string, unknown][] =
+    typeof c.policy === 'string'
+      ? [['as written', c.policy]]
+      : [
+          ['as an object', c.policy],
+          ['as JSON text', JSON.stringify(c.policy)],
+        ];
 
   test.each(forms)(`${c.expect.verdict}: ${c.why.replace(/%/g, '%%')} (%s)`, (_form, policy) => {
     const result = outcome(policy, ctx);

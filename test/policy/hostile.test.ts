@@ -27,7 +27,13 @@ const policy = (...statements: unknown[]) => JSON.stringify({ Version: '2012-10-
 
 describe('10,000 statements', () => {
   test('owner roles and one public statement at the very end: public, and only that one', () => {
-    const statements: unknown[] = Array.from({ length: 10_000 }, (_, i) => ({ Sid: `S${i}`, Effect: 'Allow', Principal: { AWS: `arn:aws:iam::111122223333:role/r${i}` }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }));
+    const statements: unknown[] = Array.from({ length: 10_000 }, (_, i) => ({
+      Sid: `S${i}`,
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::111122223333:role/r${i}` },
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: '*',
+    }));
     statements.push({ ...allow(), Sid: 'Last' });
     const result = outcome(policy(...statements));
     expect(result).not.toBeInstanceOf(PolicyError);
@@ -79,7 +85,11 @@ describe('deep nesting', () => {
   const deep = (n: number, leaf = '"x"') => `${'['.repeat(n)}${leaf}${']'.repeat(n)}`;
 
   test.each([
-    ['condition values', 'invalid-condition', () => `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:*","Condition":{"StringEquals":{"aws:PrincipalOrgID":${deep(100_000)}}}}]}`],
+    [
+      'condition values',
+      'invalid-condition',
+      () => `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:*","Condition":{"StringEquals":{"aws:PrincipalOrgID":${deep(100_000)}}}}]}`,
+    ],
     ['a condition block', 'invalid-condition', () => `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:*","Condition":{"StringEquals":${deep(100_000)}}}]}`],
     ['the Statement list', 'invalid-statement', () => `{"Statement":${deep(100_000, '{}')}}`],
     ['a principal list', 'invalid-principal', () => `{"Statement":[{"Effect":"Allow","Principal":{"AWS":${deep(100_000)}},"Action":"secretsmanager:*"}]}`],
@@ -119,7 +129,8 @@ describe('__proto__, constructor and other inherited names', () => {
   });
 
   test('"__proto__" as a condition operator or key pins nothing, and pollutes nothing', () => {
-    const text = '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Condition":{"__proto__":{"polluted":"yes"},"StringEquals":{"__proto__":"o-a1b2c3d4e5","toString":"x"}}}]}';
+    const text =
+      '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Condition":{"__proto__":{"polluted":"yes"},"StringEquals":{"__proto__":"o-a1b2c3d4e5","toString":"x"}}}]}';
     const result = outcome(text) as PolicyAnalysis;
     expect(result.access).toBe('public');
   });
@@ -206,21 +217,73 @@ describe('random structures (seeded)', () => {
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
   }
-  const KEYS = ['Statement', 'Effect', 'Principal', 'NotPrincipal', 'Action', 'NotAction', 'Condition', 'AWS', 'Service', 'Federated', 'StringEquals', 'ForAllValues:StringLike', 'aws:PrincipalOrgID', 'aws:SourceIp', 'IpAddress', '__proto__', 'constructor', 'Sid', 'Allow', 'Deny'];
-  const LEAVES = ['*', 'Allow', 'Deny', 'secretsmanager:*', 'secretsmanager:Get*', 'arn:aws:iam::*:root', 'arn:aws:iam::111122223333:role/x', '999988887777', 'o-a1b2c3d4e5', '0.0.0.0/0', '10.0.0.0/8', '${aws:ResourceAccount}', '', 7, true, null];
+  const KEYS = [
+    'Statement',
+    'Effect',
+    'Principal',
+    'NotPrincipal',
+    'Action',
+    'NotAction',
+    'Condition',
+    'AWS',
+    'Service',
+    'Federated',
+    'StringEquals',
+    'ForAllValues:StringLike',
+    'aws:PrincipalOrgID',
+    'aws:SourceIp',
+    'IpAddress',
+    '__proto__',
+    'constructor',
+    'Sid',
+    'Allow',
+    'Deny',
+  ];
+  const LEAVES = [
+    '*',
+    'Allow',
+    'Deny',
+    'secretsmanager:*',
+    'secretsmanager:Get*',
+    'arn:aws:iam::*:root',
+    'arn:aws:iam::111122223333:role/x',
+    '999988887777',
+    'o-a1b2c3d4e5',
+    '0.0.0.0/0',
+    '10.0.0.0/8',
+    '${aws:ResourceAccount}',
+    '',
+    7,
+    true,
+    null,
+  ];
 
   function build(rnd: () => number, depth: number): unknown {
     const r = rnd();
     if (depth > 6 || r < 0.3) return LEAVES[Math.floor(rnd() * LEAVES.length)];
     if (r < 0.55) return Array.from({ length: Math.floor(rnd() * 4) }, () => build(rnd, depth + 1));
     const out: Record<string, unknown> = {};
-    for (let i = Math.floor(rnd() * 5); i > 0; i--) Object.defineProperty(out, KEYS[Math.floor(rnd() * KEYS.length)], { value: build(rnd, depth + 1), enumerable: true, configurable: true, writable: true });
+    for (let i = Math.floor(rnd() * 5); i > 0; i--)
+      Object.defineProperty(out, KEYS[Math.floor(rnd() * KEYS.length)], { value: build(rnd, depth + 1), enumerable: true, configurable: true, writable: true });
     return out;
   }
 
   const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
-  const PRINCIPALS = ['*', { AWS: '*' }, { AWS: 'arn:aws:iam::111122223333:role/a' }, { AWS: ['999988887777', 'arn:aws:iam::*:root'] }, { Service: 'lambda.amazonaws.com' }, { Federated: 'accounts.google.com' }];
-  const CONDITIONS = [undefined, { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }, { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/x' } }, { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, { StringEquals: { 'aws:SourceAccount': '999988887777' } }];
+  const PRINCIPALS = [
+    '*',
+    { AWS: '*' },
+    { AWS: 'arn:aws:iam::111122223333:role/a' },
+    { AWS: ['999988887777', 'arn:aws:iam::*:root'] },
+    { Service: 'lambda.amazonaws.com' },
+    { Federated: 'accounts.google.com' },
+  ];
+  const CONDITIONS = [
+    undefined,
+    { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+    { StringLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/x' } },
+    { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+    { StringEquals: { 'aws:SourceAccount': '999988887777' } },
+  ];
 
   /** A statement whose every element is, four times in five, a valid one: random enough to probe, valid enough to reach verdicts. */
   function statement(rnd: () => number): unknown {

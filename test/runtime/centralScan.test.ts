@@ -60,7 +60,7 @@ beforeEach(() => {
 const options = { config: DEFAULT_CONFIG, now: NOW };
 const deps = () => ({ sts: new STSClient({ region: 'eu-west-1' }), roleName: ROLE, region: 'eu-west-1', clientOptions: { rateLimits: { ListSecrets: 1e6, ListSecretVersionIds: 1e6 } } });
 
-test('the role is the member stacks\' name, in each account, in the region\'s partition', () => {
+test("the role is the member stacks' name, in each account, in the region's partition", () => {
   expect(ROLE).toBe('secretwatch-prod-scan-eu-west-1');
   expect(memberScanRoleArn('222222222222', ROLE)).toBe('arn:aws:iam::222222222222:role/secretwatch-prod-scan-eu-west-1');
   expect([partitionOf('eu-west-1'), partitionOf('cn-north-1'), partitionOf('us-gov-west-1'), partitionOf(null)]).toEqual(['aws', 'aws-cn', 'aws-us-gov', 'aws']);
@@ -74,7 +74,12 @@ test('in China the role ARN is in aws-cn: the scan derives it from its region', 
 test('each account is scanned with its own credentials, in order of the list, at most three at a time', async () => {
   const accounts = Object.keys(SECRETS);
   const scans = await scanMemberAccounts(accounts, options, deps());
-  expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn).sort()).toEqual(accounts.map((a) => memberScanRoleArn(a, ROLE)));
+  expect(
+    sts
+      .commandCalls(AssumeRoleCommand)
+      .map((c) => c.args[0].input.RoleArn)
+      .sort(),
+  ).toEqual(accounts.map((a) => memberScanRoleArn(a, ROLE)));
   expect(scans.map((s) => [s.account, s.status, s.status === 'scanned' ? s.result.evaluation.counts.secrets : null])).toEqual(accounts.map((a) => [a, 'scanned', SECRETS[a]]));
   for (const s of scans) if (s.status === 'scanned') expect(s.result.evaluation.findings.every((f) => f.account === s.account)).toBe(true);
   expect(maxInFlight).toBeGreaterThan(1);
@@ -131,7 +136,7 @@ test('scanOrganization: the handler needs the role name with it too', () => {
   expect(memberAccountsOf(configFromEnv({}))).toBeNull();
 });
 
-describe('the organization\'s accounts (scanOrganization)', () => {
+describe("the organization's accounts (scanOrganization)", () => {
   const CENTRAL = '123456789012';
   /** Two pages, as ListAccounts gives 20 at most: the central account, active members, and some that are not active. */
   function organizationOf(pages: { Id?: string; State?: string; Status?: string }[][]): void {
@@ -150,12 +155,7 @@ describe('the organization\'s accounts (scanOrganization)', () => {
         { Id: '111111111111', State: 'ACTIVE', Status: 'ACTIVE' },
         { Id: '222222222222', State: 'SUSPENDED', Status: 'SUSPENDED' },
       ],
-      [
-        { Id: '333333333333', Status: 'ACTIVE' },
-        { Id: '444444444444', State: 'PENDING_CLOSURE', Status: 'ACTIVE' },
-        { Id: '555555555555', State: 'ACTIVE' },
-        { Id: 'not-an-account' },
-      ],
+      [{ Id: '333333333333', Status: 'ACTIVE' }, { Id: '444444444444', State: 'PENDING_CLOSURE', Status: 'ACTIVE' }, { Id: '555555555555', State: 'ACTIVE' }, { Id: 'not-an-account' }],
     ]);
     const listed = await listOrganizationAccounts(new OrganizationsClient({ region: 'eu-west-1' }), CENTRAL);
     expect(listed).toEqual({
@@ -173,14 +173,17 @@ describe('the organization\'s accounts (scanOrganization)', () => {
       ['333333333333', 'scanned'],
       ['555555555555', 'scanned'],
     ]);
-    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn).sort()).toEqual(['111111111111', '333333333333', '555555555555'].map((a) => memberScanRoleArn(a, ROLE)));
+    expect(
+      sts
+        .commandCalls(AssumeRoleCommand)
+        .map((c) => c.args[0].input.RoleArn)
+        .sort(),
+    ).toEqual(['111111111111', '333333333333', '555555555555'].map((a) => memberScanRoleArn(a, ROLE)));
   });
 
   test('ListAccounts refused (not the management account nor a delegated administrator): one HIGH finding for the central account, no member scanned', async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
-    organizations.on(ListAccountsCommand).rejects(
-      Object.assign(new Error('You don\'t have permissions to access this resource.'), { name: 'AccessDeniedException' }),
-    );
+    organizations.on(ListAccountsCommand).rejects(Object.assign(new Error("You don't have permissions to access this resource."), { name: 'AccessDeniedException' }));
     const scans = await scanMembers({ organization: true }, options, orgDeps());
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(0);
     expect(scans).toEqual([
@@ -207,7 +210,9 @@ describe('the organization\'s accounts (scanOrganization)', () => {
     sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredToken' }));
     const scans = await scanMembers({ organization: true }, options, orgDeps());
     expect(organizations.commandCalls(ListAccountsCommand)).toHaveLength(0);
-    expect(scans).toMatchObject([{ account: null, status: 'unreachable', step: 'ListAccounts', error: 'ExpiredToken: The security token included in the request is expired', finding: { account: null } }]);
+    expect(scans).toMatchObject([
+      { account: null, status: 'unreachable', step: 'ListAccounts', error: 'ExpiredToken: The security token included in the request is expired', finding: { account: null } },
+    ]);
   });
 
   test('an organization of one account (the central one): nothing else to scan, no finding', async () => {
@@ -220,7 +225,7 @@ describe('scanRegions: every member account in each region, the central account 
   const CENTRAL = '123456789012';
   const PATTERN = 'secretwatch-prod-scan-{region}';
 
-  test('each (account, region) assumes that region\'s role and lists that region; the central account is skipped in its own region only', async () => {
+  test("each (account, region) assumes that region's role and lists that region; the central account is skipped in its own region only", async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
     const where: string[] = [];
     sm.on(ListSecretsCommand).callsFake(async (_input: unknown, getClient: () => SecretsManagerClient) => {
@@ -233,8 +238,16 @@ describe('scanRegions: every member account in each region, the central account 
     const pairs = ['111111111111 eu-west-1', '111111111111 us-east-1', '222222222222 eu-west-1', '222222222222 us-east-1', `${CENTRAL} us-east-1`];
     expect(scans.map((s) => `${s.account} ${s.region}`)).toEqual(pairs);
     expect(where.sort()).toEqual([...pairs].sort());
-    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn).sort()).toEqual(
-      pairs.map((p) => p.split(' ')).map(([account, region]) => `arn:aws:iam::${account}:role/secretwatch-prod-scan-${region}`).sort(),
+    expect(
+      sts
+        .commandCalls(AssumeRoleCommand)
+        .map((c) => c.args[0].input.RoleArn)
+        .sort(),
+    ).toEqual(
+      pairs
+        .map((p) => p.split(' '))
+        .map(([account, region]) => `arn:aws:iam::${account}:role/secretwatch-prod-scan-${region}`)
+        .sort(),
     );
   });
 
@@ -252,10 +265,14 @@ describe('scanRegions: every member account in each region, the central account 
       [CENTRAL, 'us-east-1', 'unreachable'],
     ]);
     const finding = scans[1].status === 'unreachable' ? scans[1].finding : null;
-    expect(finding).toMatchObject({ title: 'Account 222222222222 could not be scanned in us-east-1: AssumeRole failed', region: 'us-east-1', details: { roleArn: 'arn:aws:iam::222222222222:role/secretwatch-prod-scan-us-east-1' } });
+    expect(finding).toMatchObject({
+      title: 'Account 222222222222 could not be scanned in us-east-1: AssumeRole failed',
+      region: 'us-east-1',
+      details: { roleArn: 'arn:aws:iam::222222222222:role/secretwatch-prod-scan-us-east-1' },
+    });
   });
 
-  test('without its own identity (GetCallerIdentity failing) the central account\'s other regions are one finding each, the members still scanned', async () => {
+  test("without its own identity (GetCallerIdentity failing) the central account's other regions are one finding each, the members still scanned", async () => {
     sts.on(GetCallerIdentityCommand).rejects(Object.assign(new Error('expired'), { name: 'ExpiredToken' }));
     const scans = await scanMembers({ accounts: ['222222222222'] }, options, { ...deps(), roleName: PATTERN, regions: ['eu-west-1', 'us-east-1'] });
     expect(scans.map((s) => `${s.account} ${s.region} ${s.status}`)).toEqual(['222222222222 eu-west-1 scanned', '222222222222 us-east-1 scanned', 'null us-east-1 unreachable']);
@@ -269,7 +286,7 @@ describe('scanRegions: every member account in each region, the central account 
     });
   });
 
-  test('settings: SCAN_REGIONS is a list of region names; alone it scans the central account\'s other regions', () => {
+  test("settings: SCAN_REGIONS is a list of region names; alone it scans the central account's other regions", () => {
     expect(configFromEnv({ SCAN_REGIONS: 'eu-west-1, us-east-1' }).scanRegions).toEqual(['eu-west-1', 'us-east-1']);
     expect(() => configFromEnv({ SCAN_REGIONS: 'eu-west-1,Ireland' })).toThrow('invalid setting SCAN_REGIONS: must be a region name like eu-west-1');
     expect(memberAccountsOf(configFromEnv({ SCAN_REGIONS: 'us-east-1' }))).toEqual({ accounts: [] });
@@ -278,7 +295,7 @@ describe('scanRegions: every member account in each region, the central account 
   });
 });
 
-test('each member client is held to the settings\' rate limits, in its own account and region', async () => {
+test("each member client is held to the settings' rate limits, in its own account and region", async () => {
   const created = jest.spyOn(inventoryClient, 'createInventoryClient');
   try {
     const config = { ...DEFAULT_CONFIG, scanListSecretsPerSecond: 10, scanLookupsPerSecond: 3 };

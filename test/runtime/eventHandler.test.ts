@@ -18,7 +18,17 @@ const deps = () => ({
 });
 
 function envelope(detail: unknown) {
-  return { version: '0', id: 'env-1', 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.secretsmanager', account: '123837392027', time: '2023-07-10T12:07:59Z', region: 'us-east-1', resources: [], detail };
+  return {
+    version: '0',
+    id: 'env-1',
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.secretsmanager',
+    account: '123837392027',
+    time: '2023-07-10T12:07:59Z',
+    region: 'us-east-1',
+    resources: [],
+    detail,
+  };
 }
 
 beforeEach(succeedAll);

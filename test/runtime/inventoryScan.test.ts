@@ -57,13 +57,21 @@ const SECRETS: FakeSecret[] = [
 
 function recordingLog(): Log & { lines: { level: string; message: string; extra: Record<string, unknown> }[] } {
   const lines: { level: string; message: string; extra: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, ...extra: Record<string, unknown>[]) => lines.push({ level, message, extra: Object.assign({}, ...extra) });
+  const at =
+    (level: string) =>
+    (message: string, ...extra: Record<string, unknown>[]) =>
+      lines.push({ level, message, extra: Object.assign({}, ...extra) });
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 function deps(overrides: { config?: Partial<Config>; fake?: FakeSecretsManager; log?: Log; realNow?: Date } = {}) {
   const fake = overrides.fake ?? new FakeSecretsManager(SECRETS, { currentVersionDates: new Map([[arn('manual'), T - 5 * DAY_S]]) });
-  const inventory = createInventoryClient({ region: 'eu-west-1', requestHandler: fake.handler as never, credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake' }, rateLimits: { ListSecrets: 1e6, ListSecretVersionIds: 1e6 } });
+  const inventory = createInventoryClient({
+    region: 'eu-west-1',
+    requestHandler: fake.handler as never,
+    credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake' },
+    rateLimits: { ListSecrets: 1e6, ListSecretVersionIds: 1e6 },
+  });
   return {
     fake,
     deps: {
@@ -126,7 +134,15 @@ test('a scheduled scan: gauges in one PutMetricData, a digest of what is new, ev
 
   expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   const digest = publishedDigest();
-  expect(digest).toMatchObject({ scope: 'new', account: '111122223333', region: 'eu-west-1', secrets: 7, findings: 5, newFindings: 2, window: { from: '2024-06-03T06:00:00Z', to: '2024-06-04T06:00:00Z' } });
+  expect(digest).toMatchObject({
+    scope: 'new',
+    account: '111122223333',
+    region: 'eu-west-1',
+    secrets: 7,
+    findings: 5,
+    newFindings: 2,
+    window: { from: '2024-06-03T06:00:00Z', to: '2024-06-04T06:00:00Z' },
+  });
   expect(digest.entries.map((e) => `${e.severity} ${e.check} ${e.secret}`)).toEqual(['HIGH rotation-missed missed', 'MEDIUM rotation-not-enabled fresh']);
   expect(sns.commandCalls(PublishCommand)[0].args[0].input.Subject).toBe('[HIGH] SecretWatch scan 111122223333 eu-west-1: 2 new finding(s)');
 
@@ -140,7 +156,15 @@ test('a scheduled scan: gauges in one PutMetricData, a digest of what is new, ev
   ]);
 
   const summary = log.lines.find((l) => l.message === 'scan completed');
-  expect(summary?.extra).toMatchObject({ secrets: 7, exempt: 1, pendingDeletion: 1, findings: 5, newFindings: 2, calls: { ListSecrets: 1, ListSecretVersionIds: 1 }, versionLookups: { requested: 1, failed: 0, notMade: 0 } });
+  expect(summary?.extra).toMatchObject({
+    secrets: 7,
+    exempt: 1,
+    pendingDeletion: 1,
+    findings: 5,
+    newFindings: 2,
+    calls: { ListSecrets: 1, ListSecretVersionIds: 1 },
+    versionLookups: { requested: 1, failed: 0, notMade: 0 },
+  });
   expect(log.lines.filter((l) => l.message === 'finding')).toHaveLength(2);
 });
 
@@ -166,7 +190,12 @@ test('the scan covering midnight starting fullDigestWeekday sends the full diges
   const digest = publishedDigest();
   expect(digest.scope).toBe('full');
   expect(digest.entries).toHaveLength(5);
-  expect(digest.entries.filter((e) => e.isNew).map((e) => e.secret).sort()).toEqual(['fresh', 'missed']);
+  expect(
+    digest.entries
+      .filter((e) => e.isNew)
+      .map((e) => e.secret)
+      .sort(),
+  ).toEqual(['fresh', 'missed']);
 });
 
 test('{"fullDigest": true} asks for the full digest now (after the first deploy, say)', async () => {

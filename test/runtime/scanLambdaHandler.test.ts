@@ -23,7 +23,15 @@ beforeEach(() => {
   for (const m of [sm, cw, sns, eb]) m.reset();
   // One secret created 200 days ago whose value was put 5 days ago: it looks overdue.
   sm.on(ListSecretsCommand).resolves({
-    SecretList: [{ ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ci/token-AbCdEf', Name: 'ci/token', CreatedDate: new Date(Date.now() - 200 * DAY), LastChangedDate: new Date(Date.now() - 5 * DAY), LastAccessedDate: new Date(Date.now() - DAY) }],
+    SecretList: [
+      {
+        ARN: 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ci/token-AbCdEf',
+        Name: 'ci/token',
+        CreatedDate: new Date(Date.now() - 200 * DAY),
+        LastChangedDate: new Date(Date.now() - 5 * DAY),
+        LastAccessedDate: new Date(Date.now() - DAY),
+      },
+    ],
   });
   sm.on(ListSecretVersionIdsCommand).resolves({ Versions: [{ VersionId: 'v', VersionStages: ['AWSCURRENT'], CreatedDate: new Date(Date.now() - 5 * DAY) }] });
   cw.on(PutMetricDataCommand).resolves({});
@@ -54,7 +62,7 @@ test(`look-ups stop ${DELIVERY_RESERVE_MS / 1000} s before the timeout, so that 
   expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 1);
 });
 
-test('the scan\'s rate limits come from the settings (SCAN_LIST_SECRETS_PER_SECOND, SCAN_LOOKUPS_PER_SECOND)', async () => {
+test("the scan's rate limits come from the settings (SCAN_LIST_SECRETS_PER_SECOND, SCAN_LOOKUPS_PER_SECOND)", async () => {
   const created = jest.spyOn(inventoryClient, 'createInventoryClient');
   try {
     await createInventoryScanHandler({ ...ENV, SCAN_LIST_SECRETS_PER_SECOND: '20', SCAN_LOOKUPS_PER_SECOND: '5' })({}, context(14 * 60_000));

@@ -58,7 +58,8 @@ describe.each([
 });
 
 test('email subscription logical ids follow the address, not its position in the list', () => {
-  const alertEmails = (variant: VariantName) => resourcesOfType(loadTemplate(variant), 'AWS::SNS::Subscription').filter(([, s]) => referencedId(s.Properties?.TopicArn) === 'AlertTopic' && s.Properties?.Protocol === 'email');
+  const alertEmails = (variant: VariantName) =>
+    resourcesOfType(loadTemplate(variant), 'AWS::SNS::Subscription').filter(([, s]) => referencedId(s.Properties?.TopicArn) === 'AlertTopic' && s.Properties?.Protocol === 'email');
   const one = alertEmails('oneEmail');
   const two = alertEmails('twoEmails');
   expect(one).toHaveLength(1);
@@ -94,7 +95,9 @@ describe('outputs', () => {
     const outputs = template.Outputs ?? {};
     expect(referencedId(outputs.AlertTopicArn?.Value)).toBe('AlertTopic');
     expect(outputs.FindingsBusName).toBeDefined();
-    const queues = resourcesOfType(template, 'AWS::SQS::Queue').map(([id]) => id).sort();
+    const queues = resourcesOfType(template, 'AWS::SQS::Queue')
+      .map(([id]) => id)
+      .sort();
     const queueOutputs = Object.values(outputs)
       .map((o) => referencedId(o.Value))
       .filter((id): id is string => Boolean(id && template.Resources[id]?.Type === 'AWS::SQS::Queue'))

@@ -10,7 +10,24 @@ import { checksRunBy } from '../../src/checks';
 import { CONFIG_KEYS, envName } from '../../src/config/config';
 import { monitors, type MonitorDeclaration } from '../../src/monitors';
 import { DELIVERY_SETTINGS } from '../../src/monitors/monitor';
-import { PSEUDO, REGION, STAGE, VARIANTS, asArray, loadTemplate, packageDirs, referencedId, render, resource, resourcesOfType, zipEntries, zipEntryContent, type Resource, type Template, type VariantName } from './packaging';
+import {
+  PSEUDO,
+  REGION,
+  STAGE,
+  VARIANTS,
+  asArray,
+  loadTemplate,
+  packageDirs,
+  referencedId,
+  render,
+  resource,
+  resourcesOfType,
+  zipEntries,
+  zipEntryContent,
+  type Resource,
+  type Template,
+  type VariantName,
+} from './packaging';
 
 const MAX_ZIP_BYTES = 250 * 1024;
 const template = loadTemplate();
@@ -147,7 +164,8 @@ describe('functions', () => {
     const settings = new Set(CONFIG_KEYS.map(envName));
     for (const monitor of deployed) {
       for (const name of env(monitor.name)) {
-        if (!['LOG_LEVEL', 'MONITOR_NAME', ...Object.keys(monitor.environment ?? {})].includes(name)) expect({ fn: monitor.name, name, setting: settings.has(name) }).toEqual({ fn: monitor.name, name, setting: true });
+        if (!['LOG_LEVEL', 'MONITOR_NAME', ...Object.keys(monitor.environment ?? {})].includes(name))
+          expect({ fn: monitor.name, name, setting: settings.has(name) }).toEqual({ fn: monitor.name, name, setting: true });
       }
     }
   });
@@ -155,7 +173,8 @@ describe('functions', () => {
   test('every setting a check reads reaches the function that runs it', () => {
     for (const monitor of deployed) {
       const env = functionsByName(template).get(monitor.name)?.[1].Properties?.Environment.Variables ?? {};
-      for (const check of checksRunBy(monitor.name)) for (const setting of check.settings) expect({ check: check.id, setting, present: envName(setting) in env }).toEqual({ check: check.id, setting, present: true });
+      for (const check of checksRunBy(monitor.name))
+        for (const setting of check.settings) expect({ check: check.id, setting, present: envName(setting) in env }).toEqual({ check: check.id, setting, present: true });
     }
   });
 
@@ -218,8 +237,7 @@ function expectedMonitorStatements(t: Template, fnId: string, fn: Resource, vari
   const invokeConfig = resourcesOfType(t, 'AWS::Lambda::EventInvokeConfig').find(([, c]) => referencedId(c.Properties?.FunctionName) === fnId)?.[1];
   const failureQueue = referencedId(invokeConfig?.Properties?.DestinationConfig?.OnFailure?.Destination, 'Arn');
   const topicKey = referencedId(resource(t, 'AlertTopic').Properties?.KmsMasterKeyId, 'Arn');
-  const bus =
-    variant === 'defaults' ? '<FindingsBus.Arn>' : `arn:aws:events:${PSEUDO['AWS::Region']}:123456789012:event-bus/${VARIANTS[variant].params.findingsBusName}`;
+  const bus = variant === 'defaults' ? '<FindingsBus.Arn>' : `arn:aws:events:${PSEUDO['AWS::Region']}:123456789012:event-bus/${VARIANTS[variant].params.findingsBusName}`;
   return [
     { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: `<${logGroup}.Arn>` },
     { actions: ['cloudwatch:PutMetricData'], resource: '*', condition: { StringEquals: { 'cloudwatch:namespace': env.METRIC_NAMESPACE } } },
@@ -259,9 +277,7 @@ describe.each(variants)('IAM (%s)', (variant) => {
     const role = resource(t, roleId);
     expect(role.Type).toBe('AWS::IAM::Role');
     expect(role.Properties?.ManagedPolicyArns ?? []).toEqual([]);
-    expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
-    ]);
+    expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     // No policy attached to the role from elsewhere.
     for (const [, p] of [...resourcesOfType(t, 'AWS::IAM::Policy'), ...resourcesOfType(t, 'AWS::IAM::ManagedPolicy')]) {
       expect((p.Properties?.Roles ?? []).map((r: unknown) => referencedId(r))).not.toContain(roleId);

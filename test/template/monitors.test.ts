@@ -63,7 +63,12 @@ describe('the real monitors', () => {
   const stack = deploy('eu-west-1');
 
   test('one function each, with a role of its own named after it', () => {
-    expect(Object.keys(stack.functions).sort()).toEqual(monitors.filter((m) => !m.regions || m.regions.includes('eu-west-1')).map((m) => m.name).sort());
+    expect(Object.keys(stack.functions).sort()).toEqual(
+      monitors
+        .filter((m) => !m.regions || m.regions.includes('eu-west-1'))
+        .map((m) => m.name)
+        .sort(),
+    );
     for (const [name, fn] of Object.entries(stack.functions)) {
       const role = `${name[0].toUpperCase()}${name.slice(1)}Role`;
       expect(fn.role).toBe(role);

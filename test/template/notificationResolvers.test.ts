@@ -52,7 +52,9 @@ describe('slackWebhookSecretArn', () => {
   });
 
   test('a key that is not a KMS key ARN is refused', () => {
-    expect(refused(() => slack.slackNotifier({ ...SETTINGS, SLACK_WEBHOOK_SECRET_ARN: ARN }, 'alias/mine', 'dev')).message).toMatch(/^Invalid deploy parameter slackWebhookSecretKmsKeyArn: "alias\/mine" is not a KMS key ARN/);
+    expect(refused(() => slack.slackNotifier({ ...SETTINGS, SLACK_WEBHOOK_SECRET_ARN: ARN }, 'alias/mine', 'dev')).message).toMatch(
+      /^Invalid deploy parameter slackWebhookSecretKmsKeyArn: "alias\/mine" is not a KMS key ARN/,
+    );
   });
 });
 

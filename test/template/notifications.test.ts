@@ -77,7 +77,7 @@ describe.each(slackVariants())('Slack notifier (%s)', (variant) => {
     expect(statements.find((s) => s.Sid === 'DenyInsecureTransport')?.Effect).toBe('Deny');
   });
 
-  test('its role: its own logs, GetSecretValue on the webhook secret only, the failure queue, and the secret\'s key through Secrets Manager', () => {
+  test("its role: its own logs, GetSecretValue on the webhook secret only, the failure queue, and the secret's key through Secrets Manager", () => {
     const role = resource(t, referencedId(fn.Properties?.Role, 'Arn') as string);
     expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     expect(role.Properties?.ManagedPolicyArns ?? []).toEqual([]);
@@ -108,8 +108,14 @@ describe.each(slackVariants())('Slack notifier (%s)', (variant) => {
 describe.each(variants)('email subscriptions (%s)', (variant) => {
   const t = loadTemplate(variant);
   const params = VARIANTS[variant].params as Record<string, string>;
-  const alertAddresses = (params.alertEmails ?? '').split(',').map((a) => a.trim()).filter(Boolean);
-  const opsAddresses = (params.opsEmails ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const alertAddresses = (params.alertEmails ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  const opsAddresses = (params.opsEmails ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const minSeverity = (params.emailMinSeverity ?? 'HIGH').toUpperCase() as Parameters<typeof severityRank>[0];
 
   test(`alert emails receive ${minSeverity} and above (filter policy on severityRank)`, () => {

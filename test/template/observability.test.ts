@@ -66,12 +66,17 @@ describe.each(variants)('%s', (variant) => {
     ...alarms.map(([id, a]) => ({
       namespace: render(a.Properties?.Namespace),
       name: a.Properties?.MetricName as string,
-      dimensions: Object.fromEntries((a.Properties?.Dimensions ?? []).map((d: any) => [d.Name, referencedId(d.Value, 'QueueName') ? (queues.find((q) => q.id === referencedId(d.Value, 'QueueName'))?.name as string) : render(d.Value)])),
+      dimensions: Object.fromEntries(
+        (a.Properties?.Dimensions ?? []).map((d: any) => [
+          d.Name,
+          referencedId(d.Value, 'QueueName') ? (queues.find((q) => q.id === referencedId(d.Value, 'QueueName'))?.name as string) : render(d.Value),
+        ]),
+      ),
       where: `alarm ${id}`,
     })),
   ];
 
-  test('one dashboard named after the stage; its body is valid JSON within CloudWatch\'s limits', () => {
+  test("one dashboard named after the stage; its body is valid JSON within CloudWatch's limits", () => {
     expect(name).toBe(`secretwatch-${STAGE}`);
     expect(Buffer.byteLength(text)).toBeLessThan(1024 * 1024);
     expect(body.widgets.length).toBeGreaterThan(5);
@@ -83,7 +88,7 @@ describe.each(variants)('%s', (variant) => {
     for (const w of body.widgets) if (w.type === 'metric' || w.type === 'log') expect(w.properties.region).toBe(PSEUDO['AWS::Region']);
   });
 
-  test('no widget or alarm points at nothing: every metric is published by the code or by AWS for this stack\'s resources', () => {
+  test("no widget or alarm points at nothing: every metric is published by the code or by AWS for this stack's resources", () => {
     expect(named.length).toBeGreaterThan(10);
     for (const m of named) {
       const key = [m.name, ...Object.entries(m.dimensions).map(([k, v]) => `${k}=${v}`)].join('|');
@@ -106,7 +111,7 @@ describe.each(variants)('%s', (variant) => {
     for (const s of sources) expect(logGroups).toContain(s);
   });
 
-  test('the alarm widget lists exactly the stack\'s alarms', () => {
+  test("the alarm widget lists exactly the stack's alarms", () => {
     const arns: string[] = body.widgets.find((w) => w.type === 'alarm').properties.alarms;
     expect(arns.map((a) => a.split(':alarm:')[1]).sort()).toEqual(alarms.map(([, a]) => render(a.Properties?.AlarmName)).sort());
     for (const a of arns) expect(a).toMatch(new RegExp(`^arn:aws:cloudwatch:${PSEUDO['AWS::Region']}:123456789012:alarm:secretwatch-${STAGE}-`));
@@ -122,7 +127,7 @@ describe.each(variants)('%s', (variant) => {
     expect(t.Resources.OpsTopic.Properties?.KmsMasterKeyId).toBeDefined();
   });
 
-  test('alarms: a CRITICAL finding, invalid events, each function\'s errors, each queue\'s messages', () => {
+  test("alarms: a CRITICAL finding, invalid events, each function's errors, each queue's messages", () => {
     const on = (ns: string, metric: string, dims: Record<string, string> = {}) =>
       named.filter((m) => m.where.startsWith('alarm') && m.namespace === ns && m.name === metric && Object.entries(dims).every(([k, v]) => m.dimensions[k] === v));
     expect(on(namespace, 'Findings', { Severity: 'CRITICAL' })).toHaveLength(1);

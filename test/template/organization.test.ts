@@ -4,7 +4,22 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CENTRAL_BUS_ARN, ORGANIZATION_ID, SCAN_ACCOUNTS, asArray, failedRun, loadModeTemplate, modePackageDir, loadTemplate, referencedId, render, resource, resourcesOfType, type Resource, type Template } from './packaging';
+import {
+  CENTRAL_BUS_ARN,
+  ORGANIZATION_ID,
+  SCAN_ACCOUNTS,
+  asArray,
+  failedRun,
+  loadModeTemplate,
+  modePackageDir,
+  loadTemplate,
+  referencedId,
+  render,
+  resource,
+  resourcesOfType,
+  type Resource,
+  type Template,
+} from './packaging';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const organization = require('../../serverless/organization.js');
@@ -26,7 +41,10 @@ describe('organizationSettings', () => {
   test.each([
     [{}, { mode: 'standalone' }],
     [{ mode: '', organizationId: '', centralBusArn: '' }, { mode: 'standalone' }],
-    [{ mode: ' Central ', organizationId: 'o-a1b2c3d4e5' }, { mode: 'central', organizationId: 'o-a1b2c3d4e5' }],
+    [
+      { mode: ' Central ', organizationId: 'o-a1b2c3d4e5' },
+      { mode: 'central', organizationId: 'o-a1b2c3d4e5' },
+    ],
     [
       { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanAccounts: ' 222233334444, 333344445555,222233334444 ' },
       { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanAccounts: ['222233334444', '333344445555'] },
@@ -35,7 +53,10 @@ describe('organizationSettings', () => {
       { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: 'True', scanAccounts: '' },
       { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: true },
     ],
-    [{ mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: 'false' }, { mode: 'central', organizationId: 'o-a1b2c3d4e5' }],
+    [
+      { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanOrganization: 'false' },
+      { mode: 'central', organizationId: 'o-a1b2c3d4e5' },
+    ],
     [{ mode: 'standalone', scanOrganization: 'off' }, { mode: 'standalone' }],
     [
       { mode: 'central', organizationId: 'o-a1b2c3d4e5', scanAccounts: '222233334444', scanRegions: ' eu-west-1, us-east-1,eu-west-1' },
@@ -131,7 +152,11 @@ describe('central', () => {
 
   test('every event-pattern rule listens on the central bus, with a state a custom bus accepts', () => {
     const rules = patternRules(template);
-    expect(rules.map(([id]) => id).sort()).toEqual(patternRules(standalone).map(([id]) => id).sort());
+    expect(rules.map(([id]) => id).sort()).toEqual(
+      patternRules(standalone)
+        .map(([id]) => id)
+        .sort(),
+    );
     for (const [, rule] of rules) {
       expect(referencedId(rule.Properties?.EventBusName)).toBe('CentralBus');
       expect(rule.Properties?.State ?? 'ENABLED').toBe('ENABLED');
@@ -139,7 +164,10 @@ describe('central', () => {
   });
 
   test('keeps the monitors, the scan schedule, the alert topic and the dashboard', () => {
-    const functions = (t: Template) => resourcesOfType(t, 'AWS::Lambda::Function').map(([id]) => id).sort();
+    const functions = (t: Template) =>
+      resourcesOfType(t, 'AWS::Lambda::Function')
+        .map(([id]) => id)
+        .sort();
     expect(functions(template)).toEqual(functions(standalone));
     expect(functions(template).length).toBeGreaterThan(0);
     expect(resource(template, 'InventoryScanScheduleRule').Properties?.EventBusName).toBeUndefined();
@@ -175,7 +203,9 @@ describe('central', () => {
 
 describe('central with scanOrganization (the plugin over the compiled standalone template)', () => {
   const standalone = loadTemplate('defaults');
-  const template = organization.applyMode(JSON.parse(JSON.stringify(standalone)), organization.organizationSettings({ mode: 'central', organizationId: ORGANIZATION_ID, scanOrganization: 'true' }), { stage: 'dev' }) as Template;
+  const template = organization.applyMode(JSON.parse(JSON.stringify(standalone)), organization.organizationSettings({ mode: 'central', organizationId: ORGANIZATION_ID, scanOrganization: 'true' }), {
+    stage: 'dev',
+  }) as Template;
 
   test('the inventory scan may list the accounts, and assume the scan role of this stage and region only in accounts of the organization', () => {
     const role = resource(template, 'InventoryScanRole');
@@ -219,22 +249,20 @@ describe('central with scanRegions (the plugin over the compiled standalone temp
       .filter((st) => st.Action === 'sts:AssumeRole')
       .flatMap((st) => asArray(st.Resource).map(render));
 
-  test('listed accounts: each account\'s role in each region, and the central account\'s own in those regions, nothing else', () => {
+  test("listed accounts: each account's role in each region, and the central account's own in those regions, nothing else", () => {
     const template = central({ scanAccounts: SCAN_ACCOUNTS.join(','), scanRegions: 'eu-west-1,us-east-1' });
-    expect(assumable(template).sort()).toEqual(
-      [...SCAN_ACCOUNTS, '123456789012'].flatMap((a) => ['eu-west-1', 'us-east-1'].map((r) => `arn:aws:iam::${a}:role/secretwatch-dev-scan-${r}`)).sort(),
-    );
+    expect(assumable(template).sort()).toEqual([...SCAN_ACCOUNTS, '123456789012'].flatMap((a) => ['eu-west-1', 'us-east-1'].map((r) => `arn:aws:iam::${a}:role/secretwatch-dev-scan-${r}`)).sort());
     const env = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
     expect([env.SCAN_ACCOUNTS, env.SCAN_REGIONS, env.SCAN_ROLE_NAME]).toEqual([SCAN_ACCOUNTS.join(','), 'eu-west-1,us-east-1', 'secretwatch-dev-scan-{region}']);
   });
 
-  test('regions alone: the central account\'s own roles in those regions, no SCAN_ACCOUNTS', () => {
+  test("regions alone: the central account's own roles in those regions, no SCAN_ACCOUNTS", () => {
     const template = central({ scanRegions: 'us-east-1,ap-southeast-2' });
     expect(assumable(template)).toEqual(['arn:aws:iam::123456789012:role/secretwatch-dev-scan-us-east-1', 'arn:aws:iam::123456789012:role/secretwatch-dev-scan-ap-southeast-2']);
     expect(resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables.SCAN_ACCOUNTS).toBeUndefined();
   });
 
-  test('the organization: any account\'s role in each region, only inside the organization', () => {
+  test("the organization: any account's role in each region, only inside the organization", () => {
     const template = central({ scanOrganization: 'true', scanRegions: 'eu-west-1,us-east-1' });
     const assume = statementsOf(resource(template, 'InventoryScanRole')).filter((st) => st.Action === 'sts:AssumeRole');
     expect(assume).toHaveLength(1);
@@ -258,7 +286,11 @@ describe('member', () => {
   test('has no function: only the rules, the two roles and the Framework deployment bucket', () => {
     const types = new Set(Object.values(template.Resources).map((r) => r.Type));
     expect([...types].sort()).toEqual(['AWS::Events::Rule', 'AWS::IAM::Role', 'AWS::S3::Bucket', 'AWS::S3::BucketPolicy']);
-    expect(resourcesOfType(template, 'AWS::IAM::Role').map(([id]) => id).sort()).toEqual(['ForwardingRole', 'MemberScanRole']);
+    expect(
+      resourcesOfType(template, 'AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(['ForwardingRole', 'MemberScanRole']);
   });
 
   test('its package holds no code: no function zip, and no function in the saved state that `serverless deploy --package` uploads from', () => {
@@ -271,7 +303,10 @@ describe('member', () => {
   });
 
   test('forwards every event pattern of the standalone stack, unchanged, to the central bus', () => {
-    const patterns = (t: Template) => patternRules(t).map(([, r]) => JSON.stringify(r.Properties?.EventPattern)).sort();
+    const patterns = (t: Template) =>
+      patternRules(t)
+        .map(([, r]) => JSON.stringify(r.Properties?.EventPattern))
+        .sort();
     expect(patterns(template)).toEqual(patterns(standalone));
     for (const [, rule] of patternRules(template)) {
       expect(rule.Properties?.Targets).toEqual([{ Id: 'central-bus', Arn: CENTRAL_BUS_ARN, RoleArn: { 'Fn::GetAtt': ['ForwardingRole', 'Arn'] } }]);
@@ -282,7 +317,7 @@ describe('member', () => {
     expect(resourcesOfType(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.ScheduleExpression)).toEqual([]);
   });
 
-  test('the forwarding role may put events on the central bus and nothing else, for this account\'s rules only', () => {
+  test("the forwarding role may put events on the central bus and nothing else, for this account's rules only", () => {
     const role = resource(template, 'ForwardingRole');
     expect(statementsOf(role)).toEqual([{ Sid: 'CentralBus', Effect: 'Allow', Action: 'events:PutEvents', Resource: CENTRAL_BUS_ARN }]);
     expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([
@@ -296,9 +331,7 @@ describe('member', () => {
     expect(statementsOf(role).every((s) => s.Effect === 'Allow' && s.Condition === undefined)).toBe(true);
     const versions = statementsOf(role).find((s) => s.Action === 'secretsmanager:ListSecretVersionIds');
     expect(render(versions?.Resource)).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:*');
-    expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([
-      { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'sts:AssumeRole' },
-    ]);
+    expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:root' }, Action: 'sts:AssumeRole' }]);
     expect(render(role.Properties?.RoleName)).toBe('secretwatch-dev-scan-eu-west-1');
   });
 

@@ -63,7 +63,7 @@ describe.each([
     );
   });
 
-  test('attached role policies are exactly the enabled optional ones, on policyMonitor\'s role', () => {
+  test("attached role policies are exactly the enabled optional ones, on policyMonitor's role", () => {
     const roleId = referencedId(fn.Properties?.Role, 'Arn');
     const attached = resourcesOfType(t, 'AWS::IAM::RolePolicy');
     expect(attached.map(([id]) => id).sort()).toEqual(remediate === 'true' ? ['PolicyMonitorAccessAnalyzerPolicy', 'PolicyMonitorRemediationPolicy'] : []);
@@ -72,7 +72,7 @@ describe.each([
   });
 
   if (remediate === 'true') {
-    test('remediation: read and delete on this account\'s secrets; write only with BlockPublicPolicy', () => {
+    test("remediation: read and delete on this account's secrets; write only with BlockPublicPolicy", () => {
       const statements = resourcesOfType(t, 'AWS::IAM::RolePolicy').find(([id]) => id === 'PolicyMonitorRemediationPolicy')?.[1].Properties?.PolicyDocument.Statement as Statement[];
       expect(statements.map((s) => ({ actions: asArray(s.Action).sort(), resource: render(s.Resource), condition: s.Condition }))).toEqual([
         { actions: ['secretsmanager:DeleteResourcePolicy', 'secretsmanager:GetResourcePolicy'], resource: SECRETS, condition: undefined },
@@ -87,7 +87,7 @@ describe.each([
   }
 });
 
-describe('the follow-ups\' permissions, from the monitors\' deployment (serverless/monitors.js)', () => {
+describe("the follow-ups' permissions, from the monitors' deployment (serverless/monitors.js)", () => {
   const rolePolicies = (params: Record<string, string>) => {
     const { resources } = monitorDeployment({
       stage: STAGE,

@@ -48,7 +48,9 @@ describe('EventBridge rules', () => {
 
   test('every rule in the template is one of the monitors', () => {
     const expected = allRules.map(({ name }) => `secretwatch-${STAGE}-${name}`).sort();
-    const deployed = resourcesOfType(template, 'AWS::Events::Rule').map(([, r]) => r.Properties?.Name as string).sort();
+    const deployed = resourcesOfType(template, 'AWS::Events::Rule')
+      .map(([, r]) => r.Properties?.Name as string)
+      .sort();
     expect(deployed).toEqual(expected);
   });
 
@@ -69,7 +71,7 @@ describe('EventBridge rules', () => {
     const [logicalId, ruleResource] = ruleByName(template, name);
     const props = ruleResource.Properties ?? {};
 
-    test('carries exactly the pattern built from its checks\' events, which its file under rules/ holds too', () => {
+    test("carries exactly the pattern built from its checks' events, which its file under rules/ holds too", () => {
       expect(props.EventPattern).toEqual(rule.pattern);
       expect(props.Description).toBe(rule.description);
       const file = JSON.parse(readFileSync(join(ROOT, 'rules', `${name}.json`), 'utf8'));
@@ -112,7 +114,7 @@ describe('EventBridge rules', () => {
     for (const [, p] of permissions) expect(ruleArns).toContain(render(p.Properties?.SourceArn));
   });
 
-  test.each(Object.keys(VARIANTS) as VariantName[])('%s: any other invoke permission is the Slack notifier\'s, from the alert topic only', (variant) => {
+  test.each(Object.keys(VARIANTS) as VariantName[])("%s: any other invoke permission is the Slack notifier's, from the alert topic only", (variant) => {
     const t = loadTemplate(variant);
     const others = resourcesOfType(t, 'AWS::Lambda::Permission').filter(([, p]) => p.Properties?.Principal !== 'events.amazonaws.com');
     for (const [, p] of others) {
@@ -128,10 +130,13 @@ describe('EventBridge rules', () => {
 });
 
 describe('rules/*.json', () => {
-  test('are exactly what `npm run docs` generates from the checks\' events: one file per rule, no other', () => {
+  test("are exactly what `npm run docs` generates from the checks' events: one file per rule, no other", () => {
     const files = ruleFiles();
     expect(files.length).toBe(eventRules(monitors).length);
-    const onDisk = readdirSync(join(ROOT, 'rules')).filter((f) => f.endsWith('.json')).map((f) => `rules/${f}`).sort();
+    const onDisk = readdirSync(join(ROOT, 'rules'))
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => `rules/${f}`)
+      .sort();
     expect(onDisk).toEqual(files.map((f) => f.path).sort());
     for (const file of files) expect({ path: file.path, text: readFileSync(join(ROOT, file.path), 'utf8') }).toEqual(file);
   });
@@ -171,12 +176,20 @@ describe.each(schedules.map((f) => [f.name, f.functionName] as const))('schedule
     for (const variant of ['defaults', 'twoEmails'] as const) {
       const alarms = resourcesOfType(loadTemplate(variant), 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.MetricName === 'ScanCompleted');
       expect(alarms).toHaveLength(1);
-      expect(alarms[0][1].Properties).toMatchObject({ Namespace: variant === 'defaults' ? 'SecretWatch' : 'Custom/SecretWatch', ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+      expect(alarms[0][1].Properties).toMatchObject({
+        Namespace: variant === 'defaults' ? 'SecretWatch' : 'Custom/SecretWatch',
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
     }
   });
 
   test('the heartbeat alarm: its name, and two intervals of hourly periods (at most the 7 days CloudWatch looks back over)', () => {
-    for (const [variant, hours] of [['defaults', 48], ['oneEmail', 2], ['twoEmails', 168]] as const) {
+    for (const [variant, hours] of [
+      ['defaults', 48],
+      ['oneEmail', 2],
+      ['twoEmails', 168],
+    ] as const) {
       expect(resource(loadTemplate(variant), 'ScanMissedAlarm').Properties).toMatchObject({
         AlarmName: `secretwatch-${STAGE}-scan-missed`,
         Statistic: 'Sum',

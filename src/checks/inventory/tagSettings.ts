@@ -51,13 +51,15 @@ export function secretSettings(secret: InventorySecret, config: Config, nowMs: n
     if (Number.isInteger(days) && days >= 1 && days <= MAX_TAG_DAYS) {
       return { exemptReason: exempt ?? null, maxRotationDays: days, maxRotationDaysSource: 'tag', issues };
     }
-    issues = [{
-      arn: secret.arn,
-      name: secret.name,
-      tag: MAX_ROTATION_DAYS_TAG,
-      value: override,
-      message: `not a whole number of days from 1 to ${MAX_TAG_DAYS}; maxRotationDays (${config.maxRotationDays}) applies`,
-    }];
+    issues = [
+      {
+        arn: secret.arn,
+        name: secret.name,
+        tag: MAX_ROTATION_DAYS_TAG,
+        value: override,
+        message: `not a whole number of days from 1 to ${MAX_TAG_DAYS}; maxRotationDays (${config.maxRotationDays}) applies`,
+      },
+    ];
   }
   if (secret.owningService && secret.rotationEnabled && secret.rotationRules) {
     const schedule = parseRotationSchedule(secret.rotationRules);

@@ -124,9 +124,7 @@ export async function replay(paths: readonly string[], options: ReplayOptions, l
     } catch (error) {
       stats.filesFailed++;
       const fileError =
-        error instanceof InputFileError
-          ? error
-          : new InputFileError(entry, (error as NodeJS.ErrnoException).code?.startsWith('Z_') ? 'corrupt-gzip' : 'unreadable', (error as Error).message);
+        error instanceof InputFileError ? error : new InputFileError(entry, (error as NodeJS.ErrnoException).code?.startsWith('Z_') ? 'corrupt-gzip' : 'unreadable', (error as Error).message);
       listener.fileFailed?.(fileError);
     } finally {
       compressedBefore += opened?.size ?? 0;

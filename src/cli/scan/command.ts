@@ -118,9 +118,11 @@ function progressReporter(io: CliIO): { report: (p: ScanProgress) => void; stop:
 }
 
 function stderrLog(io: CliIO): Log {
-  const write = (level: string) => (message: string, ...extra: Record<string, unknown>[]) => {
-    if (level === 'error') io.stderr.write(`secretwatch: ${message}${extra.length ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`);
-  };
+  const write =
+    (level: string) =>
+    (message: string, ...extra: Record<string, unknown>[]) => {
+      if (level === 'error') io.stderr.write(`secretwatch: ${message}${extra.length ? ` ${JSON.stringify(Object.assign({}, ...extra))}` : ''}\n`);
+    };
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
@@ -156,7 +158,7 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   }
 
   const totals = totalsOf(result, memberScans);
-  const { findings, issues, counts } = totals.evaluation;
+  const { findings, issues } = totals.evaluation;
   const shown = opts.minSeverity ? findings.filter((f) => atLeast(f.severity, opts.minSeverity as Severity)) : findings;
   if (opts.format === 'json') io.stdout.write(byUrgency(shown).map(findingJsonLine).join(''));
   else if (opts.format === 'table') io.stdout.write(scanFindingsTable(shown, summaryOf, io.stdout.columns ?? 160));
@@ -166,7 +168,7 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   if (opts.asOf) {
     io.stderr.write(
       `secretwatch: judged as of ${result.judgedAt.toISOString()}${result.projected ? `, assuming the scheduled rotations of ${result.projected} secret(s) happen on time` : ''}` +
-        `${opts.asOf.getTime() < now.getTime() ? '; the inventory is today\'s, so changes made since then count as made' : ''}\n`,
+        `${opts.asOf.getTime() < now.getTime() ? "; the inventory is today's, so changes made since then count as made" : ''}\n`,
     );
   }
   if (memberScans) reportAccounts(memberScans, io, opts.quiet);

@@ -120,7 +120,10 @@ export async function notifySlack(event: unknown, deps: SlackNotifierDeps): Prom
     }
   }
   if (failures.length) {
-    throw new SlackDeliveryError(failures, `${failures.length} of ${parsed.data.Records.length} message(s) not posted to Slack (${failures.map((f) => f.message).join('; ')}); the invocation will be retried`);
+    throw new SlackDeliveryError(
+      failures,
+      `${failures.length} of ${parsed.data.Records.length} message(s) not posted to Slack (${failures.map((f) => f.message).join('; ')}); the invocation will be retried`,
+    );
   }
   return result;
 }

@@ -206,7 +206,9 @@ describe('tags', () => {
   test.each(['abc', '0', '3651', '1.5', '', '30 days', '-5'])('a bad value %j is reported, and maxRotationDays applies', (value) => {
     const s = old({ 'secretwatch:max-rotation-days': value });
     const result = run([s], { config: { maxRotationDays: 35 } });
-    expect(result.issues).toEqual([{ arn: s.arn, name: 'app/tagged', tag: 'secretwatch:max-rotation-days', value, message: 'not a whole number of days from 1 to 3650; maxRotationDays (35) applies' }]);
+    expect(result.issues).toEqual([
+      { arn: s.arn, name: 'app/tagged', tag: 'secretwatch:max-rotation-days', value, message: 'not a whole number of days from 1 to 3650; maxRotationDays (35) applies' },
+    ]);
     expect(result.findings.find((f) => f.check === 'rotation-overdue')).toMatchObject({ details: { maxRotationDays: 35, maxRotationDaysSource: 'config' } });
   });
 
@@ -239,14 +241,7 @@ describe('the inventory as a whole', () => {
     const result = run([secret({ createdMs: NOW_MS - 500 * DAY, lastChangedMs: null }), rotating(30, 60, { nextRotationMs: NOW_MS - 30 * DAY })], {
       config: { requireCustomerManagedKey: true },
     });
-    expect(result.findings.map((f) => f.check).sort()).toEqual([
-      'rotation-missed',
-      'rotation-not-enabled',
-      'rotation-overdue',
-      'secret-default-kms-key',
-      'secret-default-kms-key',
-      'secret-unused',
-    ]);
+    expect(result.findings.map((f) => f.check).sort()).toEqual(['rotation-missed', 'rotation-not-enabled', 'rotation-overdue', 'secret-default-kms-key', 'secret-default-kms-key', 'secret-unused']);
     for (const f of result.findings) {
       expect(Object.keys(f)).toEqual(FINDING_KEYS);
       expect(f).toMatchObject({ event: null, actor: null, account: '111122223333', region: 'eu-west-1' });

@@ -65,8 +65,7 @@ describe('secret-policy-public', () => {
           openTo: 'anyone (Principal "*")',
           actions: ['secretsmanager:GetSecretValue'],
           allowsGetSecretValue: true,
-          conditions:
-            'no condition pins the caller: StringLike aws:PrincipalArn "arn:aws:iam::*:role/Deploy*" allows any account; aws:SecureTransport does not identify the caller',
+          conditions: 'no condition pins the caller: StringLike aws:PrincipalArn "arn:aws:iam::*:role/Deploy*" allows any account; aws:SecureTransport does not identify the caller',
         },
         {
           sid: 'Partner',
@@ -91,8 +90,14 @@ describe('secret-policy-public', () => {
   });
 
   test('a public statement without GetSecretValue: no advice to rotate, and the title does not claim the value is readable', () => {
-    const [f] = findings(putWith(JSON.stringify({ Statement: [statement({ Action: 'secretsmanager:DescribeSecret' })] }), (r) => delete (r.requestParameters as Record<string, unknown>).blockPublicPolicy));
-    expect(f).toMatchObject({ check: 'secret-policy-public', title: 'Secret paloma/example-secret made public by its resource policy', details: { allowsGetSecretValue: false, blockPublicPolicy: null } });
+    const [f] = findings(
+      putWith(JSON.stringify({ Statement: [statement({ Action: 'secretsmanager:DescribeSecret' })] }), (r) => delete (r.requestParameters as Record<string, unknown>).blockPublicPolicy),
+    );
+    expect(f).toMatchObject({
+      check: 'secret-policy-public',
+      title: 'Secret paloma/example-secret made public by its resource policy',
+      details: { allowsGetSecretValue: false, blockPublicPolicy: null },
+    });
     expect(f.remediation).not.toContain('rotate');
     expect(f.details.notes).toBeUndefined();
   });
@@ -123,7 +128,10 @@ describe('secret-policy-cross-account', () => {
       title: 'Secret paloma/example-secret shared with accounts 999988887777 and 444455556666 by its resource policy',
       details: { access: 'cross-account', accounts: ['999988887777', '444455556666'] },
     });
-    expect(findings(putWith(policy), { trustedAccounts: ['444455556666'] })[0]).toMatchObject({ title: expect.stringContaining('shared with account 999988887777 by'), details: { accounts: ['999988887777'] } });
+    expect(findings(putWith(policy), { trustedAccounts: ['444455556666'] })[0]).toMatchObject({
+      title: expect.stringContaining('shared with account 999988887777 by'),
+      details: { accounts: ['999988887777'] },
+    });
     expect(findings(putWith(policy), { trustedAccounts: ['444455556666', '999988887777'] })[0]).toMatchObject({ check: 'secret-policy-changed' });
   });
 
@@ -137,7 +145,9 @@ describe('Deny guardrails (the data-perimeter pattern)', () => {
   const perimeter = (condition: Record<string, unknown>) => ({ Sid: 'Perimeter', Effect: 'Deny', Principal: '*', Action: 'secretsmanager:*', Resource: '*', Condition: condition });
 
   test('Allow "*" behind a Deny of everyone outside the trusted organization is no public alarm: LOW, the Deny named', () => {
-    const [f] = findings(putWith(JSON.stringify({ Statement: [statement({ Sid: 'Read' }), perimeter({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } })] })), { trustedOrgId: 'o-a1b2c3d4e5' });
+    const [f] = findings(putWith(JSON.stringify({ Statement: [statement({ Sid: 'Read' }), perimeter({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } })] })), {
+      trustedOrgId: 'o-a1b2c3d4e5',
+    });
     expect(f).toMatchObject({
       check: 'secret-policy-changed',
       severity: 'LOW',
@@ -146,7 +156,9 @@ describe('Deny guardrails (the data-perimeter pattern)', () => {
         openTo: ['anyone (Principal "*"), within the trusted organization o-a1b2c3d4e5'],
         denyStatements: 1,
         denyStatementsCredited: [1],
-        statements: [expect.objectContaining({ sid: 'Read', conditions: 'the Deny of Statement 1 (Sid "Perimeter") (StringNotEquals aws:PrincipalOrgID) pins the caller to organization "o-a1b2c3d4e5"' })],
+        statements: [
+          expect.objectContaining({ sid: 'Read', conditions: 'the Deny of Statement 1 (Sid "Perimeter") (StringNotEquals aws:PrincipalOrgID) pins the caller to organization "o-a1b2c3d4e5"' }),
+        ],
       },
     });
     expect(f.details.notes).toBeUndefined();
@@ -167,7 +179,9 @@ describe('Deny guardrails (the data-perimeter pattern)', () => {
 
 describe('secret-policy-changed', () => {
   test('a policy that stays in the owner account', () => {
-    const [f] = findings(putWith(JSON.stringify({ Statement: [{ Sid: 'App', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWNER}:role/App` }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }] })));
+    const [f] = findings(
+      putWith(JSON.stringify({ Statement: [{ Sid: 'App', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OWNER}:role/App` }, Action: 'secretsmanager:GetSecretValue', Resource: '*' }] })),
+    );
     expect(f).toMatchObject({
       check: 'secret-policy-changed',
       severity: 'LOW',
@@ -181,8 +195,16 @@ describe('secret-policy-changed', () => {
     ['invalid JSON', '{"Statement": [', 'invalid-json: not valid JSON'],
     ['no policy in the record', undefined, 'missing: the event carries no resource policy'],
     ['a list', '[]', 'not-an-object: expected a JSON object, got a list'],
-    ['a non-string principal', JSON.stringify({ Statement: [statement({ Principal: { AWS: 7 } })] }), 'invalid-principal: Statement 0: Principal: "AWS": expected a string or a list of strings, got a number'],
-    ['deeply nested conditions', `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringEquals":{"aws:SourceIp":${'['.repeat(50_000)}${']'.repeat(50_000)}}}}]}`, 'invalid-condition'],
+    [
+      'a non-string principal',
+      JSON.stringify({ Statement: [statement({ Principal: { AWS: 7 } })] }),
+      'invalid-principal: Statement 0: Principal: "AWS": expected a string or a list of strings, got a number',
+    ],
+    [
+      'deeply nested conditions',
+      `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringEquals":{"aws:SourceIp":${'['.repeat(50_000)}${']'.repeat(50_000)}}}}]}`,
+      'invalid-condition',
+    ],
   ])('a policy that does not parse (%s): changed, with details.parseError', (_what, policy, parseError) => {
     const event = putWith(policy, (r) => {
       if (policy === undefined) delete (r.requestParameters as Record<string, unknown>).resourcePolicy;
@@ -244,14 +266,14 @@ describe('secret-policy-deleted and secret-policy-change-denied', () => {
 });
 
 describe('hostile names stay quoted in the commands', () => {
-  test("a secret named with shell metacharacters", () => {
+  test('a secret named with shell metacharacters', () => {
     const event = putWith(JSON.stringify({ Statement: [statement()] }), (r) => {
       (r.requestParameters as Record<string, unknown>).secretId = "x'; rm -rf / #";
       r.responseElements = { name: "x'; rm -rf / #" };
     });
     const [f] = findings(event);
     expect(f.remediation).toContain(`--secret-id 'x'\\''; rm -rf / #' --region us-west-2`);
-    expect(emailText(f)).toContain('Secret     x\'; rm -rf / #');
+    expect(emailText(f)).toContain("Secret     x'; rm -rf / #");
   });
 });
 

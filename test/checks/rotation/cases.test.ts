@@ -58,7 +58,9 @@ describe('rotation-schedule-too-long', () => {
   });
 
   test('the limit is maxRotationDays', () => {
-    expect(findingsOf(ROTATE, rotateWith({ automaticallyAfterDays: 30 }), { maxRotationDays: 7 })).toMatchObject([{ check: 'rotation-schedule-too-long', details: { maxRotationDays: 7, longestIntervalDays: 30 } }]);
+    expect(findingsOf(ROTATE, rotateWith({ automaticallyAfterDays: 30 }), { maxRotationDays: 7 })).toMatchObject([
+      { check: 'rotation-schedule-too-long', details: { maxRotationDays: 7, longestIntervalDays: 30 } },
+    ]);
   });
 
   test('a schedule that never fires again (its year is over) is as long as it gets', () => {
@@ -71,10 +73,12 @@ describe('rotation-schedule-too-long', () => {
 
   test('no rules, or rules that are not an object: no finding', () => {
     expect(findingsOf(ROTATE, rotateWith(undefined))).toEqual([]);
-    expect(findingsOf(ROTATE, (r) => {
-      rotateWith(undefined)(r);
-      (r.requestParameters as Record<string, unknown>).rotationRules = 'rate(365 days)';
-    })).toEqual([]);
+    expect(
+      findingsOf(ROTATE, (r) => {
+        rotateWith(undefined)(r);
+        (r.requestParameters as Record<string, unknown>).rotationRules = 'rate(365 days)';
+      }),
+    ).toEqual([]);
   });
 
   test('the owning service of a managed secret setting its own schedule is INFO', () => {
@@ -125,7 +129,7 @@ describe('rotation-failed', () => {
   test('a RotateSecret refused for another reason names it and says to retry', () => {
     const findings = findingsOf(ROTATE, (r) => {
       r.errorCode = 'InvalidRequestException';
-      r.errorMessage = 'A previous rotation isn\'t complete. That rotation will be reattempted.';
+      r.errorMessage = "A previous rotation isn't complete. That rotation will be reattempted.";
     });
     expect(findings).toMatchObject([{ check: 'rotation-failed', severity: 'MEDIUM', title: 'RotateSecret on secret myNewSecretName failed: InvalidRequestException' }]);
     expect(findings[0].remediation).toBe(
@@ -160,10 +164,12 @@ describe('rotation-disabled', () => {
   });
 
   test('a refused CancelRotateSecret changed nothing: no finding', () => {
-    expect(findingsOf(ROTATE, (r) => {
-      cancel(r);
-      r.errorCode = 'AccessDeniedException';
-    })).toEqual([]);
+    expect(
+      findingsOf(ROTATE, (r) => {
+        cancel(r);
+        r.errorCode = 'AccessDeniedException';
+      }),
+    ).toEqual([]);
   });
 
   test('the owning service cancelling rotation of its own secret is INFO', () => {

@@ -24,8 +24,7 @@ const expected: Record<string, object | null> = {
     event: { id: 'EXAMPLE3-90ab-cdef-fedc-ba987EXAMPLE', name: 'RotationFailed', time: '2022-09-13T02:17:48Z' },
     details: {
       errorCode: null,
-      errorMessage:
-        'Error when executing lambda arn:aws:lambda:us-east-2:123456789012:function:SecretsManagertest-alternating-users-rotation2 during setSecret step',
+      errorMessage: 'Error when executing lambda arn:aws:lambda:us-east-2:123456789012:function:SecretsManagertest-alternating-users-rotation2 during setSecret step',
       failedStep: 'setSecret',
       rotationLambdaArn: 'arn:aws:lambda:us-east-2:123456789012:function:SecretsManagertest-alternating-users-rotation2',
       logGroup: '/aws/lambda/SecretsManagertest-alternating-users-rotation2',
@@ -43,8 +42,7 @@ const expected: Record<string, object | null> = {
     event: { id: '516b1e90-935b-4575-8b76-32e062d84e7a', name: 'RotateSecret', time: '2023-12-08T04:03:54Z' },
     details: {
       errorCode: 'AccessDenied',
-      errorMessage:
-        'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
+      errorMessage: 'Secrets Manager cannot invoke the specified Lambda function. Ensure that the function policy grants access to the principal secretsmanager.amazonaws.com.',
       failedStep: null,
       rotationLambdaArn: 'arn:aws:lambda:us-east-1:200802171337:function:testfunction',
       logGroup: '/aws/lambda/testfunction',

@@ -58,7 +58,8 @@ function remediationFor(u: UnreachableAccount): string {
     case 'ListAccounts':
       return 'scanOrganization needs the central account to be the management account or a delegated administrator for AWS Organizations (aws organizations register-delegated-administrator, run in the management account), and the inventoryScan role to allow organizations:ListAccounts (the central stack grants it); else list the member accounts in scanAccounts instead. Try: aws organizations list-accounts --max-items 1';
     case 'AssumeRole':
-      if (u.roleArn === null) return `The central account's own id could not be read, so its scan role in ${u.region ?? 'that region'} could not be named: check the function's credentials and network; try: aws sts get-caller-identity`;
+      if (u.roleArn === null)
+        return `The central account's own id could not be read, so its scan role in ${u.region ?? 'that region'} could not be named: check the function's credentials and network; try: aws sts get-caller-identity`;
       return `Check that the account has a member stack of this stage in this region (its ScanRoleArn output is ${u.roleArn}) and that the role trusts the central account; try: aws sts assume-role --role-arn ${shellQuote(u.roleArn ?? '')} --role-session-name secretwatch-check`;
     case 'ListSecrets':
       return `The role was assumed but listing the secrets failed: check the role's secretsManager permissions and any SCP of the account; try, with the role's credentials: aws secretsmanager list-secrets --max-results 1${regionArg(u.region)}`;

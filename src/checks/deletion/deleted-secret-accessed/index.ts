@@ -9,12 +9,20 @@ export const deletedSecretAccessed: EventCheck = {
   id: 'deleted-secret-accessed',
   family: 'deletion',
   title: 'Secret pending deletion is still in use',
-  description:
-    'A caller tried to read a secret that is scheduled for deletion and was refused. Whatever made the call is broken now and will stay broken once the secret is gone.',
+  description: 'A caller tried to read a secret that is scheduled for deletion and was refused. Whatever made the call is broken now and will stay broken once the secret is gone.',
   severityRule: 'HIGH',
   severities: ['HIGH'],
   monitor: 'deletionMonitor',
-  events: [{ rule: 'secret-access-after-deletion', source: 'aws.secretsmanager', detailTypes: ['AWS API Call via CloudTrail'], eventNames: ['GetSecretValue', 'BatchGetSecretValue', 'DescribeSecret'], filter: { errorMessage: [{ wildcard: '*marked for deletion*' }] }, readOnly: true }],
+  events: [
+    {
+      rule: 'secret-access-after-deletion',
+      source: 'aws.secretsmanager',
+      detailTypes: ['AWS API Call via CloudTrail'],
+      eventNames: ['GetSecretValue', 'BatchGetSecretValue', 'DescribeSecret'],
+      filter: { errorMessage: [{ wildcard: '*marked for deletion*' }] },
+      readOnly: true,
+    },
+  ],
   settings: [],
   evaluate(record) {
     if (!record.errorCode && !record.errorMessage) return null;

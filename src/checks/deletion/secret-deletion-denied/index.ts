@@ -7,8 +7,7 @@ export const secretDeletionDenied: EventCheck = {
   id: 'secret-deletion-denied',
   family: 'deletion',
   title: 'Secret deletion attempt failed',
-  description:
-    'Someone tried to delete a secret and the call failed (access denied, no such secret, already scheduled). Nothing changed, but an unexpected attempt is worth a look.',
+  description: 'Someone tried to delete a secret and the call failed (access denied, no such secret, already scheduled). Nothing changed, but an unexpected attempt is worth a look.',
   severityRule: 'MEDIUM',
   severities: ['MEDIUM'],
   monitor: 'deletionMonitor',

@@ -10,10 +10,8 @@ export const secretDeletionScheduled: EventCheck = {
   id: 'secret-deletion-scheduled',
   family: 'deletion',
   title: 'Secret scheduled for deletion',
-  description:
-    'A secret was scheduled for deletion. It can be restored until its deletion date; after that it is gone, and reads of it fail already now.',
-  severityRule:
-    'HIGH when the recovery window is shorter than minRecoveryWindowDays (default 30), else MEDIUM; INFO when the owning service of a managed secret scheduled it.',
+  description: 'A secret was scheduled for deletion. It can be restored until its deletion date; after that it is gone, and reads of it fail already now.',
+  severityRule: 'HIGH when the recovery window is shorter than minRecoveryWindowDays (default 30), else MEDIUM; INFO when the owning service of a managed secret scheduled it.',
   severities: ['HIGH', 'MEDIUM', 'INFO'],
   monitor: 'deletionMonitor',
   events: [{ rule: 'secret-deletion', source: 'aws.secretsmanager', detailTypes: ['AWS API Call via CloudTrail'], eventNames: ['DeleteSecret'] }],
@@ -22,9 +20,7 @@ export const secretDeletionScheduled: EventCheck = {
     if (record.errorCode || isForceDelete(record)) return null;
     const secret = secretOf(record);
     const window = recoveryWindowDays(record);
-    const deletionDate =
-      parseDeletionDate(record.responseElements.deletionDate) ??
-      toIsoSeconds(new Date(Date.parse(record.eventTime) + window * 86_400_000));
+    const deletionDate = parseDeletionDate(record.responseElements.deletionDate) ?? toIsoSeconds(new Date(Date.parse(record.eventTime) + window * 86_400_000));
     const owner = calledByOwningService(record, secret);
     const short = window < ctx.config.minRecoveryWindowDays;
     const label = secretLabel(secret);

@@ -9,8 +9,7 @@ export const secretForceDeleted: EventCheck = {
   id: 'secret-force-deleted',
   family: 'deletion',
   title: 'Secret deleted without recovery',
-  description:
-    'A secret was deleted with ForceDeleteWithoutRecovery: it is gone at once and cannot be restored. Anything that still reads it fails from now on.',
+  description: 'A secret was deleted with ForceDeleteWithoutRecovery: it is gone at once and cannot be restored. Anything that still reads it fails from now on.',
   severityRule: 'CRITICAL; INFO when the service that owns a managed secret (e.g. RDS for "rds!..." secrets) deleted it itself.',
   severities: ['CRITICAL', 'INFO'],
   monitor: 'deletionMonitor',

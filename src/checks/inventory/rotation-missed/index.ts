@@ -13,7 +13,7 @@ export const rotationMissed: InventoryCheck = {
   family: 'inventory',
   title: 'Scheduled rotation did not happen',
   description:
-    'Rotation is on, but the secret\'s NextRotationDate passed more than 24 hours ago without a rotation: the rotation function is failing or cannot be invoked (Security Hub SecretsManager.2).',
+    "Rotation is on, but the secret's NextRotationDate passed more than 24 hours ago without a rotation: the rotation function is failing or cannot be invoked (Security Hub SecretsManager.2).",
   severityRule: 'HIGH',
   severities: ['HIGH'],
   monitor: 'inventoryScan',

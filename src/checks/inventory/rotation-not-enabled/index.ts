@@ -10,7 +10,7 @@ export const rotationNotEnabled: InventoryCheck = {
   family: 'inventory',
   title: 'Secret without automatic rotation',
   description:
-    'Automatic rotation is off for the secret (Security Hub SecretsManager.1). Secrets managed by another service follow that service\'s rotation and are not reported; replicas are judged in their primary region.',
+    "Automatic rotation is off for the secret (Security Hub SecretsManager.1). Secrets managed by another service follow that service's rotation and are not reported; replicas are judged in their primary region.",
   severityRule: `MEDIUM, unless the secret is tagged ${EXEMPT_TAG}.`,
   severities: ['MEDIUM'],
   monitor: 'inventoryScan',

@@ -10,8 +10,7 @@ export const rotationOverdue: InventoryCheck = {
   title: 'Secret value older than the rotation limit',
   description:
     "The secret's current value is older than maxRotationDays: it was last rotated, put by hand or created before the limit. The age counts from the newest of LastRotatedDate, the AWSCURRENT version's creation (a value put with PutSecretValue) and, for a secret never rotated, its creation.",
-  severityRule:
-    'MEDIUM when older than maxRotationDays (default 90, or the tag secretwatch:max-rotation-days, or a managed secret\'s own schedule plus a day); HIGH when older than twice that.',
+  severityRule: "MEDIUM when older than maxRotationDays (default 90, or the tag secretwatch:max-rotation-days, or a managed secret's own schedule plus a day); HIGH when older than twice that.",
   severities: ['HIGH', 'MEDIUM'],
   monitor: 'inventoryScan',
   events: [],

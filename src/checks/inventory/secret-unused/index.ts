@@ -27,10 +27,7 @@ export const secretUnused: InventoryCheck = {
     const days = wholeDays(idleMs);
     return findingFromSecret(this, view, {
       severity: 'LOW',
-      title:
-        secret.lastAccessedMs === null
-          ? `Secret ${secret.name} has never been read in the ${days} days since it was created`
-          : `Secret ${secret.name} has not been read for ${days} days`,
+      title: secret.lastAccessedMs === null ? `Secret ${secret.name} has never been read in the ${days} days since it was created` : `Secret ${secret.name} has not been read for ${days} days`,
       nonCompliantSince: isoOf(sinceMs + limitMs),
       details: {
         lastAccessedDate: secret.lastAccessedMs === null ? null : isoOf(secret.lastAccessedMs),

@@ -56,7 +56,7 @@ export const secretReplicatedToUnapprovedRegion: EventCheck = {
       details: { regions: unapproved, approvedRegions: [...approved], requestedRegions: requested },
       remediation:
         `Unless the replica is wanted (then add its region to approvedRegions), remove it: aws secretsmanager remove-regions-from-replication --secret-id ${secretIdArg(secret)} --remove-replica-regions ${unapproved.map(shellQuote).join(' ')}${regionArg(record.region)}. ` +
-        'To prevent it, deny secretsmanager:CreateSecret and secretsmanager:ReplicateSecretToRegions in an SCP when the condition key secretsmanager:AddReplicaRegions holds a region outside the approved list (ForAnyValue:StringNotEquals); aws:RequestedRegion alone does not stop it, as the call is made in the primary\'s region.',
+        "To prevent it, deny secretsmanager:CreateSecret and secretsmanager:ReplicateSecretToRegions in an SCP when the condition key secretsmanager:AddReplicaRegions holds a region outside the approved list (ForAnyValue:StringNotEquals); aws:RequestedRegion alone does not stop it, as the call is made in the primary's region.",
     });
   },
 };

@@ -30,7 +30,11 @@ export const secretPolicyPublic: EventCheck = {
       severity: 'CRITICAL',
       title: `Secret ${secretLabel(secret)} made public by its resource policy${readable ? ': anyone may read its value' : ''}`,
       secret,
-      details: verdictDetails(record, analysis, analysis.statements.filter((s) => s.access !== 'private')),
+      details: verdictDetails(
+        record,
+        analysis,
+        analysis.statements.filter((s) => s.access !== 'private'),
+      ),
       remediation:
         `Revert now by removing the policy: ${commands.remove}. Then put back only the intended statements (without ${statementNames(offending)}): ${commands.put}.` +
         (readable ? ` Its value may have been read meanwhile: rotate it (${commands.rotate}) and look in CloudTrail for GetSecretValue calls from other accounts.` : ''),

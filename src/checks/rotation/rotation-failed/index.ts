@@ -14,7 +14,10 @@ export const rotationFailed: EventCheck = {
   severityRule: 'HIGH for RotationFailed (the function failed); MEDIUM for RotationAbandoned and for a RotateSecret call that failed.',
   severities: ['HIGH', 'MEDIUM'],
   monitor: 'rotationMonitor',
-  events: [{ rule: 'secret-rotation', source: 'aws.secretsmanager', detailTypes: ['AWS Service Event via CloudTrail'], eventNames: ['RotationFailed', 'RotationAbandoned'] }, { rule: 'secret-rotation', source: 'aws.secretsmanager', detailTypes: ['AWS API Call via CloudTrail'], eventNames: ['RotateSecret'] }],
+  events: [
+    { rule: 'secret-rotation', source: 'aws.secretsmanager', detailTypes: ['AWS Service Event via CloudTrail'], eventNames: ['RotationFailed', 'RotationAbandoned'] },
+    { rule: 'secret-rotation', source: 'aws.secretsmanager', detailTypes: ['AWS API Call via CloudTrail'], eventNames: ['RotateSecret'] },
+  ],
   settings: [],
   evaluate(record) {
     if (record.eventName === 'RotateSecret' && !record.errorCode) return null;
@@ -32,9 +35,10 @@ export const rotationFailed: EventCheck = {
       remediation = `A rotation in progress was abandoned, usually because the secret's value was changed by hand (PutSecretValue or UpdateSecret) while it ran. Check that the current value works, then rotate again: ${retry}`;
     } else if (record.eventName === 'RotateSecret') {
       title = `RotateSecret on secret ${label} failed: ${record.errorCode}`;
-      remediation = /cannot invoke the specified Lambda/i.test(record.errorMessage ?? '') && fn
-        ? `Secrets Manager may not invoke the rotation function: allow it, then retry. aws lambda add-permission --function-name ${shellQuote(fn.arn)} --statement-id SecretsManagerRotation --action lambda:InvokeFunction --principal secretsmanager.amazonaws.com${record.account ? ` --source-account ${shellQuote(record.account)}` : ''}${region}; then ${retry}`
-        : `The rotation did not start (${record.errorCode}). Fix the cause given in details.errorMessage, then retry: ${retry}`;
+      remediation =
+        /cannot invoke the specified Lambda/i.test(record.errorMessage ?? '') && fn
+          ? `Secrets Manager may not invoke the rotation function: allow it, then retry. aws lambda add-permission --function-name ${shellQuote(fn.arn)} --statement-id SecretsManagerRotation --action lambda:InvokeFunction --principal secretsmanager.amazonaws.com${record.account ? ` --source-account ${shellQuote(record.account)}` : ''}${region}; then ${retry}`
+          : `The rotation did not start (${record.errorCode}). Fix the cause given in details.errorMessage, then retry: ${retry}`;
     } else {
       title = `Rotation of secret ${label} failed${step ? ` at step ${step}` : ''}${fn ? ` (function ${fn.name})` : ''}`;
       const window = logWindow(record.eventTime);
