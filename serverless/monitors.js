@@ -106,7 +106,6 @@ function environmentOf(monitor, source, context) {
     else throw new Error(`serverless/monitors.js: ${monitor.name} reads the setting ${key}, which no deploy parameter sets (serverless/settings.js)`);
   }
   env.LOG_LEVEL = context.settings.LOG_LEVEL;
-  if (!monitor.schedule) env.MONITOR_NAME = monitor.name;
   return { ...env, ...(monitor.environment ?? {}) };
 }
 

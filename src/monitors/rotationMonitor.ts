@@ -3,5 +3,5 @@ import type { MonitorDeclaration } from './monitor';
 export const rotationMonitor: MonitorDeclaration = {
   name: 'rotationMonitor',
   description: 'SecretWatch rotation checks (RotationFailed, RotationAbandoned, RotateSecret, CancelRotateSecret)',
-  handler: 'handlers/eventMonitor.handler',
+  handler: 'handlers/rotationMonitor.handler',
 };

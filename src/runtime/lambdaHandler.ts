@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { ConfigError, configFromEnv, envName, type Config } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
-import { monitorByName } from '../monitors';
+import type { MonitorDeclaration } from '../monitors/monitor';
 import { handleMonitorEvent, type EventHandlerResult } from './eventHandler';
 import { followUpsOf } from './followUp';
 
@@ -12,14 +12,11 @@ function requireDeliverySettings(config: Config): void {
 }
 
 /**
- * The Lambda handler of the event monitor named by MONITOR_NAME. Configuration is read and
+ * The Lambda handler of an event monitor. Configuration is read and
  * validated once, at cold start, so a bad setting fails the deployment's first invocation loudly,
  * naming the setting.
  */
-export function createLambdaHandler(env: Record<string, string | undefined>) {
-  const name = (env.MONITOR_NAME ?? '').trim();
-  const monitor = monitorByName(name);
-  if (!monitor || monitor.schedule) throw new ConfigError('MONITOR_NAME', `must name an event monitor (got "${name}")`);
+export function createLambdaHandler(monitor: MonitorDeclaration, env: Record<string, string | undefined>) {
   const config = configFromEnv(env);
   requireDeliverySettings(config);
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: monitor.name } });

@@ -1,4 +1,5 @@
 import { ConfigError, configFromEnv, configFromObject, DEFAULT_CONFIG, envName } from '../../src/config/config';
+import { deletionMonitor } from '../../src/monitors';
 import { createLambdaHandler } from '../../src/runtime/lambdaHandler';
 
 test('defaults are the documented ones', () => {
@@ -71,10 +72,8 @@ test('a config file with an unknown key is refused, not ignored', () => {
 });
 
 test('the Lambda handler refuses to start without its alert topic, naming the variable', () => {
-  expect(() => createLambdaHandler({ MONITOR_NAME: 'deletionMonitor' })).toThrow('invalid setting ALERT_TOPIC_ARN');
-  expect(() => createLambdaHandler({ MONITOR_NAME: 'deletionMonitor', ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:a', MIN_RECOVERY_WINDOW_DAYS: 'x' })).toThrow(
-    'invalid setting MIN_RECOVERY_WINDOW_DAYS',
-  );
+  expect(() => createLambdaHandler(deletionMonitor, {})).toThrow('invalid setting ALERT_TOPIC_ARN');
+  expect(() => createLambdaHandler(deletionMonitor, { ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:a', MIN_RECOVERY_WINDOW_DAYS: 'x' })).toThrow('invalid setting MIN_RECOVERY_WINDOW_DAYS');
 });
 
 test('the policyMonitor switches are off by default and read like every boolean setting', () => {

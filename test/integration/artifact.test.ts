@@ -46,7 +46,7 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
     const zip = join(out, 'deletionMonitor.zip');
     const root = join(work, 'deletionMonitor');
     extractZip(zip, root);
-    const handler = String(fn.Properties?.Handler); // handlers/eventMonitor.handler, the event monitors' one handler
+    const handler = String(fn.Properties?.Handler); // handlers/deletionMonitor.handler
     moduleFile = join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.js`);
     exportName = handler.slice(handler.lastIndexOf('.') + 1);
 
@@ -104,7 +104,7 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
       zipEntries(join(work, 'package', 'deletionMonitor.zip'))
         .map((e) => e.name)
         .filter((n) => !n.endsWith('/')),
-    ).toEqual(['handlers/eventMonitor.js']);
+    ).toEqual(['handlers/deletionMonitor.js']);
   });
 
   test('a force deletion: the finding reaches the topic subscriber and the bus, the metric is written, the logs are JSON', async () => {

@@ -1,5 +1,5 @@
 /**
- * handlers/eventMonitor (as deletionMonitor) against moto_server: the handler module is loaded as Lambda loads it
+ * handlers/deletionMonitor against moto_server: the handler module is loaded as Lambda loads it
  * (configuration from the environment at module load, SDK clients from AWS_ENDPOINT_URL) and is
  * invoked with EventBridge envelopes of real CloudTrail records. Its deliveries are read back the
  * way subscribers see them: SNS through an SQS subscription, the findings bus through a rule with
@@ -9,7 +9,7 @@ import { CloudWatchClient, GetMetricDataCommand, ListMetricsCommand } from '@aws
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { handler as DeletionMonitorHandler } from '../../handlers/eventMonitor';
+import type { handler as DeletionMonitorHandler } from '../../handlers/deletionMonitor';
 import { CONFIG_KEYS, envName } from '../../src/config/config';
 import { FINDING_KEYS } from '../helpers/fixtures';
 import { envelopeOf, sampleRecord } from './cloudtrail';
@@ -81,17 +81,17 @@ describeWithMoto('deletionMonitor handler against moto_server', (moto) => {
   });
 
   /**
-   * Loads handlers/eventMonitor (as deletionMonitor) afresh with these settings, as a Lambda cold start does: every
+   * Loads handlers/deletionMonitor afresh with these settings, as a Lambda cold start does: every
    * other secretwatch setting is removed from the environment so that the developer's shell cannot leak in.
    */
   function loadHandler(settings: Record<string, string>): typeof DeletionMonitorHandler {
     moto.assertEnvironment();
     const cleared = Object.fromEntries(CONFIG_KEYS.map((key) => [envName(key), undefined]));
-    const restore = setEnv({ ...cleared, LOG_LEVEL: 'SILENT', MONITOR_NAME: 'deletionMonitor', ...settings });
+    const restore = setEnv({ ...cleared, LOG_LEVEL: 'SILENT', ...settings });
     try {
       let loaded: typeof DeletionMonitorHandler | undefined;
       jest.isolateModules(() => {
-        loaded = (require('../../handlers/eventMonitor') as { handler: typeof DeletionMonitorHandler }).handler;
+        loaded = (require('../../handlers/deletionMonitor') as { handler: typeof DeletionMonitorHandler }).handler;
       });
       return loaded!;
     } finally {

@@ -1,5 +1,5 @@
 /**
- * handlers/eventMonitor (as policyMonitor) against moto_server, loaded as Lambda loads it, with remediatePublicPolicy
+ * handlers/policyMonitor against moto_server, loaded as Lambda loads it, with remediatePublicPolicy
  * on: a public policy is put on a real (moto) secret, the handler gets the PutResourcePolicy event,
  * and the policy read back has lost exactly its public statement; a cross-account-only policy and a
  * stale event leave the policy untouched. moto 5.2 accepts BlockPublicPolicy but ignores it
@@ -9,7 +9,7 @@
 import { CreateSecretCommand, GetResourcePolicyCommand, PutResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { handler as PolicyMonitorHandler } from '../../handlers/eventMonitor';
+import type { handler as PolicyMonitorHandler } from '../../handlers/policyMonitor';
 import { CONFIG_KEYS, envName } from '../../src/config/config';
 import type { Finding } from '../../src/findings/finding';
 import { envelopeOf, sampleRecord, type CloudTrailRecord } from './cloudtrail';
@@ -56,11 +56,11 @@ describeWithMoto('policyMonitor handler against moto_server', (moto) => {
   function loadHandler(settings: Record<string, string>): typeof PolicyMonitorHandler {
     moto.assertEnvironment();
     const cleared = Object.fromEntries(CONFIG_KEYS.map((key) => [envName(key), undefined]));
-    const restore = setEnv({ ...cleared, LOG_LEVEL: 'SILENT', MONITOR_NAME: 'policyMonitor', ALERT_TOPIC_ARN: topicArn, ...settings });
+    const restore = setEnv({ ...cleared, LOG_LEVEL: 'SILENT', ALERT_TOPIC_ARN: topicArn, ...settings });
     try {
       let loaded: typeof PolicyMonitorHandler | undefined;
       jest.isolateModules(() => {
-        loaded = (require('../../handlers/eventMonitor') as { handler: typeof PolicyMonitorHandler }).handler;
+        loaded = (require('../../handlers/policyMonitor') as { handler: typeof PolicyMonitorHandler }).handler;
       });
       return loaded!;
     } finally {

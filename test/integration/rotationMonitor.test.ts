@@ -1,5 +1,5 @@
 /**
- * handlers/eventMonitor (as rotationMonitor) against moto_server, loaded as Lambda loads it: the real RotationFailed
+ * handlers/rotationMonitor against moto_server, loaded as Lambda loads it: the real RotationFailed
  * service event of the AWS documentation reaches the alert topic and the findings bus as a HIGH
  * rotation-failed finding that names the failing step, the function and its log group.
  */
@@ -7,7 +7,7 @@ import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { handler as RotationMonitorHandler } from '../../handlers/eventMonitor';
+import type { handler as RotationMonitorHandler } from '../../handlers/rotationMonitor';
 import { CONFIG_KEYS, envName } from '../../src/config/config';
 import type { Finding } from '../../src/findings/finding';
 import { envelopeOf, sampleRecord } from './cloudtrail';
@@ -51,11 +51,11 @@ describeWithMoto('rotationMonitor handler against moto_server', (moto) => {
 
     moto.assertEnvironment();
     const cleared = Object.fromEntries(CONFIG_KEYS.map((key) => [envName(key), undefined]));
-    const restore = setEnv({ ...cleared, LOG_LEVEL: 'SILENT', MONITOR_NAME: 'rotationMonitor', ALERT_TOPIC_ARN: TopicArn!, FINDINGS_BUS_NAME: 'findings' });
+    const restore = setEnv({ ...cleared, LOG_LEVEL: 'SILENT', ALERT_TOPIC_ARN: TopicArn!, FINDINGS_BUS_NAME: 'findings' });
     let handler: typeof RotationMonitorHandler | undefined;
     try {
       jest.isolateModules(() => {
-        handler = (require('../../handlers/eventMonitor') as { handler: typeof RotationMonitorHandler }).handler;
+        handler = (require('../../handlers/rotationMonitor') as { handler: typeof RotationMonitorHandler }).handler;
       });
     } finally {
       restore();

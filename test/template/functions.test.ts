@@ -43,11 +43,11 @@ function monitorOf(fn: Resource): MonitorDeclaration | undefined {
 /**
  * The environment variables a monitor's function needs, from the declarations themselves: the
  * delivery settings, every setting its checks read, its follow-ups' switches and its own settings,
- * plus LOG_LEVEL, MONITOR_NAME for an event monitor, and its fixed variables.
+ * plus LOG_LEVEL and its fixed variables.
  */
 function expectedVariables(monitor: MonitorDeclaration): string[] {
   const settings = [...DELIVERY_SETTINGS, ...checksRunBy(monitor.name).flatMap((c) => c.settings), ...(monitor.followUps ?? []).map((f) => f.enabledBy), ...(monitor.settings ?? [])];
-  return [...new Set([...settings.map(envName), 'LOG_LEVEL', ...(monitor.schedule ? [] : ['MONITOR_NAME']), ...Object.keys(monitor.environment ?? {})])].sort();
+  return [...new Set([...settings.map(envName), 'LOG_LEVEL', ...Object.keys(monitor.environment ?? {})])].sort();
 }
 
 /** functionName (as in serverless.yml) -> logical id, for a template. */
@@ -77,8 +77,8 @@ describe('functions', () => {
     expect(fn?.Description).toBe(monitor.description);
     expect(fn?.MemorySize).toBe(monitor.memorySize ?? 256);
     expect(fn?.Timeout).toBe(monitor.timeout ?? 30);
-    // Event monitors share one handler, which reads its monitor from MONITOR_NAME.
-    if (!monitor.schedule) expect([fn?.Handler, fn?.Environment?.Variables?.MONITOR_NAME]).toEqual(['handlers/eventMonitor.handler', name]);
+    // Each function has its own entry point, which imports only its own declaration.
+    expect(fn?.Handler).toBe(monitor.handler);
   });
 
   test.each(functions)('%s runs on nodejs22.x, arm64, with bounded memory and timeout', (_id, fn) => {
@@ -164,7 +164,7 @@ describe('functions', () => {
     const settings = new Set(CONFIG_KEYS.map(envName));
     for (const monitor of deployed) {
       for (const name of env(monitor.name)) {
-        if (!['LOG_LEVEL', 'MONITOR_NAME', ...Object.keys(monitor.environment ?? {})].includes(name))
+        if (!['LOG_LEVEL', ...Object.keys(monitor.environment ?? {})].includes(name))
           expect({ fn: monitor.name, name, setting: settings.has(name) }).toEqual({ fn: monitor.name, name, setting: true });
       }
     }

@@ -32,7 +32,7 @@ function deploy(region: string, declarations: readonly MonitorDeclaration[] = mo
 const regional: MonitorDeclaration = {
   name: 'globalEventsMonitor',
   description: 'SecretWatch test monitor of global events',
-  handler: 'handlers/eventMonitor.handler',
+  handler: 'handlers/deletionMonitor.handler',
   regions: ['us-east-1'],
   permissions: [{ Sid: 'ReadPolicies', Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'], Resource: '*' }],
   settings: ['trustedAccounts'],
@@ -51,8 +51,8 @@ describe('a monitor deployed in some regions only', () => {
   test('is there, with its role, in a region it lists', () => {
     const us = deploy('us-east-1', [...monitors, regional]);
     const fn = us.functions.globalEventsMonitor;
-    expect(fn).toMatchObject({ handler: 'handlers/eventMonitor.handler', role: 'GlobalEventsMonitorRole', maximumRetryAttempts: 2, maximumEventAge: 21600 });
-    expect(fn.environment).toMatchObject({ MONITOR_NAME: 'globalEventsMonitor', TRUSTED_ACCOUNTS: '', LOG_LEVEL: 'INFO' });
+    expect(fn).toMatchObject({ handler: 'handlers/deletionMonitor.handler', role: 'GlobalEventsMonitorRole', maximumRetryAttempts: 2, maximumEventAge: 21600 });
+    expect(fn.environment).toMatchObject({ TRUSTED_ACCOUNTS: '', LOG_LEVEL: 'INFO' });
     const statements = us.resources.Resources.GlobalEventsMonitorRole.Properties.Policies[0].PolicyDocument.Statement;
     expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual(['OwnLogGroup', 'ReadPolicies', 'Metrics', 'Alerts', 'AlertTopicKey', 'Findings', 'FailureDestination']);
     expect(statements[1]).toEqual({ Sid: 'ReadPolicies', Effect: 'Allow', Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'], Resource: '*' });
@@ -89,7 +89,7 @@ describe('the real monitors', () => {
   });
 
   test('a monitor reading a setting that no deploy parameter sets is refused, naming both', () => {
-    const odd: MonitorDeclaration = { name: 'oddMonitor', description: 'x', handler: 'handlers/eventMonitor.handler', settings: ['scanRegions'] };
+    const odd: MonitorDeclaration = { name: 'oddMonitor', description: 'x', handler: 'handlers/deletionMonitor.handler', settings: ['scanRegions'] };
     expect(() => deploy('eu-west-1', [odd])).toThrow(/oddMonitor reads the setting scanRegions/);
   });
 });

@@ -1,0 +1,5 @@
+import { rotationMonitor } from '../src/monitors/rotationMonitor';
+import { createLambdaHandler } from '../src/runtime/lambdaHandler';
+
+// Importing the one declaration, not the list of monitors, keeps the others' follow-ups out of this bundle.
+export const handler = createLambdaHandler(rotationMonitor, process.env);
