@@ -1,6 +1,7 @@
 import { secretOf } from '../../../events/secret';
 import { findingFromRecord, reviewCallerAdvice, secretLabel } from '../../finding';
 import type { EventCheck } from '../../check';
+import { policyChangeEvents } from '../events';
 
 export const secretPolicyChangeDenied: EventCheck = {
   kind: 'event',
@@ -12,7 +13,7 @@ export const secretPolicyChangeDenied: EventCheck = {
   severityRule: 'MEDIUM',
   severities: ['MEDIUM'],
   monitor: 'policyMonitor',
-  events: [{ rule: 'secret-policy-change', source: 'aws.secretsmanager', detailTypes: ['AWS API Call via CloudTrail'], eventNames: ['PutResourcePolicy', 'DeleteResourcePolicy'] }],
+  events: policyChangeEvents('PutResourcePolicy', 'DeleteResourcePolicy'),
   settings: [],
   evaluate(record) {
     if (!record.errorCode) return null;

@@ -5,6 +5,7 @@ import type { EventCheck } from '../../check';
 import { policyCommands } from '../commands';
 import { verdictDetails } from '../details';
 import { analysisContext, blockPublicPolicyRequested, isAppliedPolicy, policyVerdict } from '../verdict';
+import { policyChangeEvents, VERDICT_SETTINGS } from '../events';
 
 export const secretPolicyChanged: EventCheck = {
   kind: 'event',
@@ -16,8 +17,8 @@ export const secretPolicyChanged: EventCheck = {
   severityRule: 'LOW',
   severities: ['LOW'],
   monitor: 'policyMonitor',
-  events: [{ rule: 'secret-policy-change', source: 'aws.secretsmanager', detailTypes: ['AWS API Call via CloudTrail'], eventNames: ['PutResourcePolicy'] }],
-  settings: ['trustedAccounts', 'trustedOrgId'],
+  events: policyChangeEvents('PutResourcePolicy'),
+  settings: VERDICT_SETTINGS,
   labels: ['policy-verdict'],
   evaluate(record, ctx) {
     if (!isAppliedPolicy(record)) return null;

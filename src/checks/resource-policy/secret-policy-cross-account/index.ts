@@ -6,6 +6,7 @@ import type { EventCheck } from '../../check';
 import { policyCommands } from '../commands';
 import { statementNames, verdictDetails } from '../details';
 import { isAppliedPolicy, policyVerdict } from '../verdict';
+import { policyChangeEvents, VERDICT_SETTINGS } from '../events';
 
 /** "account 999988887777", "organization o-...", or "any account, through a service": for the title. */
 function sharedWith(statements: readonly StatementVerdict[]): string {
@@ -28,8 +29,8 @@ export const secretPolicyCrossAccount: EventCheck = {
   severityRule: 'HIGH',
   severities: ['HIGH'],
   monitor: 'policyMonitor',
-  events: [{ rule: 'secret-policy-change', source: 'aws.secretsmanager', detailTypes: ['AWS API Call via CloudTrail'], eventNames: ['PutResourcePolicy'] }],
-  settings: ['trustedAccounts', 'trustedOrgId'],
+  events: policyChangeEvents('PutResourcePolicy'),
+  settings: VERDICT_SETTINGS,
   labels: ['policy-verdict'],
   evaluate(record, ctx) {
     if (!isAppliedPolicy(record)) return null;

@@ -2,6 +2,7 @@ import { secretOf } from '../../../events/secret';
 import { findingFromRecord, secretLabel } from '../../finding';
 import type { EventCheck } from '../../check';
 import { policyCommands } from '../commands';
+import { policyChangeEvents } from '../events';
 
 export const secretPolicyDeleted: EventCheck = {
   kind: 'event',
@@ -13,7 +14,7 @@ export const secretPolicyDeleted: EventCheck = {
   severityRule: 'LOW',
   severities: ['LOW'],
   monitor: 'policyMonitor',
-  events: [{ rule: 'secret-policy-change', source: 'aws.secretsmanager', detailTypes: ['AWS API Call via CloudTrail'], eventNames: ['DeleteResourcePolicy'] }],
+  events: policyChangeEvents('DeleteResourcePolicy'),
   settings: [],
   evaluate(record) {
     if (record.errorCode) return null;

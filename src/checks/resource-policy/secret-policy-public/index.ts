@@ -4,6 +4,7 @@ import type { EventCheck } from '../../check';
 import { policyCommands } from '../commands';
 import { statementNames, verdictDetails } from '../details';
 import { isAppliedPolicy, policyVerdict } from '../verdict';
+import { policyChangeEvents, VERDICT_SETTINGS } from '../events';
 
 export const secretPolicyPublic: EventCheck = {
   kind: 'event',
@@ -15,8 +16,8 @@ export const secretPolicyPublic: EventCheck = {
   severityRule: 'CRITICAL',
   severities: ['CRITICAL'],
   monitor: 'policyMonitor',
-  events: [{ rule: 'secret-policy-change', source: 'aws.secretsmanager', detailTypes: ['AWS API Call via CloudTrail'], eventNames: ['PutResourcePolicy'] }],
-  settings: ['trustedAccounts', 'trustedOrgId'],
+  events: policyChangeEvents('PutResourcePolicy'),
+  settings: VERDICT_SETTINGS,
   labels: ['policy-verdict', 'public-policy'],
   evaluate(record, ctx) {
     if (!isAppliedPolicy(record)) return null;
