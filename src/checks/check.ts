@@ -76,11 +76,6 @@ export interface ReportedCheck extends CheckMetadata {
   kind: 'reported';
 }
 
-/** The CloudTrail eventNames a check looks at, every event declaration together. */
-export function eventNamesOf(check: CheckMetadata): string[] {
-  return [...new Set(check.events.flatMap((e) => e.eventNames))];
-}
-
 /** Where a finding's check is described: the alert catalogue's entry. */
 export function catalogueEntry(checkId: string): string {
   return `docs/alerts.md#${checkId}`;

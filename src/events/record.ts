@@ -43,4 +43,3 @@ export interface ParsedEvent {
 
 export const API_CALL = 'AWS API Call via CloudTrail';
 export const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
-export const SECRETS_MANAGER_SOURCE = 'secretsmanager.amazonaws.com';
