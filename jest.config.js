@@ -8,7 +8,11 @@ const transform = {
   ],
 };
 
-const common = { testEnvironment: 'node', transform };
+// Jest loads CommonJS: the English zod locale the code imports as ES module (for the bundles'
+// tree shaking) is taken from its CommonJS twin, which shares the CommonJS zod core jest loads.
+const moduleNameMapper = { '^zod/v4/locales/en\\.js$': '<rootDir>/node_modules/zod/v4/locales/en.cjs' };
+
+const common = { testEnvironment: 'node', transform, moduleNameMapper };
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -14,8 +14,8 @@ const { processMs, median, round } = require('./measure');
 const ROOT = join(__dirname, '..');
 const RUNS = 15;
 const WARMUP = 2;
-const TARGET_ZIP_BYTES = 250_000;
-const TARGET_LOAD_OVER_BARE_MS = 100;
+const TARGET_ZIP_BYTES = 150_000;
+const TARGET_LOAD_OVER_BARE_MS = 50;
 const STAGE = 'bench';
 const REGION = 'us-east-1';
 // Optional functions are measured too: the Slack notifier exists only when its secret is named.

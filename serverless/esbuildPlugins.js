@@ -19,12 +19,12 @@ const RUNTIME_CREDENTIAL_SOURCES = [
   '@smithy/credential-provider-imds',
 ];
 const NAMESPACE = 'secretwatch-runtime-sdk';
-const _escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 const runtimeCredentialSources = {
   name: 'secretwatch-runtime-credential-sources',
   setup(build) {
-    const filter = new RegExp(`^(${RUNTIME_CREDENTIAL_SOURCES.map(escape).join('|')})$`);
+    const filter = new RegExp(`^(${RUNTIME_CREDENTIAL_SOURCES.map(escapeRegExp).join('|')})$`);
     build.onResolve({ filter }, (args) => {
       if (args.namespace === NAMESPACE) return { path: args.path, external: true };
       if (args.kind !== 'dynamic-import') return undefined; // a static import is on the hot path: bundle it
@@ -37,5 +37,69 @@ const runtimeCredentialSources = {
   },
 };
 
-module.exports = [runtimeCredentialSources];
+// ownChecksOnly: a monitor finds its checks in the registry (each check names the function that
+// runs it), so a bundle that took the registry whole would carry every other function's checks
+// too. When esbuild bundles handlers/<monitor>.ts, the registry it sees keeps only the lines of
+// the checks that monitor runs, decided by the same checksRunBy the handler calls. A registry
+// line that cannot be matched to its check fails the build rather than ship a function without it.
+const REGISTRY_FILE = /[\\/]src[\\/]checks[\\/]registry\.ts$/;
+const REGISTRY_LINE = /^export \{ \w+ \} from '\.\/[\w-]+\/([\w-]+)';$/;
+
+function registryOf(source, ids, monitor) {
+  const kept = new Set();
+  const lines = source.split('\n').filter((line) => {
+    const match = REGISTRY_LINE.exec(line.trim());
+    if (!match) {
+      if (/^\s*export\b/.test(line)) throw new Error(`src/checks/registry.ts: cannot read the check of "${line.trim()}" (expected: export { name } from './<family>/<check-id>';)`);
+      return true;
+    }
+    if (!ids.has(match[1])) return false;
+    kept.add(match[1]);
+    return true;
+  });
+  const missing = [...ids].filter((id) => !kept.has(id));
+  if (missing.length) throw new Error(`src/checks/registry.ts: no line for ${missing.join(', ')}, run by ${monitor} (a check's folder must be named by its id)`);
+  return lines.join('\n');
+}
+
+const ownChecksOnly = {
+  name: 'secretwatch-own-checks-only',
+  setup(build) {
+    const entries = Array.isArray(build.initialOptions.entryPoints) ? build.initialOptions.entryPoints : [];
+    const match = entries.length === 1 && /(?:^|[\\/])handlers[\\/](\w+)\.ts$/.exec(String(entries[0]));
+    if (!match) return;
+    const monitor = match[1];
+    build.onLoad({ filter: REGISTRY_FILE }, async (args) => {
+      const { loadTypeScript } = require('./typescript');
+      const ids = new Set(
+        loadTypeScript('src/checks/index.ts')
+          .checksRunBy(monitor)
+          .map((check) => check.id),
+      );
+      // Not a monitor (no check names it): the registry stays whole.
+      if (ids.size === 0) return undefined;
+      const source = await require('node:fs/promises').readFile(args.path, 'utf8');
+      return { contents: registryOf(source, ids, monitor), loader: 'ts' };
+    });
+  },
+};
+
+// optInClients: the SDK clients of follow-ups that are off unless a setting turns them on. Only
+// those follow-ups import them, and only when they first run, so a function that never enables
+// one never loads the client; bundled, IAM Access Analyzer's client alone is a tenth of the
+// policy monitor's zip. They are required, when a follow-up first runs, from the Lambda runtime's
+// own SDK v3 on NODE_PATH, like the credential sources above.
+const OPT_IN_CLIENTS = ['@aws-sdk/client-accessanalyzer'];
+
+const optInClients = {
+  name: 'secretwatch-opt-in-clients',
+  setup(build) {
+    const filter = new RegExp(`^(${OPT_IN_CLIENTS.map(escapeRegExp).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+module.exports = [runtimeCredentialSources, optInClients, ownChecksOnly];
+module.exports.OPT_IN_CLIENTS = OPT_IN_CLIENTS;
+module.exports.registryOf = registryOf;
 module.exports.RUNTIME_CREDENTIAL_SOURCES = RUNTIME_CREDENTIAL_SOURCES;

@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from '../schema/zod';
 import { SEVERITIES, type Severity } from '../findings/severity';
 import { ACCOUNT_ID, REGION_NAME } from '../resources/arn';
 
-const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
-const accountId = z.string().regex(ACCOUNT_ID, 'must be a 12-digit AWS account id');
-const regionName = z.string().regex(REGION_NAME, 'must be a region name like eu-west-1');
+const positiveInt = (max: number) => z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(max)));
+const accountId = z.string().check(z.regex(ACCOUNT_ID, 'must be a 12-digit AWS account id'));
+const regionName = z.string().check(z.regex(REGION_NAME, 'must be a region name like eu-west-1'));
 const splitCommas = (value: unknown) =>
   typeof value === 'string'
     ? value
@@ -32,59 +32,47 @@ const weekday = z.preprocess((value) => {
   const v = value.trim().toUpperCase();
   return WEEKDAYS.find((day) => day === v || (v.length === 3 && day.startsWith(v))) ?? value;
 }, z.enum(WEEKDAYS));
-const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.optional(z.string()));
 const arn = (service: string) =>
-  z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z
-      .string()
-      .regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`)
-      .optional(),
-  );
+  z.preprocess((value) => (value === '' ? undefined : value), z.optional(z.string().check(z.regex(new RegExp(`^arn:aws[a-z-]*:${service}:`), `must be an ${service} ARN`))));
 
 /** Every setting, its default and its bounds; in Lambda each one is the environment variable of the same name in upper snake case. */
 export const configSchema = z.object({
-  maxRotationDays: positiveInt(3650).default(90),
-  minRecoveryWindowDays: positiveInt(30).default(30),
-  unusedDays: positiveInt(3650).default(90),
-  trustedAccounts: commaList.default([]),
+  maxRotationDays: z._default(positiveInt(3650), 90),
+  minRecoveryWindowDays: z._default(positiveInt(30), 30),
+  unusedDays: z._default(positiveInt(3650), 90),
+  trustedAccounts: z._default(commaList, []),
   /** Regions secrets may be replicated to; empty: secret-replicated-to-unapproved-region is off. */
-  approvedRegions: regionList.default([]),
+  approvedRegions: z._default(regionList, []),
   /** Central mode: the member accounts whose scan role (secretwatch-<stage>-scan-<region>) the scan assumes. */
-  scanAccounts: commaList.default([]),
+  scanAccounts: z._default(commaList, []),
   /** Central mode: every ACTIVE account of the organization (Organizations ListAccounts) instead of a list. */
-  scanOrganization: booleanText.default(false),
+  scanOrganization: z._default(booleanText, false),
   /** Central mode: the regions scanned in every member account (and the central account's others); default: the function's own. */
-  scanRegions: regionList.default([]),
-  trustedOrgId: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z
-      .string()
-      .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like o-a1b2c3d4e5')
-      .optional(),
-  ),
-  requireCustomerManagedKey: booleanText.default(false),
+  scanRegions: z._default(regionList, []),
+  trustedOrgId: z.preprocess((value) => (value === '' ? undefined : value), z.optional(z.string().check(z.regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id like o-a1b2c3d4e5')))),
+  requireCustomerManagedKey: z._default(booleanText, false),
   /** policyMonitor removes the statements that make a secret public (off: it only reports them). */
-  remediatePublicPolicy: booleanText.default(false),
+  remediatePublicPolicy: z._default(booleanText, false),
   /** policyMonitor asks IAM Access Analyzer (CheckNoPublicAccess) for a second opinion on each new policy. */
-  confirmWithAccessAnalyzer: booleanText.default(false),
-  notifyMinSeverity: severity.default('LOW'),
-  metricNamespace: z.string().min(1).max(255).regex(/^[^:]/, 'must not start with a colon').default('SecretWatch'),
+  confirmWithAccessAnalyzer: z._default(booleanText, false),
+  notifyMinSeverity: z._default(severity, 'LOW'),
+  metricNamespace: z._default(z.string().check(z.minLength(1), z.maxLength(255), z.regex(/^[^:]/, 'must not start with a colon')), 'SecretWatch'),
   alertTopicArn: arn('sns'),
   findingsBusName: optionalText,
-  scanIntervalHours: positiveInt(24 * 7).default(24),
+  scanIntervalHours: z._default(positiveInt(24 * 7), 24),
   /**
    * The scan's calls a second in each account and region, below Secrets Manager's quotas (ListSecrets
    * 100/s, ListSecretVersionIds 50/s) so that the account's own applications keep headroom.
    */
-  scanListSecretsPerSecond: positiveInt(100).default(80),
-  scanLookupsPerSecond: positiveInt(50).default(40),
-  fullDigestWeekday: weekday.default('MONDAY'),
+  scanListSecretsPerSecond: z._default(positiveInt(100), 80),
+  scanLookupsPerSecond: z._default(positiveInt(50), 40),
+  fullDigestWeekday: z._default(weekday, 'MONDAY'),
   slackWebhookSecretArn: arn('secretsmanager'),
   /** Lowest severity the Slack notifier posts (its subscription's filter policy, and checked again in code). */
-  slackMinSeverity: severity.default('MEDIUM'),
+  slackMinSeverity: z._default(severity, 'MEDIUM'),
   /** Lowest severity the email subscriptions receive (their filter policy; deploy time only). */
-  emailMinSeverity: severity.default('HIGH'),
+  emailMinSeverity: z._default(severity, 'HIGH'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../schema/zod';
 import { InvalidEventError } from './errors';
 import { API_CALL, SERVICE_EVENT, type CloudTrailRecord, type EventBridgeEvent, type ParsedEvent } from './record';
 import { cloudTrailRecordSchema, eventBridgeEnvelopeSchema, type RawCloudTrailRecord } from './schema';
@@ -14,7 +14,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function describeIssues(error: z.ZodError, prefix: string): string {
+function describeIssues(error: z.core.$ZodError, prefix: string): string {
   return error.issues
     .slice(0, 3)
     .map((issue) => `${[prefix, ...issue.path.map(String)].filter(Boolean).join('.') || '(root)'}: ${issue.message}`)

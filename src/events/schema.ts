@@ -1,9 +1,9 @@
-import * as z from 'zod';
+import * as z from '../schema/zod';
 
 // Loose objects: CloudTrail adds fields over time and the monitor must not reject a record for a
 // field it does not use. Only the fields the checks read are typed; `null` is accepted wherever
 // trimmed exports (e.g. Permiso's) write it for "absent".
-const optionalString = z.string().nullish();
+const optionalString = z.nullish(z.string());
 const jsonObject = z.record(z.string(), z.unknown());
 
 export const userIdentitySchema = z.looseObject({
@@ -13,11 +13,11 @@ export const userIdentitySchema = z.looseObject({
   accountId: optionalString,
   userName: optionalString,
   invokedBy: optionalString,
-  sessionContext: z
-    .looseObject({
-      sessionIssuer: z.looseObject({ type: optionalString, arn: optionalString, userName: optionalString }).nullish(),
-    })
-    .nullish(),
+  sessionContext: z.nullish(
+    z.looseObject({
+      sessionIssuer: z.nullish(z.looseObject({ type: optionalString, arn: optionalString, userName: optionalString })),
+    }),
+  ),
 });
 
 export const cloudTrailRecordSchema = z.looseObject({
@@ -25,19 +25,19 @@ export const cloudTrailRecordSchema = z.looseObject({
   eventID: optionalString,
   eventTime: z.string(),
   eventSource: optionalString,
-  eventName: z.string().min(1),
+  eventName: z.string().check(z.minLength(1)),
   eventType: optionalString,
   awsRegion: optionalString,
   recipientAccountId: optionalString,
-  userIdentity: userIdentitySchema.nullish(),
+  userIdentity: z.nullish(userIdentitySchema),
   sourceIPAddress: optionalString,
   userAgent: optionalString,
-  requestParameters: jsonObject.nullish(),
-  responseElements: jsonObject.nullish(),
-  additionalEventData: jsonObject.nullish(),
+  requestParameters: z.nullish(jsonObject),
+  responseElements: z.nullish(jsonObject),
+  additionalEventData: z.nullish(jsonObject),
   errorCode: optionalString,
   errorMessage: optionalString,
-  readOnly: z.boolean().nullish(),
+  readOnly: z.nullish(z.boolean()),
 });
 
 export const eventBridgeEnvelopeSchema = z.looseObject({
@@ -48,7 +48,7 @@ export const eventBridgeEnvelopeSchema = z.looseObject({
   account: optionalString,
   time: optionalString,
   region: optionalString,
-  resources: z.array(z.string()).nullish(),
+  resources: z.nullish(z.array(z.string())),
   detail: z.unknown(),
 });
 

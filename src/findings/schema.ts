@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from '../schema/zod';
 import type { Digest } from './digest';
 import type { Finding } from './finding';
 import { RESOURCE_TYPES } from '../resources/resource';
 import { SEVERITIES } from './severity';
 
 const text = z.string();
-const nullableText = text.nullable();
+const nullableText = z.nullable(text);
 
 /**
  * A finding as it arrives from outside the process (an SNS message, a findings-bus event): the
@@ -24,24 +24,25 @@ function withResource(value: unknown): unknown {
 export const findingSchema = z.preprocess(
   withResource,
   z.object({
-    check: text.min(1),
+    check: z.string().check(z.minLength(1)),
     severity: z.enum(SEVERITIES),
-    title: text.min(1),
+    title: z.string().check(z.minLength(1)),
     resource: z.object({ type: z.enum(RESOURCE_TYPES), arn: nullableText, name: nullableText, id: nullableText }),
-    secret: secretRef.optional(),
+    secret: z.optional(secretRef),
     account: nullableText,
     region: nullableText,
-    actor: z.object({ arn: nullableText, type: nullableText, sourceIp: nullableText, userAgent: nullableText }).nullable(),
-    event: z.object({ id: nullableText, name: text, time: text }).nullable(),
+    actor: z.nullable(z.object({ arn: nullableText, type: nullableText, sourceIp: nullableText, userAgent: nullableText })),
+    event: z.nullable(z.object({ id: nullableText, name: text, time: text })),
     details: z.record(z.string(), z.unknown()),
     remediation: text,
     // Older findings in flight carry neither: channels then say less, but still deliver.
-    description: text.default(''),
-    documentation: text.default(''),
+    description: z._default(text, ''),
+    documentation: z._default(text, ''),
   }),
-) satisfies z.ZodType<Finding, unknown>;
+) satisfies z.ZodMiniType<Finding, unknown>;
 
 const severity = z.enum(SEVERITIES);
+const count = z.int().check(z.nonnegative());
 
 /** A scan digest (src/findings/digest.ts) as it arrives from the alert topic. */
 export const digestSchema = z.object({
@@ -50,29 +51,29 @@ export const digestSchema = z.object({
   account: nullableText,
   region: nullableText,
   // Digests published before these fields existed (a deploy while one is in flight) read as one account.
-  accounts: z.number().int().positive().default(1),
+  accounts: z._default(z.int().check(z.positive()), 1),
   scannedAt: text,
   window: z.object({ from: text, to: text }),
-  secrets: z.number().int().nonnegative(),
-  findings: z.number().int().nonnegative(),
-  newFindings: z.number().int().nonnegative(),
-  bySeverity: z.partialRecord(severity, z.number().int().nonnegative()),
-  byCheck: z.record(z.string(), z.number().int().nonnegative()),
+  secrets: count,
+  findings: count,
+  newFindings: count,
+  bySeverity: z.partialRecord(severity, count),
+  byCheck: z.record(z.string(), count),
   entries: z.array(
     z.object({
       severity,
       check: text,
       secret: text,
       arn: nullableText,
-      account: nullableText.default(null),
+      account: z._default(nullableText, null),
       title: text,
       nonCompliantSince: nullableText,
       isNew: z.boolean(),
     }),
   ),
-  omitted: z.number().int().nonnegative(),
+  omitted: count,
   notifyMinSeverity: severity,
-}) satisfies z.ZodType<Digest>;
+}) satisfies z.ZodMiniType<Digest>;
 
 /** What the alert topic carries: one finding, or the digest of a scan. */
 export type AlertMessage = { kind: 'finding'; finding: Finding } | { kind: 'digest'; digest: Digest };
@@ -100,7 +101,7 @@ export function parseAlertMessage(json: string): AlertMessage {
 }
 
 /** The first problem, as "path: message", for a log line that names what was wrong. */
-export function firstIssue(error: z.ZodError): string {
+export function firstIssue(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   return issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';
 }

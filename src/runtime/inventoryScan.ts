@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../schema/zod';
 import type { Config } from '../config/config';
 import type { DeliveryClients } from '../delivery/deliver';
 import { errorField, type Log } from '../delivery/log';
@@ -43,8 +43,8 @@ export type InventoryScanResult =
  * `{}` or `{"fullDigest": true}` to get the full digest now, e.g. right after the first deploy.
  */
 const scanEventSchema = z.looseObject({
-  time: z.string().optional(),
-  fullDigest: z.boolean().optional(),
+  time: z.optional(z.string()),
+  fullDigest: z.optional(z.boolean()),
 });
 
 /** A scheduled event up to this far in the future of the clock is clock skew, not a forgery. */

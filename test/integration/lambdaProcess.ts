@@ -35,6 +35,9 @@ export function lambdaEnvironment(endpoint: string, functionName: string, vars: 
     AWS_SESSION_TOKEN: 'testing',
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_LAMBDA_FUNCTION_NAME: functionName,
+    // Lambda puts its own SDK v3 (/var/runtime/node_modules) on NODE_PATH; the functions require
+    // the few modules they do not bundle from there. The repository's node_modules stands in.
+    NODE_PATH: join(__dirname, '..', '..', 'node_modules'),
     // Lambda runs nodejs22.x; this machine's Node 20 would make the SDK print a support warning
     // on stderr, which is not one of the function's log lines.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

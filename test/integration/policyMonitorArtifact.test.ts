@@ -1,9 +1,9 @@
 /**
- * The packaged policyMonitor zip, with remediatePublicPolicy on, run as Lambda runs it: its handler
- * module (named in the packaged template) is loaded by a fresh node process with the template's
- * environment and invoked with a PutResourcePolicy event. The remediation and its SDK client are
- * loaded only on first use (src/followups/policyMonitor.ts); this proves that the bundle still
- * carries and loads them, against moto_server.
+ * The packaged policyMonitor zip, with remediatePublicPolicy and confirmWithAccessAnalyzer on, run
+ * as Lambda runs it: its handler module (named in the packaged template) is loaded by a fresh node
+ * process with the template's environment and invoked with a PutResourcePolicy event. Both
+ * follow-ups load only on first use: the remediation from the bundle, IAM Access Analyzer's client
+ * from the runtime's SDK on NODE_PATH. This proves that both still load, against moto_server.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { invokePackaged, lambdaEnvironment } from './lambdaProcess';
 
 jest.setTimeout(120_000);
 
-describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy, against moto_server', (moto) => {
+describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy and confirmWithAccessAnalyzer, against moto_server', (moto) => {
   const work = mkdtempSync(join(tmpdir(), 'secretwatch-policy-artifact-'));
   let fn: Resource;
   let moduleFile: string;
@@ -25,7 +25,7 @@ describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy, against
   beforeAll(() => {
     // Packaged in a copy of the service: other tests package the repository itself meanwhile.
     const out = join(work, 'package');
-    const packaged = runPackage({ remediatePublicPolicy: 'true' }, out, serviceCopy(join(work, 'service')));
+    const packaged = runPackage({ remediatePublicPolicy: 'true', confirmWithAccessAnalyzer: 'true' }, out, serviceCopy(join(work, 'service')));
     if (packaged.status !== 0) throw new Error(`serverless package failed:\n${packaged.output}`);
     [, fn] = Object.entries(loadTemplateFrom(out).Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.FunctionName).endsWith('-policyMonitor'))!;
     const handler = String(fn.Properties?.Handler);
@@ -37,7 +37,7 @@ describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy, against
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  it('removes the public statement through the bundled, lazily loaded remediation', async () => {
+  it('asks IAM Access Analyzer through the runtime SDK client, and removes the public statement through the bundled remediation', async () => {
     const config = moto.clientConfig();
     const sm = new SecretsManagerClient(config);
     const sns = new SNSClient(config);
@@ -64,6 +64,7 @@ describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy, against
         else env[key] = String(value);
       }
       expect(env.REMEDIATE_PUBLIC_POLICY).toBe('true');
+      expect(env.CONFIRM_WITH_ACCESS_ANALYZER).toBe('true');
       const run = await invokePackaged(
         { moduleFile, functionName: 'secretwatch-ci-policyMonitor' },
         envelopeOf(record),
@@ -73,6 +74,10 @@ describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy, against
       expect(run.error).toBeNull();
       const result = run.result as { status: string; findings: { check: string; details: Record<string, unknown> }[] };
       expect(result.findings.map((f) => f.check)).toEqual(['secret-policy-public']);
+      // Loaded and called: moto has no CheckNoPublicAccess, so the call fails as a call ("failed"),
+      // not as a module that could not be loaded ("error": Cannot find module).
+      expect(result.findings[0].details.accessAnalyzer).toMatchObject({ status: 'failed' });
+      expect(JSON.stringify(result.findings[0].details.accessAnalyzer)).not.toMatch(/Cannot find module/);
       expect(result.findings[0].details.autoRemediation).toMatchObject({ status: 'applied', action: 'removed-statements', removedStatements: [{ index: 0, sid: 'Everyone' }] });
       expect(JSON.parse((await sm.send(new GetResourcePolicyCommand({ SecretId: ARN }))).ResourcePolicy as string)).toEqual({ Version: '2012-10-17', Statement: [owner] });
     } finally {

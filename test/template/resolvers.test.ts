@@ -156,9 +156,18 @@ describe('settings', () => {
 });
 
 describe('esbuild plugins', () => {
-  test('src/ imports zod as a namespace, the form esbuild can tree-shake (the named form adds ~350 KB to every zip)', () => {
-    const offenders = sourceFiles(join(ROOT, 'src')).filter((f) => /^import\s*\{[^}]*\bz\b[^}]*\}\s*from\s*['"]zod['"]/m.test(readFileSync(f, 'utf8')));
+  test('src/ takes zod from src/schema/zod.ts only, as a namespace (the form esbuild tree-shakes); the classic build would add ~70 KB to every zip', () => {
+    const offenders = sourceFiles(join(ROOT, 'src'))
+      .filter((f) => !f.endsWith(join('src', 'schema', 'zod.ts')))
+      .filter((f) => /from\s*['"]zod(\/[^'"]*)?['"]/.test(readFileSync(f, 'utf8')) || /^import\s*\{[^}]*\}\s*from\s*['"][./]+\/schema\/zod['"]/m.test(readFileSync(f, 'utf8')));
     expect(offenders).toEqual([]);
+  });
+
+  test("a monitor's registry keeps the lines of its own checks, and a line it cannot read fails the build", () => {
+    const registry = ['// Every check.', "export { a } from './deletion/check-a';", "export { b } from './rotation/check-b';", ''].join('\n');
+    expect(plugins.registryOf(registry, new Set(['check-b']), 'rotationMonitor')).toBe(['// Every check.', "export { b } from './rotation/check-b';", ''].join('\n'));
+    expect(() => plugins.registryOf(registry, new Set(['check-c']), 'rotationMonitor')).toThrow(/no line for check-c, run by rotationMonitor/);
+    expect(() => plugins.registryOf(`${registry}export * from './other';\n`, new Set(['check-b']), 'rotationMonitor')).toThrow(/cannot read the check of "export \* from '.\/other';"/);
   });
 
   test('only credential sources the SDK loads lazily stay out of the bundle', () => {

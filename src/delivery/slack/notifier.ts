@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../schema/zod';
 import { errorField, type Log } from '../log';
 import { digestSeverity } from '../../findings/digest';
 import { consoleLink } from '../../findings/links';
@@ -25,7 +25,7 @@ const snsEventSchema = z.object({
         }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 export interface SlackNotifierDeps {
