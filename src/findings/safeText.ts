@@ -15,8 +15,7 @@ const LINE_BREAKS = /[\r\n\t\v\f\u0085\u2028\u2029]+/g;
  * reorder what is displayed), invisible and zero-width characters (they hide or join text), tag
  * characters, and surrogates that are not part of a pair (invalid UTF-16 that encoders reject).
  */
-const UNSAFE =
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}\ud800-\udfff]/gu;
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}\ud800-\udfff]|\u034f/gu;
 
 function escapeOne(char: string): string {
   const code = char.codePointAt(0) as number;

@@ -59,6 +59,9 @@ export function withoutDeniedPrincipals(allow: Statement, allowMask: number, den
   }
   if (credited.length === 0) return { statement: allow, credited, note: null };
   const by = listed(credited.map((d) => statementLabel(d.statement.index, d.statement.sid)));
-  const note = `${by} denies every action it grants to ${listed(removed.map((p) => JSON.stringify(shorten(p.value))), 5)}`;
+  const note = `${by} denies every action it grants to ${listed(
+    removed.map((p) => JSON.stringify(shorten(p.value))),
+    5,
+  )}`;
   return { statement: { ...allow, principals }, credited, note };
 }

@@ -14,7 +14,8 @@ export const secretPolicyChanged: EventCheck = {
   title: 'Secret resource policy changed',
   description:
     "A resource policy was put on a secret and opens it to no one beyond the owner's account, trusted accounts and the trusted organization: worth knowing, not alarming. Or SecretWatch could not analyse it (details.parseError): then nobody has checked whom it opens the secret to, and a person must.",
-  severityRule: 'LOW when the policy keeps access within the owner, trusted accounts and the trusted organization; MEDIUM when the policy could not be analysed (it may be public: SecretWatch cannot say).',
+  severityRule:
+    'LOW when the policy keeps access within the owner, trusted accounts and the trusted organization; MEDIUM when the policy could not be analysed (it may be public: SecretWatch cannot say).',
   severities: ['MEDIUM', 'LOW'],
   monitor: 'policyMonitor',
   events: policyChangeEvents('PutResourcePolicy'),
