@@ -90,12 +90,29 @@ function reactsTo(check: EventCheck, record: CloudTrailRecord): boolean {
   return check.events.some((e) => e.eventNames.includes(record.eventName) && eventSourceOf(e.source) === record.eventSource);
 }
 
-/** Runs every check that reacts to this record's service and eventName. At most one finding per check. */
-export function runEventChecks(checks: readonly EventCheck[], record: CloudTrailRecord, ctx: CheckContext): Finding[] {
+/** A check that threw on a record: a defect, or a record shaped as no check expected. */
+export interface CheckFailure {
+  check: string;
+  error: unknown;
+}
+
+/**
+ * Runs every check that reacts to this record's service and eventName. At most one finding per
+ * check. With `onFailure`, a check that throws is handed to it and the other checks still judge
+ * the record; without, the error propagates.
+ */
+export function runEventChecks(checks: readonly EventCheck[], record: CloudTrailRecord, ctx: CheckContext, onFailure?: (failure: CheckFailure) => void): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
     if (!reactsTo(check, record)) continue;
-    const finding = check.evaluate(record, ctx);
+    let finding: Finding | null;
+    try {
+      finding = check.evaluate(record, ctx);
+    } catch (error) {
+      if (!onFailure) throw error;
+      onFailure({ check: check.id, error });
+      continue;
+    }
     if (finding) findings.push(finding);
   }
   return findings;

@@ -1,5 +1,5 @@
 /** Why an input could not be turned into a CloudTrail record. Stable codes: logs and tests key on them. */
-export type InvalidEventReason = 'invalid-json' | 'not-an-object' | 'missing-detail' | 'not-cloudtrail' | 'schema' | 'record-too-large';
+export type InvalidEventReason = 'invalid-json' | 'not-an-object' | 'missing-detail' | 'not-cloudtrail' | 'schema' | 'out-of-range' | 'record-too-large';
 
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';

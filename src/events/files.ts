@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGunzip, type ZlibOptions } from 'node:zlib';
-import type { Readable, TransformOptions } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { GunzipMembers } from './gunzip';
 
 /** Extensions picked up when a directory is given; a file named on the command line is read whatever its name. */
 const DATA_FILE = /\.(json|jsonl|ndjson)(\.gz)?$/i;
@@ -69,8 +69,11 @@ export interface OpenedInput {
   size: number;
 }
 
+/** Something worth telling the reader that loses no record: bytes after the last gzip member, say. */
+export type InputWarning = (message: string) => void;
+
 /** Opens a data file, gunzipping by content (magic bytes), not by name. */
-export async function openInput(path: string, highWaterMark = 1 << 20): Promise<OpenedInput> {
+export async function openInput(path: string, highWaterMark = 1 << 20, warn: InputWarning = () => {}): Promise<OpenedInput> {
   let gz: boolean;
   let size: number;
   try {
@@ -83,7 +86,7 @@ export async function openInput(path: string, highWaterMark = 1 << 20): Promise<
   const file = createReadStream(path, { highWaterMark });
   if (!gz) return { stream: file, bytesRead: () => file.bytesRead, size };
   // A deep readable buffer lets zlib inflate ahead on the thread pool while the main thread splits.
-  const gunzip = createGunzip({ chunkSize: highWaterMark, readableHighWaterMark: 8 * highWaterMark } as ZlibOptions & TransformOptions);
+  const gunzip = new GunzipMembers((bytes, members) => warn(`${bytes} byte(s) after the last of ${members} gzip member(s) are not gzip data: ignored, as gzip -d does`), highWaterMark);
   file.on('error', (error) => gunzip.destroy(error));
   file.pipe(gunzip);
   return { stream: gunzip, bytesRead: () => file.bytesRead, size };

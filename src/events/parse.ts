@@ -2,6 +2,7 @@ import type * as z from '../schema/zod';
 import { InvalidEventError } from './errors';
 import { API_CALL, SERVICE_EVENT, type CloudTrailRecord, type EventBridgeEvent, type ParsedEvent } from './record';
 import { cloudTrailRecordSchema, eventBridgeEnvelopeSchema, type RawCloudTrailRecord } from './schema';
+import { checkAcceptedCallRanges } from './ranges';
 import { normalizeEventTime } from './time';
 import { accountFromArn } from './secret';
 
@@ -114,6 +115,7 @@ function normalizeRecord(input: Record<string, unknown>, fallback: Fallbacks): C
   const requestParameters = raw.requestParameters ?? {};
   const responseElements = raw.responseElements ?? {};
   const additionalEventData = raw.additionalEventData ?? {};
+  if (!raw.errorCode) checkAcceptedCallRanges(requestParameters, responseElements, eventId);
   return {
     eventId: raw.eventID ?? null,
     eventName: raw.eventName,

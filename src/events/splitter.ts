@@ -1,7 +1,9 @@
 import { MAX_RECORD_BYTES } from './parse';
 
 /** What the splitter hands on: a record's JSON text, or why a piece of input is not one. */
-export type SplitItem = { kind: 'record'; text: string; offset: number } | { kind: 'invalid'; reason: 'invalid-json' | 'not-an-object' | 'record-too-large'; message: string; offset: number };
+export type SplitItem =
+  | { kind: 'record'; text: string; offset: number; line: number }
+  | { kind: 'invalid'; reason: 'invalid-json' | 'not-an-object' | 'record-too-large'; message: string; offset: number; line: number };
 
 const OPEN_OBJECT = 0x7b;
 const CLOSE_OBJECT = 0x7d;
@@ -43,6 +45,13 @@ export class RecordSplitter {
   private inRecord = false;
   private oversize = false;
   private recordOffset = 0;
+  private recordLine = 1;
+  /** Line numbers, for reports a person can open the file at: newlines counted up to lineCursor in the current chunk. */
+  private newlines = 0;
+  private lineCursor = 0;
+  /** The next newline at or after lineCursor in the current chunk (-1: none; -2: not searched yet). */
+  private nextLineBreak = -2;
+  private scalarLine = 1;
   /** Matching a depth-1 key against "Records" as its bytes go by (keys can span chunks). */
   private keyIndex = -1;
   private lastKeyIsRecords = false;
@@ -95,7 +104,13 @@ export class RecordSplitter {
           if (this.keyIndex >= 0) this.lastKeyIsRecords = this.keyIndex === RECORDS_KEY.length;
         } else if (c === NEWLINE) {
           // JSON strings cannot hold a raw line break: the line was cut short. Resynchronise on the next line.
-          out.push({ kind: 'invalid', reason: 'invalid-json', message: 'line ends inside a JSON string (truncated line)', offset: this.inRecord ? this.recordOffset : this.consumed + i });
+          out.push({
+            kind: 'invalid',
+            reason: 'invalid-json',
+            message: 'line ends inside a JSON string (truncated line)',
+            offset: this.inRecord ? this.recordOffset : this.consumed + i,
+            line: this.inRecord ? this.recordLine : this.lineAt(chunk, i),
+          });
           this.resetValue();
           start = -1;
         } else if (this.keyIndex >= 0) {
@@ -107,7 +122,7 @@ export class RecordSplitter {
       if (c === QUOTE) {
         this.inString = true;
         this.keyIndex = this.depth === 1 && !this.containerIsArray ? 0 : -1;
-        if (this.depth === 0) this.startScalar(i);
+        if (this.depth === 0) this.startScalar(chunk, i);
       } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
         if (this.depth === 0) {
           this.noteTopLevelValue();
@@ -128,12 +143,13 @@ export class RecordSplitter {
             this.inRecord = true;
             this.oversize = false;
             this.recordOffset = this.consumed + i;
+            this.recordLine = this.lineAt(chunk, i);
             start = i;
           }
         }
       } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
         if (this.depth === 0) {
-          out.push({ kind: 'invalid', reason: 'invalid-json', message: `unexpected "${String.fromCharCode(c)}"`, offset: this.consumed + i });
+          out.push({ kind: 'invalid', reason: 'invalid-json', message: `unexpected "${String.fromCharCode(c)}"`, offset: this.consumed + i, line: this.lineAt(chunk, i) });
           i = this.skipLine(chunk, i);
           continue;
         }
@@ -148,25 +164,28 @@ export class RecordSplitter {
           if (this.sawTopLevelValue) this.sawNewlineAfterValue = true;
           this.flushScalar(out);
         } else if (this.jsonLines) {
-          out.push({ kind: 'invalid', reason: 'invalid-json', message: 'line ends inside a JSON value (truncated line)', offset: this.recordOffset });
+          out.push({ kind: 'invalid', reason: 'invalid-json', message: 'line ends inside a JSON value (truncated line)', offset: this.recordOffset, line: this.recordLine });
           this.resetValue();
           start = -1;
         }
       } else if (this.depth === 0 && !isSpace(c)) {
-        this.startScalar(i);
+        this.startScalar(chunk, i);
       } else if (this.depth === 1 && c === 0x2c) {
         this.lastKeyIsRecords = false;
       }
       i++;
     }
     if (this.inRecord && start >= 0) this.keepPart(chunk.subarray(start));
+    this.lineAt(chunk, n);
+    this.lineCursor = 0;
+    this.nextLineBreak = -2;
     this.consumed += n;
   }
 
   /** Call once at the end of the input. */
   end(out: SplitItem[]): void {
     if (this.scalarStart >= 0) {
-      out.push({ kind: 'invalid', reason: 'not-an-object', message: 'top-level value is not a JSON object', offset: this.scalarStart });
+      out.push({ kind: 'invalid', reason: 'not-an-object', message: 'top-level value is not a JSON object', offset: this.scalarStart, line: this.scalarLine });
       this.scalarStart = -1;
     }
     if (this.depth > 0 || this.inString) {
@@ -175,6 +194,7 @@ export class RecordSplitter {
         reason: 'invalid-json',
         message: `input ends inside a JSON value (truncated file?) at byte ${this.consumed}`,
         offset: this.inRecord ? this.recordOffset : this.consumed,
+        line: this.inRecord ? this.recordLine : this.newlines + 1,
       });
       this.resetValue();
     }
@@ -186,16 +206,32 @@ export class RecordSplitter {
     this.sawNewlineAfterValue = false;
   }
 
-  private startScalar(i: number): void {
+  private startScalar(chunk: Buffer, i: number): void {
     if (this.scalarStart < 0) {
       this.noteTopLevelValue();
       this.scalarStart = this.consumed + i;
+      this.scalarLine = this.lineAt(chunk, i);
     }
+  }
+
+  /**
+   * The 1-based line of chunk[i]. Positions asked for only grow within a chunk, so each newline is
+   * searched for once: a cost per line, not per record.
+   */
+  private lineAt(chunk: Buffer, i: number): number {
+    for (;;) {
+      if (this.nextLineBreak === -2) this.nextLineBreak = chunk.indexOf(NEWLINE, this.lineCursor);
+      if (this.nextLineBreak === -1 || this.nextLineBreak >= i) break;
+      this.newlines++;
+      this.lineCursor = this.nextLineBreak + 1;
+      this.nextLineBreak = -2;
+    }
+    return this.newlines + 1;
   }
 
   private flushScalar(out: SplitItem[]): void {
     if (this.scalarStart >= 0) {
-      out.push({ kind: 'invalid', reason: 'not-an-object', message: 'top-level value is not a JSON object', offset: this.scalarStart });
+      out.push({ kind: 'invalid', reason: 'not-an-object', message: 'top-level value is not a JSON object', offset: this.scalarStart, line: this.scalarLine });
       this.scalarStart = -1;
     }
   }
@@ -247,14 +283,14 @@ export class RecordSplitter {
     const from = Math.max(start, 0);
     const size = this.partsBytes + end - from;
     if (this.oversize || size > MAX_RECORD_BYTES) {
-      out.push({ kind: 'invalid', reason: 'record-too-large', message: `record is over ${MAX_RECORD_BYTES} bytes`, offset: this.recordOffset });
+      out.push({ kind: 'invalid', reason: 'record-too-large', message: `record is over ${MAX_RECORD_BYTES} bytes`, offset: this.recordOffset, line: this.recordLine });
     } else if (this.parts.length) {
       // A record that began in an earlier chunk: the needle may straddle the boundary, so search the whole record.
       const bytes = Buffer.concat([...this.parts, chunk.subarray(from, end)]);
       if (bytes.indexOf(this.needle) === -1) this.skipped++;
-      else out.push({ kind: 'record', text: bytes.toString('utf8'), offset: this.recordOffset });
+      else out.push({ kind: 'record', text: bytes.toString('utf8'), offset: this.recordOffset, line: this.recordLine });
     } else if (this.needleWithin(from, end)) {
-      out.push({ kind: 'record', text: chunk.toString('utf8', from, end), offset: this.recordOffset });
+      out.push({ kind: 'record', text: chunk.toString('utf8', from, end), offset: this.recordOffset, line: this.recordLine });
     } else {
       this.skipped++;
     }

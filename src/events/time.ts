@@ -35,8 +35,9 @@ const MONTHS: Record<string, number> = {
  */
 export function parseDeletionDate(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) {
-    // Some SDK-shaped records carry epoch seconds.
-    return toIsoSeconds(new Date(value * 1000));
+    // Some SDK-shaped records carry epoch seconds; one beyond what a Date holds is no date at all.
+    const date = new Date(value * 1000);
+    return Number.isNaN(date.getTime()) ? null : toIsoSeconds(date);
   }
   if (typeof value !== 'string') return null;
   const iso = normalizeEventTime(value);

@@ -3,7 +3,8 @@ import { commandsIn } from './commands';
 import { digestSeverity, type Digest } from './digest';
 import type { Finding } from './finding';
 import { consoleLink } from './links';
-import { code, escapeMrkdwn, SEVERITY_STYLE, truncate } from './slack';
+import { safeLine } from './safeText';
+import { code, escapeMrkdwn, SEVERITY_STYLE, slackText, truncate } from './slack';
 
 /**
  * The custom-notification format of AWS Chatbot (Amazon Q Developer in chat applications), for
@@ -31,9 +32,9 @@ export function chatbotNotification(finding: Finding): ChatbotNotification {
   const lines = [
     `*${resourceKind(finding.resource)}* ${code(resourceLabel(finding.resource))}   *Account* ${code(finding.account)}   *Region* ${code(finding.region)}`,
     actor ? `*Who* ${code(actor.arn ?? actor.type)}${actor.sourceIp ? ` from ${code(actor.sourceIp)}` : ''}` : null,
-    `*When* ${finding.event ? `${code(finding.event.time)} (${escapeMrkdwn(finding.event.name)})` : 'inventory scan'}`,
-    finding.description ? `\n*What it means* ${escapeMrkdwn(finding.description)}` : null,
-    `\n*What to do* ${escapeMrkdwn(finding.remediation)}`,
+    `*When* ${finding.event ? `${code(finding.event.time)} (${slackText(finding.event.name)})` : 'inventory scan'}`,
+    finding.description ? `\n*What it means* ${slackText(finding.description)}` : null,
+    `\n*What to do* ${slackText(finding.remediation)}`,
   ];
   const link = consoleLink(finding);
   if (link) lines.push(`\n<${escapeMrkdwn(link)}|Open in the Secrets Manager console>`);
@@ -44,13 +45,13 @@ export function chatbotNotification(finding: Finding): ChatbotNotification {
     ...(finding.event?.id ? { id: `${finding.event.id}:${finding.check}` } : {}),
     content: {
       textType: 'client-markdown',
-      title: truncate(`${style.emoji} ${finding.severity}: ${escapeMrkdwn(finding.title.replace(/\s+/g, ' '))}`, TITLE_MAX),
+      title: truncate(`${style.emoji} ${finding.severity}: ${slackText(finding.title)}`, TITLE_MAX),
       description: truncate(lines.filter((l): l is string => l !== null).join('\n'), CHATBOT_DESCRIPTION_MAX),
       ...(commands.length ? { nextSteps: commands.map((c) => code(c, 1000)) } : {}),
       keywords: [finding.severity, finding.check, ...(finding.region ? [finding.region] : [])],
     },
     metadata: {
-      summary: truncate(`${finding.severity}: ${finding.title}`, TITLE_MAX),
+      summary: truncate(`${finding.severity}: ${safeLine(finding.title)}`, TITLE_MAX),
       eventType: finding.check,
       ...(finding.resource.arn ? { relatedResources: [finding.resource.arn] } : {}),
       additionalContext: {
@@ -78,7 +79,7 @@ export function chatbotDigestNotification(digest: Digest): ChatbotNotification {
   // Room for the "and N more" line, so that the list is never cut mid-entry.
   const budget = CHATBOT_DESCRIPTION_MAX - 120;
   for (const e of digest.entries) {
-    const line = `${SEVERITY_STYLE[e.severity].emoji} *${e.severity}* ${digest.accounts > 1 ? `${code(e.account ?? 'unknown')} ` : ''}${code(e.secret, 200)} ${escapeMrkdwn(truncate(e.title, 300))}`;
+    const line = `${SEVERITY_STYLE[e.severity].emoji} *${e.severity}* ${digest.accounts > 1 ? `${code(e.account ?? 'unknown')} ` : ''}${code(e.secret, 200)} ${slackText(truncate(e.title, 300))}`;
     if (length + line.length + 1 > budget) break;
     lines.push(line);
     length += line.length + 1;

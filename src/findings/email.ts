@@ -2,10 +2,11 @@ import { resourceKind } from '../resources/resource';
 import { commandsIn } from './commands';
 import type { Finding } from './finding';
 import { consoleLink } from './links';
+import { safeLine } from './safeText';
 
 /** One labelled line; a value from CloudTrail cannot add lines of its own (a forged "Who", say). */
 function line(label: string, value: string | null | undefined): string | null {
-  return value ? `${label.padEnd(10)} ${value.replace(/[\r\n\u2028\u2029]+/g, ' ')}` : null;
+  return value ? `${label.padEnd(10)} ${safeLine(value)}` : null;
 }
 
 /** "2023-07-10 12:07:59 UTC": mail clients show no time zone of their own for text in a body. */
@@ -16,21 +17,21 @@ function readableTime(iso: string): string {
 
 /** A value on one line: objects as "key: value; key: value", lists comma-separated. */
 function inline(value: unknown): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return safeLine(value);
   if (Array.isArray(value)) return value.map(inline).join(', ');
   if (value && typeof value === 'object') {
     return Object.entries(value)
       .filter(([, v]) => v !== null && v !== undefined)
-      .map(([k, v]) => `${k}: ${typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : inline(v)}`)
+      .map(([k, v]) => `${safeLine(k)}: ${typeof v === 'object' && !Array.isArray(v) ? safeLine(JSON.stringify(v)) : inline(v)}`)
       .join('; ');
   }
-  return String(value);
+  return safeLine(String(value));
 }
 
 /** A list of objects (a policy's statements, say) reads best one item a line. */
 function detailLines(key: string, value: unknown): string[] {
-  if (Array.isArray(value) && value.some((v) => v && typeof v === 'object')) return [`  ${key}:`, ...value.map((v) => `    - ${inline(v)}`)];
-  return [`  ${key}: ${inline(value)}`];
+  if (Array.isArray(value) && value.some((v) => v && typeof v === 'object')) return [`  ${safeLine(key)}:`, ...value.map((v) => `    - ${inline(v)}`)];
+  return [`  ${safeLine(key)}: ${inline(value)}`];
 }
 
 /**
@@ -45,9 +46,9 @@ export function emailText(finding: Finding): string {
     .filter(([, v]) => v !== null && v !== undefined)
     .flatMap(([k, v]) => detailLines(k, v));
   return [
-    `${finding.severity}: ${finding.title}`,
+    `${finding.severity}: ${safeLine(finding.title)}`,
     '',
-    ...(finding.description ? [finding.description, ''] : []),
+    ...(finding.description ? [safeLine(finding.description), ''] : []),
     line('Check', finding.check),
     line(resourceKind(finding.resource), finding.resource.name ?? finding.resource.id),
     line('ARN', finding.resource.arn),
@@ -60,8 +61,8 @@ export function emailText(finding: Finding): string {
     ...(details.length ? ['', 'Details:', ...details] : []),
     '',
     'What to do:',
-    finding.remediation,
-    ...commandsIn(finding.remediation).flatMap((command, i) => [...(i === 0 ? [''] : []), `  ${command}`]),
+    safeLine(finding.remediation),
+    ...commandsIn(finding.remediation).flatMap((command, i) => [...(i === 0 ? [''] : []), `  ${safeLine(command)}`]),
     ...(consoleLink(finding) ? ['', `Console: ${consoleLink(finding)}`] : []),
     '',
     '-- secretwatch',

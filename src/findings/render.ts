@@ -1,6 +1,7 @@
 import { resourceLabel } from '../resources/resource';
 import Table from 'cli-table3';
 import type { Finding } from './finding';
+import { safeLine } from './safeText';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -27,8 +28,9 @@ function where(finding: Finding): string {
 
 const COLUMNS = ['Time (UTC)', 'Severity', 'Check', 'Resource', 'Account / region', 'Actor'];
 
+/** Every cell through safeLine: a value from CloudTrail cannot move the cursor, clear the screen or add a row. */
 function row(f: Finding): string[] {
-  return [when(f), f.severity, f.check, resourceLabel(f.resource), where(f), who(f)];
+  return [when(f), f.severity, f.check, resourceLabel(f.resource), where(f), who(f)].map(safeLine);
 }
 
 /** For a terminal: one row per finding, then each finding's title and remediation is in json/markdown. */
@@ -52,12 +54,16 @@ function byTime(findings: readonly Finding[]): Finding[] {
   return [...findings].sort((a, b) => (a.event?.time ?? '\uffff').localeCompare(b.event?.time ?? '\uffff'));
 }
 
+/**
+ * Markdown text from a hostile value: safeLine, then every character that Markdown (CommonMark,
+ * GFM tables, HTML) gives a meaning escaped; `://` and `www.` are broken with an escaped character so
+ * that GFM does not turn a value into a link the code did not put there.
+ */
 export function mdCell(value: string): string {
-  return value
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/([`*_<>[\]])/g, '\\$1');
+  return safeLine(value)
+    .replace(/([\\`*_<>[\]|~&])/g, '\\$1')
+    .replace(/:\/\//g, ':&#47;&#47;')
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}&#46;`);
 }
 
 /** For a pull request or a ticket: a table, then what to do about each finding. */

@@ -2,6 +2,7 @@ import { resourceLabel } from '../resources/resource';
 import Table from 'cli-table3';
 import type { Finding } from './finding';
 import { mdCell } from './render';
+import { safeLine } from './safeText';
 import { compareSeverity } from './severity';
 
 const COLUMNS = ['Severity', 'Check', 'Resource', 'Since (UTC)', 'Account / region', 'Detail'];
@@ -15,7 +16,7 @@ function since(f: Finding): string {
 }
 
 function row(f: Finding, summary: FindingSummary): string[] {
-  return [f.severity, f.check, resourceLabel(f.resource), since(f), [f.account, f.region].filter(Boolean).join(' '), summary(f)];
+  return [f.severity, f.check, resourceLabel(f.resource), since(f), [f.account, f.region].filter(Boolean).join(' '), summary(f)].map(safeLine);
 }
 
 function compareText(a: string, b: string): number {

@@ -3,6 +3,7 @@ import { splitCommands } from './commands';
 import { digestSeverity, type Digest } from './digest';
 import type { Finding } from './finding';
 import { consoleLink } from './links';
+import { safeLine } from './safeText';
 import { SEVERITIES, type Severity } from './severity';
 
 /**
@@ -59,13 +60,31 @@ export function truncate(value: string, max: number): string {
   return `${chars.slice(0, max - 1).join('')}…`;
 }
 
-/** Hostile text as inline code: one line, no backtick that would end the span early. */
+/** Hostile text as inline code: one safe line (safeLine), no backtick that would end the span early. Slack neither formats nor links inside code. */
 export function code(value: string | null | undefined, max = 500): string {
-  const text = (value ?? '')
-    .replace(/[\r\n\t]+/g, ' ')
+  const text = safeLine(value ?? '')
     .replace(/`/g, "'")
     .trim();
   return text ? `\`${escapeMrkdwn(truncate(text, max))}\`` : '_unknown_';
+}
+
+/**
+ * A word that Slack would act on: a formatting mark (* _ ~ `), a quote or link bracket, a mention
+ * (@ #), or something its client turns into a link by itself (a URL, a domain, an address).
+ */
+const ACTIVE_WORD = /[*_~`<>&@#|]|:\/\/|\w\.\w|^www\./i;
+
+/**
+ * Prose that carries hostile values (a title, a remediation naming a secret or a Sid) as mrkdwn:
+ * safeLine, then each word that Slack would format, link or mention shown as inline code, the
+ * rest with Slack's three control characters escaped. No formatting can span words, since every
+ * word holding a mark is code; the only links in a message are those the renderer puts there.
+ */
+export function slackText(value: string): string {
+  return safeLine(value)
+    .split(/( +)/)
+    .map((word) => (word.trim() && ACTIVE_WORD.test(word) ? code(word, word.length + 1) : escapeMrkdwn(word)))
+    .join('');
 }
 
 function mrkdwn(text: string, max: number = SLACK_LIMITS.sectionText): TextObject {
@@ -83,7 +102,7 @@ function slackDate(iso: string): string {
 function who(finding: Finding): string | null {
   const actor = finding.actor;
   if (!actor || (!actor.arn && !actor.type)) return null;
-  return actor.arn ? `${code(actor.arn)}${actor.type ? ` (${escapeMrkdwn(actor.type)})` : ''}` : escapeMrkdwn(actor.type as string);
+  return actor.arn ? `${code(actor.arn)}${actor.type ? ` (${slackText(actor.type)})` : ''}` : slackText(actor.type as string);
 }
 
 function from(finding: Finding): string | null {
@@ -95,7 +114,7 @@ function from(finding: Finding): string | null {
 /** The remediation with its CLI commands as code, for copying from a phone. */
 function remediationText(remediation: string): string {
   return splitCommands(remediation)
-    .map((part) => (part.kind === 'command' ? code(part.text, 1000) : escapeMrkdwn(part.text)))
+    .map((part) => (part.kind === 'command' ? code(part.text, 1000) : slackText(part.text)))
     .join('');
 }
 
@@ -112,7 +131,7 @@ function detailLine(details: Record<string, unknown>): string | null {
   const items = Object.entries(details)
     .filter(([, v]) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
     .slice(0, 6)
-    .map(([k, v]) => `${escapeMrkdwn(k)}: ${code(String(v), 120)}`);
+    .map(([k, v]) => `${slackText(k)}: ${code(String(v), 120)}`);
   return items.length ? items.join('  ·  ') : null;
 }
 
@@ -121,7 +140,7 @@ function field(label: string, value: string | null): TextObject | null {
 }
 
 export function fallbackText(severity: Severity, title: string): string {
-  return truncate(`${SEVERITY_STYLE[severity].emoji} ${severity}: ${escapeMrkdwn(title.replace(/\s+/g, ' '))}`, SLACK_LIMITS.fallbackText);
+  return truncate(`${SEVERITY_STYLE[severity].emoji} ${severity}: ${slackText(title)}`, SLACK_LIMITS.fallbackText);
 }
 
 /**
@@ -141,17 +160,17 @@ export function slackFindingMessage(finding: Finding): SlackMessage {
   ].filter((f): f is TextObject => f !== null);
 
   const blocks: Block[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(`${style.emoji} ${finding.severity} · ${finding.title.replace(/\s+/g, ' ')}`, SLACK_LIMITS.headerText), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: truncate(`${style.emoji} ${finding.severity} · ${safeLine(finding.title)}`, SLACK_LIMITS.headerText), emoji: true } },
     { type: 'section', fields: fields.slice(0, SLACK_LIMITS.fieldsPerSection) },
   ];
-  if (finding.description) blocks.push({ type: 'section', text: mrkdwn(`*What it means*\n${escapeMrkdwn(finding.description)}`) });
+  if (finding.description) blocks.push({ type: 'section', text: mrkdwn(`*What it means*\n${slackText(finding.description)}`) });
   blocks.push({ type: 'section', text: mrkdwn(`*What to do*\n${remediationText(finding.remediation)}`) });
   const details = detailLine(finding.details);
   if (details) blocks.push({ type: 'context', elements: [mrkdwn(details)] });
   const link = linkFor(finding);
   const footer = [
     link ? `<${escapeMrkdwn(link)}|Open in the Secrets Manager console>` : null,
-    finding.event ? `${escapeMrkdwn(finding.event.name)} ${code(finding.event.id ?? 'no event id', 80)}` : null,
+    finding.event ? `${slackText(finding.event.name)} ${code(finding.event.id ?? 'no event id', 80)}` : null,
     finding.resource.arn ? code(finding.resource.arn) : null,
   ].filter((x): x is string => x !== null);
   if (footer.length) blocks.push({ type: 'context', elements: footer.map((t) => mrkdwn(t)) });
@@ -164,7 +183,7 @@ const DIGEST_FIXED_BLOCKS = 4;
 
 function digestEntryLine(entry: Digest['entries'][number], markNew: boolean, withAccount: boolean): string {
   const style = SEVERITY_STYLE[entry.severity];
-  return `${style.emoji} *${entry.severity}* ${withAccount ? `${code(entry.account ?? 'unknown')} ` : ''}${code(entry.secret, 200)} ${escapeMrkdwn(truncate(entry.title.replace(/\s+/g, ' '), 300))}${markNew && entry.isNew ? ' _(new)_' : ''}`;
+  return `${style.emoji} *${entry.severity}* ${withAccount ? `${code(entry.account ?? 'unknown')} ` : ''}${code(entry.secret, 200)} ${slackText(truncate(entry.title, 300))}${markNew && entry.isNew ? ' _(new)_' : ''}`;
 }
 
 /**

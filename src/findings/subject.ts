@@ -1,4 +1,5 @@
 import type { Finding } from './finding';
+import { safeLine } from './safeText';
 
 /** SNS: under 100 characters, printable ASCII, no line breaks; severity first so it reads on a phone. */
 export const MAX_SUBJECT_LENGTH = 99;
@@ -9,7 +10,8 @@ export const MAX_SUBJECT_LENGTH = 99;
  * needs it first.
  */
 export function subjectFor(finding: Finding, foreignAccount: string | null = null): string {
-  const ascii = `[${finding.severity}] ${foreignAccount ? `${foreignAccount}: ` : ''}${finding.title}`
+  // safeLine first: a control or bidi character shows as its escape rather than vanishing unseen.
+  const ascii = safeLine(`[${finding.severity}] ${foreignAccount ? `${foreignAccount}: ` : ''}${finding.title}`)
     .normalize('NFKD')
     .replace(/\s+/g, ' ')
     .replace(/[^\x20-\x7e]/g, '')

@@ -28,7 +28,7 @@ export function remediationFollowUp(config: Config, applies: (finding: Finding) 
           `Not remediated automatically: the event does not name the secret. ${finding.remediation}`,
         );
       }
-      const outcome = await removePublicStatements(client, secretId, analysisContext(record, config));
+      const outcome = await removePublicStatements(client, secretId, analysisContext(record, config), record.region);
       if (outcome.status !== 'applied') return withDetail(finding, NAME, outcome, `Not remediated automatically: ${outcome.reason} ${finding.remediation}`);
       const commands = policyCommands(finding.resource, record);
       const readable = finding.details.allowsGetSecretValue === true;

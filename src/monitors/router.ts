@@ -1,5 +1,5 @@
 import { eventChecksRunBy } from '../checks';
-import { runEventChecks, type CheckContext, type EventCheck } from '../checks/check';
+import { runEventChecks, type CheckContext, type CheckFailure, type EventCheck } from '../checks/check';
 import type { ParsedEvent } from '../events/record';
 import type { Finding } from '../findings/finding';
 import { compilePattern, type CompiledPattern } from '../patterns';
@@ -35,8 +35,16 @@ export class EventRouter {
     return this.routed.filter((r) => r.patterns.some((p) => p.matches(event.envelope)));
   }
 
-  evaluate(event: ParsedEvent, ctx: CheckContext): { matched: MonitorDeclaration[]; findings: Finding[] } {
+  /**
+   * The findings of every check of every monitor the event reaches. A check that throws is a
+   * failure of that check alone: the others still judge the record, and the caller decides what
+   * a failure means (replay reports the record; Lambda fails the invocation).
+   */
+  evaluate(event: ParsedEvent, ctx: CheckContext): { matched: MonitorDeclaration[]; findings: Finding[]; failures: CheckFailure[] } {
     const matched = this.matching(event);
-    return { matched: matched.map((r) => r.monitor), findings: matched.flatMap((r) => runEventChecks(r.checks, event.record, ctx)) };
+    const findings: Finding[] = [];
+    const failures: CheckFailure[] = [];
+    for (const r of matched) findings.push(...runEventChecks(r.checks, event.record, ctx, (failure) => failures.push(failure)));
+    return { matched: matched.map((r) => r.monitor), findings, failures };
   }
 }

@@ -5,6 +5,7 @@ import { readPolicyDocument, type PolicyDocument } from './document';
 import { PolicyError } from './errors';
 import { isPlainObject } from './fields';
 import { guardrailOf, type Guardrail } from './guardrails';
+import { principalDenyOf, withoutDeniedPrincipals, type PrincipalDeny } from './principalDenies';
 import { mergePins, pinsOf, type Pins } from './pins';
 import { normalizeStatement, statementLabel } from './statement';
 import { ACCESS_RANK, type Access, type AnalysisContext, type ConditionEntry, type PolicyAnalysis, type Statement, type StatementVerdict } from './types';
@@ -63,6 +64,7 @@ function analyzeWithDenies(doc: PolicyDocument, ctx: AnalysisContext, budget: Wo
   const matcher = new ActionMatcher(budget);
   const allows: Statement[] = [];
   const guardrails: Guardrail[] = [];
+  const principalDenies: PrincipalDeny[] = [];
   let denyCount = 0;
   doc.statements.forEach((raw, index) => {
     const statement = normalizeStatement(raw, index, budget);
@@ -73,22 +75,33 @@ function analyzeWithDenies(doc: PolicyDocument, ctx: AnalysisContext, budget: Wo
     denyCount++;
     const guardrail = guardrailOf(statement, (deny) => matcher.actionMask(deny));
     if (guardrail) guardrails.push(guardrail);
+    const principalDeny = principalDenyOf(statement, (deny) => matcher.actionMask(deny));
+    if (principalDeny) principalDenies.push(principalDeny);
   });
   const perimeter = distinctGuardrails(guardrails);
 
   const statements: StatementVerdict[] = [];
   const credited = new Set<DistinctGuardrail>();
+  const creditedPrincipalDenies = new Set<PrincipalDeny>();
   // What the perimeter does to an Allow depends only on which actions it grants: once per action set.
   const byActions = new Map<number, { covering: DistinctGuardrail[]; closed: DistinctGuardrail | undefined; pins: Pins }>();
-  for (const statement of allows) {
-    const grants = matcher.grants(statement);
+  for (const written of allows) {
+    const grants = matcher.grants(written);
     if (!grants.any) continue;
-    const own = pinsOf(statement.conditions, ctx, budget);
-    if (perimeter.length === 0) {
-      statements.push(classifyStatement(statement, grants, own, ctx));
+    const mask = matcher.actionMask(written);
+    const narrowed = withoutDeniedPrincipals(written, mask, principalDenies);
+    for (const d of narrowed.credited) creditedPrincipalDenies.add(d);
+    const statement = narrowed.statement;
+    if (statement.principals.length === 0) {
+      statements.push(deniedToNamed(classifyStatement(written, grants, pinsOf(written.conditions, ctx, budget), ctx), narrowed.note as string));
       continue;
     }
-    const mask = matcher.actionMask(statement);
+    const classify = (pins: Pins) => withNote(classifyStatement(statement, grants, pins, ctx), narrowed.note);
+    const own = pinsOf(statement.conditions, ctx, budget);
+    if (perimeter.length === 0) {
+      statements.push(classify(own));
+      continue;
+    }
     let around = byActions.get(mask);
     if (!around) {
       budget.spend(perimeter.length);
@@ -109,13 +122,14 @@ function analyzeWithDenies(doc: PolicyDocument, ctx: AnalysisContext, budget: Wo
     }
     if (around.closed) {
       credited.add(around.closed);
-      statements.push(deniedToEveryone(classifyStatement(statement, grants, own, ctx), around.closed.guardrail));
+      statements.push(deniedToEveryone(classify(own), around.closed.guardrail));
       continue;
     }
     for (const d of around.covering) credited.add(d);
-    statements.push(classifyStatement(statement, grants, mergePins(own, around.pins, budget), ctx));
+    statements.push(classify(mergePins(own, around.pins, budget)));
   }
-  return verdictOf(doc, statements, { allowCount: allows.length, denyCount, creditedDenies: [...credited].flatMap((d) => d.indexes).sort((a, b) => a - b) }, budget);
+  const creditedDenies = [...new Set([...[...credited].flatMap((d) => d.indexes), ...[...creditedPrincipalDenies].map((d) => d.statement.index)])].sort((a, b) => a - b);
+  return verdictOf(doc, statements, { allowCount: allows.length, denyCount, creditedDenies }, budget);
 }
 
 /** A policy without Deny statements; null if one turns up after all (then it is analysed with them). */
@@ -136,6 +150,16 @@ function verdictOf(doc: PolicyDocument, statements: StatementVerdict[], counts: 
   let access: Access = 'private';
   for (const s of statements) if (ACCESS_RANK[s.access] > ACCESS_RANK[access]) access = s.access;
   return { access, statementCount: doc.statements.length, ...counts, statements, workUnits: budget.used };
+}
+
+/** The verdict, with what principal Denies took out of the statement said in its conditions text. */
+function withNote(verdict: StatementVerdict, note: string | null): StatementVerdict {
+  return note ? { ...verdict, conditions: `${verdict.conditions}; ${note}` } : verdict;
+}
+
+/** An Allow every principal of which a Deny names: it opens the secret to nobody. */
+function deniedToNamed(verdict: StatementVerdict, note: string): StatementVerdict {
+  return { ...verdict, access: 'private', openTo: `nobody: ${note}`, accounts: [], organizations: [], conditions: note };
 }
 
 /** An Allow that an unconditional Deny to everyone covers: it opens the secret to nobody. */

@@ -15,6 +15,8 @@ type PinKind = 'account' | 'arn' | 'organization' | 'organization-path' | 'netwo
 const PINNING_KEYS = new Map<string, PinKind>([
   ['aws:principalaccount', 'account'],
   ['aws:sourceaccount', 'account'],
+  // The older twin of aws:SourceAccount that some services (SNS, SES) still send: the account that owns the source.
+  ['aws:sourceowner', 'account'],
   ['aws:principalarn', 'arn'],
   ['aws:sourcearn', 'arn'],
   ['aws:principalorgid', 'organization'],
@@ -46,9 +48,13 @@ export function isPinningKey(keyLower: string): boolean {
 }
 /** Operators for which * and ? are wildcards (ArnEquals matches like ArnLike); elsewhere they are literal. */
 const WILDCARD_OPERATORS = new Set(['stringlike', 'arnequals', 'arnlike']);
-/** An IP range this wide restricts nothing that matters. */
+/**
+ * An IP range this wide restricts nothing that matters. The bounds are those of AWS's own
+ * definition of a public policy (Amazon S3 Block Public Access, which Access Analyzer applies to
+ * other services): an IPv4 range of /8 or narrower, an IPv6 range of /32 or narrower.
+ */
 const MIN_IPV4_PREFIX = 8;
-const MIN_IPV6_PREFIX = 16;
+const MIN_IPV6_PREFIX = 32;
 
 const RESOURCE_ACCOUNT_VARIABLE = /\$\{\s*aws:resourceaccount\s*\}/gi;
 const RESOURCE_ORG_VARIABLE = /\$\{\s*aws:resourceorgid\s*\}/gi;
@@ -125,9 +131,16 @@ export function conditionEffect(c: ConditionEntry, ctx: AnalysisContext): Condit
   const wildcards = WILDCARD_OPERATORS.has(c.base);
   const accounts = new Set<string>();
   const organizations = new Set<string>();
+  const unmatchable: string[] = [];
   for (const raw of c.values) {
     const value = resolveVariables(raw, ctx, kind);
     if (value === null) return { pins: false, reason: `${label} ${quoted(raw)} is a policy variable, not a fixed value` };
+    // Under StringEquals, * and ? are the characters themselves, which no account id, organization
+    // id, ARN of a caller or VPC id contains: the value matches no request, it does not match all.
+    if (!wildcards && hasWildcard(value)) {
+      unmatchable.push(raw);
+      continue;
+    }
     switch (kind) {
       case 'account':
         if (wildcards && hasWildcard(value)) return { pins: false, reason: `${label} ${quoted(raw)} is a wildcard` };
@@ -160,10 +173,18 @@ export function conditionEffect(c: ConditionEntry, ctx: AnalysisContext): Condit
         break;
     }
   }
-  const values = listed(c.values.map((v) => quoted(v)));
-  if (kind === 'network') return { pins: true, network: `${c.key} ${values}`, reason: `${label} pins the caller's network to ${values}` };
-  if (organizations.size) return { pins: true, organizations: [...organizations], reason: `${label} pins the caller to organization ${values}` };
-  return { pins: true, accounts: [...accounts], reason: `${label} pins the caller to ${values}` };
+  if (unmatchable.length === c.values.length) {
+    return {
+      pins: true,
+      accounts: [],
+      reason: `${label} ${listed(unmatchable.map((v) => quoted(v)))}: under ${c.operator} * and ? are literal characters that no caller's ${c.key} contains, so no request matches`,
+    };
+  }
+  const values = listed(c.values.filter((v) => !unmatchable.includes(v)).map((v) => quoted(v)));
+  const ignored = unmatchable.length ? ` (${listed(unmatchable.map((v) => quoted(v)))} match no caller: * and ? are literal under ${c.operator})` : '';
+  if (kind === 'network') return { pins: true, network: `${c.key} ${values}`, reason: `${label} pins the caller's network to ${values}${ignored}` };
+  if (organizations.size) return { pins: true, organizations: [...organizations], reason: `${label} pins the caller to organization ${values}${ignored}` };
+  return { pins: true, accounts: [...accounts], reason: `${label} pins the caller to ${values}${ignored}` };
 }
 
 /** a ∩ b, where "unknown" in one set may stand for any account of the other. */

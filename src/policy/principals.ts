@@ -41,6 +41,11 @@ function awsPrincipal(raw: string): Principal {
   return { kind: 'unknown', value, account: null };
 }
 
+/** An "AWS" principal entry that stands for anyone: "*", or a wildcard where an account or ARN goes. */
+export function isAnyAwsPrincipal(value: string): boolean {
+  return awsPrincipal(value).kind === 'any';
+}
+
 /** A SAML or OIDC provider in an IAM account is that account's; a public identity provider (accounts.google.com) is anyone's. */
 function federatedPrincipal(raw: string): Principal {
   const value = raw.trim();

@@ -57,6 +57,8 @@ export async function handleMonitorEvent(event: unknown, monitor: MonitorDeclara
   }
   const { record } = parsed;
   const routed = routerOf(monitor).evaluate(parsed, { config, now });
+  // A check that throws is a defect: the invocation fails, so that the event is retried and finally dead-lettered rather than lost.
+  if (routed.failures.length) throw routed.failures[0].error;
   if (routed.matched.length === 0) {
     log.warn('event that no rule of this function matches ignored; check the rule pattern', { eventSource: record.eventSource, eventName: record.eventName, eventId: record.eventId });
     return { status: 'ignored', eventName: record.eventName, eventSource: record.eventSource };

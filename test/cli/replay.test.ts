@@ -129,13 +129,13 @@ describe('bad input is reported, skipped, and the replay goes on', () => {
     expect(parseLines(run.stdout).map((f) => f.event?.id)).toEqual(['dbf59de5-4d63-4aca-9fce-a657f5df89c9']);
     expect(run.code).toBe(3);
     const err = run.stderr;
-    expect(err).toMatch(/01-truncated\.json: record at byte \d+ skipped: invalid-json: input ends inside a JSON value/);
+    expect(err).toMatch(/01-truncated\.json:1: record \(byte \d+\) skipped: invalid-json: input ends inside a JSON value/);
     expect(err).toContain('02-not-gzip.json.gz: name ends in .gz but the content is not gzip (file skipped)');
     expect(err).not.toContain('03-other-service');
-    expect(err).toMatch(/04-no-detail\.jsonl: record at byte 0 skipped: missing-detail/);
-    expect(err).toMatch(/05-wrong-types\.json: record at byte 0 skipped: schema: eventName/);
-    expect(err).toMatch(/06-huge\.json: record at byte \d+ skipped: record-too-large/);
-    expect(err).toMatch(/07-corrupt\.json\.gz: .*\(file skipped\)/);
+    expect(err).toMatch(/04-no-detail\.jsonl:1: record \(byte 0\) skipped: missing-detail/);
+    expect(err).toMatch(/05-wrong-types\.json:1: record \(byte 0\) skipped: schema: eventName/);
+    expect(err).toMatch(/06-huge\.json:1: record \(byte \d+\) skipped: record-too-large/);
+    expect(err).toMatch(/07-corrupt\.json\.gz: .*\(the records before it were checked, the rest of the file skipped\)/);
     expect(err).toContain('missing.json: no such file or directory (file skipped)');
     expect(err).toMatch(/1 finding\(s\) from \d+ record\(s\) in 8 file\(s\)/);
   });

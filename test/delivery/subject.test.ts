@@ -19,7 +19,8 @@ const base: Finding = makeFinding({
 test.each([
   ['a short title', 'Secret a was restored', '[MEDIUM] Secret a was restored'],
   ['a long title is cut under 100 characters', `Secret ${'very-long-name/'.repeat(20)} scheduled`, expect.stringMatching(/^\[MEDIUM\] Secret very-long-name.*\.\.\.$/)],
-  ['line breaks and control characters go', 'Secret a\nwas\tdeleted\u0000', '[MEDIUM] Secret a was deleted'],
+  ['line breaks fold; control and bidi characters show as escapes', 'Secret a\nwas\tdeleted\u0000\u202e', '[MEDIUM] Secret a was deleted\\x00\\u202E'],
+  ['a forged header line stays in the subject', 'x\r\nSubject: [CRITICAL] fake\r\nWho: admin', '[MEDIUM] x Subject: [CRITICAL] fake Who: admin'],
   ['non-ASCII is folded or dropped (SNS subjects are ASCII)', 'Secret Jürgen 🚀 deleted', '[MEDIUM] Secret Jurgen deleted'],
 ])('%s', (_name, title, subject) => {
   const s = subjectFor({ ...base, title });

@@ -133,7 +133,10 @@ describe('remediatePublicPolicy', () => {
   });
 
   test('says what it did first, and still asks for a rotation of a value that was readable', async () => {
-    sm.on(GetResourcePolicyCommand).resolves({ ResourcePolicy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*' }] }) });
+    sm.on(GetResourcePolicyCommand).resolves({
+      ARN: STREAMALERT_ARN,
+      ResourcePolicy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*' }] }),
+    });
     sm.on(DeleteResourcePolicyCommand).resolves({});
     const { record, finding } = checked(sample(STREAMALERT));
     const out = await followUp().run(finding, record);
@@ -160,6 +163,27 @@ describe('remediatePublicPolicy', () => {
     expect(sm).toHaveReceivedCommandTimes(PutResourcePolicyCommand, 0);
   });
 
+  test('an event from another account that names the secret only by name leaves the local secret of that name alone', async () => {
+    const local = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:test-AbCdEf';
+    sm.on(GetResourcePolicyCommand).resolves({
+      ARN: local,
+      ResourcePolicy: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*' }] }),
+    });
+    const event = derive(STREAMALERT, (r) => {
+      r.requestParameters = { ...(r.requestParameters as Record<string, unknown>), secretId: 'test' };
+      r.responseElements = null;
+    });
+    const { record, finding } = checked(event);
+    expect(finding.account).toBe('123456789123');
+    const out = await followUp().run(finding, record);
+    expect(out.details.autoRemediation).toEqual({
+      status: 'skipped',
+      reason: `The event is about a secret in account 123456789123; the secret of that name this function reaches is ${local}, another one. Nothing was changed: remediate it from its own account.`,
+    });
+    expect(sm).toHaveReceivedCommandTimes(PutResourcePolicyCommand, 0);
+    expect(sm).toHaveReceivedCommandTimes(DeleteResourcePolicyCommand, 0);
+  });
+
   test('a finding that does not name its secret is not remediated', async () => {
     const { record, finding } = checked(sample(STREAMALERT));
     const out = await followUp().run({ ...finding, resource: { ...finding.resource, arn: null, name: null, id: null } }, record);
@@ -177,7 +201,7 @@ describe("policyMonitor's follow-ups", () => {
 
   test('each step loads its module and client on its first run, and runs the real thing', async () => {
     aa.on(CheckNoPublicAccessCommand).resolves({ result: 'FAIL' });
-    sm.on(GetResourcePolicyCommand).resolves({});
+    sm.on(GetResourcePolicyCommand).resolves({ ARN: STREAMALERT_ARN });
     const steps = followUpsOf(policyMonitor, { ...DEFAULT_CONFIG, remediatePublicPolicy: true, confirmWithAccessAnalyzer: true });
     const { record, finding } = checked(sample(STREAMALERT));
     expect(steps.map((s) => s.applies(finding))).toEqual([true, true]);

@@ -114,3 +114,60 @@ test('Secrets Manager refusing the remaining policy (BlockPublicPolicy) is repor
   sm.on(PutResourcePolicyCommand).rejects(awsError('PublicPolicyException', 'BlockPublicPolicy: the policy allows broad access.'));
   expect(await removePublicStatements(client(), ARN, ctx)).toMatchObject({ status: 'failed', reason: expect.stringContaining('PublicPolicyException: BlockPublicPolicy') });
 });
+
+describe('a principal list that mixes "*" with legitimate principals', () => {
+  const mixed = { Sid: 'Mixed', Effect: 'Allow', Principal: { AWS: ['arn:aws:iam::111122223333:role/App', '*'] }, Action: 'secretsmanager:GetSecretValue', Resource: '*' };
+
+  test('loses only the "*": the role keeps its access, the statement stays', async () => {
+    currentPolicy({ Version: '2012-10-17', Statement: [mixed, partner] });
+    expect(await removePublicStatements(client(), ARN, ctx)).toEqual({
+      status: 'applied',
+      action: 'removed-statements',
+      removedStatements: [],
+      narrowedStatements: [{ index: 0, sid: 'Mixed', removedPrincipals: ['*'] }],
+      keptStatements: 2,
+      blockPublicPolicy: true,
+      reason: 'Took "*" from "Mixed" (the other principals keep their access) and put the policy back (2 statement(s)) with BlockPublicPolicy.',
+    });
+    expect(written()).toEqual({ Version: '2012-10-17', Statement: [{ ...mixed, Principal: { AWS: 'arn:aws:iam::111122223333:role/App' } }, partner] });
+  });
+
+  test('a wildcarded ARN goes too, and other principal types stay', async () => {
+    const wild = { ...mixed, Principal: { AWS: ['arn:aws:iam::*:root'], Service: 'lambda.amazonaws.com' } };
+    currentPolicy({ Statement: [wild, owner] });
+    const outcome = await removePublicStatements(client(), ARN, ctx);
+    expect(outcome).toMatchObject({ status: 'applied', narrowedStatements: [{ index: 0, removedPrincipals: ['arn:aws:iam::*:root'] }] });
+    // The service principal left alone, without a condition, acts for any account: cross-account, no longer public.
+    expect(written()).toEqual({ Statement: [{ ...wild, Principal: { Service: 'lambda.amazonaws.com' } }, owner] });
+  });
+
+  test('a statement still public once the "*" is gone (a public identity provider beside it) is removed whole', async () => {
+    const stillOpen = { ...mixed, Principal: { AWS: ['*', 'arn:aws:iam::111122223333:role/App'], Federated: 'accounts.google.com' } };
+    currentPolicy({ Statement: [stillOpen, owner] });
+    const outcome = await removePublicStatements(client(), ARN, ctx);
+    expect(outcome).toMatchObject({ status: 'applied', removedStatements: [{ index: 0, sid: 'Mixed' }] });
+    expect(outcome).not.toHaveProperty('narrowedStatements');
+    expect(written()).toEqual({ Statement: [owner] });
+  });
+});
+
+describe("only the event's own secret is changed", () => {
+  test.each([
+    ['another account', 'arn:aws:secretsmanager:us-east-1:999988887777:secret:prod/db-XyZxYz', null, 'account 111122223333'],
+    ['another region', 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-XyZxYz', 'us-east-1', 'region us-east-1'],
+  ])('a secret of the same name in %s is left alone', async (_where, reached, region, named) => {
+    sm.on(GetResourcePolicyCommand).resolves({ ARN: reached, Name: 'prod/db', ResourcePolicy: JSON.stringify({ Statement: [everyone] }) });
+    const outcome = await removePublicStatements(client(), 'prod/db', ctx, region);
+    expect(outcome).toEqual({ status: 'skipped', reason: expect.stringContaining(`The event is about a secret in ${named}; the secret of that name this function reaches is ${reached}`) });
+    expect(sm).toHaveReceivedCommandTimes(PutResourcePolicyCommand, 0);
+    expect(sm).toHaveReceivedCommandTimes(DeleteResourcePolicyCommand, 0);
+  });
+
+  test('an event that does not say whose secret it is changes nothing, and reads nothing', async () => {
+    expect(await removePublicStatements(client(), 'prod/db', { ...ctx, owner: null })).toEqual({
+      status: 'skipped',
+      reason: 'The event does not say which account the secret is in; nothing was changed.',
+    });
+    expect(sm).toHaveReceivedCommandTimes(GetResourcePolicyCommand, 0);
+  });
+});

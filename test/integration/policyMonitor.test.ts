@@ -141,6 +141,30 @@ describeWithMoto('policyMonitor handler against moto_server', (moto) => {
     expect(await storedPolicy()).toBe(fixed);
   });
 
+  it('an event from another account naming its secret only by name leaves the local secret of that name alone', async () => {
+    const handler = loadHandler({ REMEDIATE_PUBLIC_POLICY: 'true' });
+    const local = policyText(EVERYONE);
+    await sm.send(new PutResourcePolicyCommand({ SecretId: secretArn, ResourcePolicy: local }));
+    const foreign: CloudTrailRecord = {
+      ...eventFor(policyText(EVERYONE), 'it-0006-other-account'),
+      recipientAccountId: '999988887777',
+      requestParameters: { secretId: 'prod/db', resourcePolicy: policyText(EVERYONE) },
+      responseElements: null,
+    };
+    const result = (await handler(envelopeOf(foreign))) as Result;
+    expect(result.findings[0]).toMatchObject({ check: 'secret-policy-public', account: '999988887777' });
+    expect(result.findings[0].details.autoRemediation).toMatchObject({ status: 'skipped', reason: expect.stringContaining(`the secret of that name this function reaches is ${secretArn}`) });
+    expect(await storedPolicy()).toBe(local);
+  });
+
+  it('"*" beside the owner\'s role in one statement: the "*" goes, the role keeps its access', async () => {
+    const handler = loadHandler({ REMEDIATE_PUBLIC_POLICY: 'true' });
+    const mixed = { ...OWNER_ROLE, Sid: 'Mixed', Principal: { AWS: [OWNER_ROLE.Principal.AWS, '*'] } };
+    const result = (await handler(envelopeOf(await putPolicy(policyText(mixed, PARTNER), 'it-0007-mixed')))) as Result;
+    expect(result.findings[0].details.autoRemediation).toMatchObject({ status: 'applied', narrowedStatements: [{ index: 0, sid: 'Mixed', removedPrincipals: ['*'] }] });
+    expect(JSON.parse((await storedPolicy()) as string)).toEqual({ Version: '2012-10-17', Statement: [{ ...mixed, Principal: { AWS: OWNER_ROLE.Principal.AWS } }, PARTNER] });
+  });
+
   it('remediation off (the default): the public policy is reported and left as it is', async () => {
     const handler = loadHandler({});
     const policy = policyText(EVERYONE);

@@ -24,6 +24,10 @@ interface Case {
     allowsGetSecretValue?: boolean;
     accounts?: string[];
     organizations?: string[];
+    /** Deny statements credited, by position. */
+    creditedDenies?: number[];
+    /** Words that some statement's openTo or conditions must say: the reason reaches the finding's details. */
+    reasonContains?: string;
   };
 }
 
@@ -80,6 +84,8 @@ describe.each(cases)('%s', (_file, c) => {
     if (c.expect.allowsGetSecretValue !== undefined) expect(decisive.some((s) => s.allowsGetSecretValue)).toBe(c.expect.allowsGetSecretValue);
     if (c.expect.accounts) expect([...new Set(decisive.flatMap((s) => s.accounts))].sort()).toEqual([...c.expect.accounts].sort());
     if (c.expect.organizations) expect([...new Set(decisive.flatMap((s) => s.organizations))].sort()).toEqual([...c.expect.organizations].sort());
+    if (c.expect.creditedDenies) expect(result.creditedDenies).toEqual(c.expect.creditedDenies);
+    if (c.expect.reasonContains) expect(result.statements.map((s) => `${s.openTo} | ${s.conditions}`).join('\n')).toContain(c.expect.reasonContains);
     // Every listed statement says who it opens the secret to and why its conditions do or do not restrict it.
     for (const s of result.statements) {
       expect(s.openTo.length).toBeGreaterThan(3);

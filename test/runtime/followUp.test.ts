@@ -64,7 +64,10 @@ describe('applyFollowUps', () => {
 
 describe('the handler runs the follow-ups between the checks and delivery', () => {
   test('a public policy is remediated, and the notification says so', async () => {
-    sm.on(GetResourcePolicyCommand).resolves({ ResourcePolicy: '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}' });
+    sm.on(GetResourcePolicyCommand).resolves({
+      ARN: 'arn:aws:secretsmanager:us-east-1:123456789123:secret:test-zeCISw',
+      ResourcePolicy: '{"Statement":[{"Effect":"Allow","Principal":"*","Action":"secretsmanager:GetSecretValue","Resource":"*"}]}',
+    });
     sm.on(DeleteResourcePolicyCommand).resolves({});
     const steps = [remediationFollowUp(config, (f) => f.check === 'secret-policy-public', new SecretsManagerClient({ region: 'us-east-1' }))];
     const result = await handleMonitorEvent(sample('PutResourcePolicy/streamalert-1.json'), policyMonitor, deps(steps));

@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import type { Config } from '../../config/config';
 import type { Finding } from '../../findings/finding';
 import { findingJsonLine, findingsMarkdown, findingsTable, type OutputFormat } from '../../findings/render';
+import { safeLine } from '../../findings/safeText';
 import { atLeast, type Severity } from '../../findings/severity';
 import { EXIT, type CliIO } from '../io';
 import { replay, type ReplayStats } from './engine';
@@ -25,6 +26,8 @@ function summary(stats: ReplayStats): string {
     `secretwatch replay: ${stats.findings} finding(s) from ${stats.records} record(s) in ${stats.files} file(s) ` +
     `(${stats.parsed} Secrets Manager record(s) parsed, ${stats.matched} matched a rule` +
     (stats.invalid ? `, ${stats.invalid} invalid` : '') +
+    (stats.checkFailures ? `, ${stats.checkFailures} not fully checked` : '') +
+    (stats.warnings ? `, ${stats.warnings} warning(s)` : '') +
     (stats.filesFailed ? `, ${stats.filesFailed} file(s) failed` : '') +
     (stats.duplicates ? `, ${stats.duplicates} duplicate(s) dropped` : '') +
     (stats.outsideWindow ? `, ${stats.outsideWindow} outside --since/--until` : '') +
@@ -53,11 +56,16 @@ export async function runReplay(paths: readonly string[], opts: ReplayCommandOpt
         if (opts.format === 'json') io.stdout.write(findingJsonLine(finding));
         else collected.push(finding);
       },
-      invalidRecord(file, reason, message, offset, eventId) {
-        say(`secretwatch: ${file}: record at byte ${offset}${eventId ? ` (eventID ${eventId})` : ''} skipped: ${reason}: ${message}\n`);
+      invalidRecord(record) {
+        const where = `byte ${record.offset}${record.eventId ? `, eventID ${record.eventId}` : ''}`;
+        const outcome = record.reason === 'check-failed' ? 'not fully checked' : 'skipped';
+        say(`secretwatch: ${safeLine(`${record.file}:${record.line}: record (${where}) ${outcome}: ${record.reason}: ${record.message}`)}\n`);
       },
-      fileFailed(error) {
-        say(`secretwatch: ${error.message} (file skipped)\n`);
+      warning(file, message) {
+        say(`secretwatch: ${safeLine(`${file}: warning: ${message}`)}\n`);
+      },
+      fileFailed(error, partly) {
+        say(`secretwatch: ${safeLine(error.message)} (${partly ? 'the records before it were checked, the rest of the file skipped' : 'file skipped'})\n`);
       },
       fileStarted(_file, size) {
         total += size;
@@ -82,5 +90,5 @@ export async function runReplay(paths: readonly string[], opts: ReplayCommandOpt
   if (!opts.quiet) io.stderr.write(summary(stats));
 
   if (failOnHit) return EXIT.failOn;
-  return stats.filesFailed || stats.invalid ? EXIT.badInput : EXIT.ok;
+  return stats.filesFailed || stats.invalid || stats.checkFailures ? EXIT.badInput : EXIT.ok;
 }

@@ -7,6 +7,7 @@ import type { Finding } from '../../findings/finding';
 import { atLeast, type Severity } from '../../findings/severity';
 import { monitors } from '../../monitors';
 import { EventRouter } from '../../monitors/router';
+import { FindingWindow } from './dedup';
 
 export interface ReplayOptions {
   config: Config;
@@ -15,15 +16,14 @@ export interface ReplayOptions {
   minSeverity?: Severity;
   /** The clock the checks see; a replay of old records judges them as of now. */
   now?: Date;
+  /** How many distinct findings de-duplication remembers (FindingWindow); the default suits any archive. */
+  dedupWindow?: number;
 }
 
-export interface ReplayStats {
-  files: number;
-  filesFailed: number;
+/** What one file gave; summed over the files into ReplayStats. */
+export interface FileStats {
   /** Uncompressed bytes scanned. */
   bytes: number;
-  /** Every record seen, Secrets Manager's or not. */
-  records: number;
   /** Records passed over unparsed: they do not mention Secrets Manager. */
   skipped: number;
   parsed: number;
@@ -31,41 +31,103 @@ export interface ReplayStats {
   /** Records that a rule would have delivered to a monitor. */
   matched: number;
   outsideWindow: number;
+  /** Findings before de-duplication. */
+  findings: number;
+  /** Records that parsed but made a check fail: counted in parsed too, and reported like invalid ones. */
+  checkFailures: number;
+  warnings: number;
+  /** The file could not be read to its end (what came before was still checked). */
+  failed: boolean;
+}
+
+export interface ReplayStats {
+  files: number;
+  filesFailed: number;
+  bytes: number;
+  /** Every record seen, Secrets Manager's or not. */
+  records: number;
+  skipped: number;
+  parsed: number;
+  invalid: number;
+  matched: number;
+  outsideWindow: number;
   duplicates: number;
   findings: number;
+  checkFailures: number;
+  warnings: number;
 }
+
+/** A record that gave no verdict: where it is (file, line, byte) and why. */
+export interface InvalidRecord {
+  file: string;
+  line: number;
+  offset: number;
+  reason: string;
+  message: string;
+  eventId: string | null;
+}
+
+/** What reading one file gives, in file order: a worker hands these on as they come. */
+export type FileItem =
+  | { kind: 'finding'; finding: Finding }
+  | { kind: 'invalid'; record: InvalidRecord }
+  | { kind: 'warning'; file: string; message: string }
+  /** `partly`: the file was read in part, and the records before the error were checked. */
+  | { kind: 'failed'; error: InputFileError; partly: boolean };
 
 export interface ReplayListener {
   finding(finding: Finding): void;
-  invalidRecord?(file: string, reason: string, message: string, offset: number, eventId: string | null): void;
-  fileFailed?(error: InputFileError): void;
+  invalidRecord?(record: InvalidRecord): void;
+  warning?(file: string, message: string): void;
+  fileFailed?(error: InputFileError, partly: boolean): void;
   fileStarted?(file: string, size: number): void;
   progress?(compressedBytesRead: number): void;
 }
 
-function emptyStats(): ReplayStats {
-  return { files: 0, filesFailed: 0, bytes: 0, records: 0, skipped: 0, parsed: 0, invalid: 0, matched: 0, outsideWindow: 0, duplicates: 0, findings: 0 };
+/** The part of ReplayOptions that judging one file needs; what a worker thread is given. */
+export interface FileReplayOptions {
+  config: Config;
+  since?: Date;
+  until?: Date;
+  minSeverity?: Severity;
+  now: Date;
 }
 
+export interface FileReplayHooks {
+  started?(size: number): void;
+  /** Compressed bytes of this file read so far. */
+  progress?(bytesRead: number): void;
+}
+
+function emptyFileStats(): FileStats {
+  return { bytes: 0, skipped: 0, parsed: 0, invalid: 0, matched: 0, outsideWindow: 0, findings: 0, checkFailures: 0, warnings: 0, failed: false };
+}
+
+/** Lambda and the CLI route alike; one router serves every file of a process. */
+let sharedRouter: EventRouter | undefined;
+
 /**
- * Streams CloudTrail data through the rules and checks. Memory stays flat: a file is read chunk by
- * chunk and only records that mention Secrets Manager are parsed; findings go to the listener as
- * they are found. A file that cannot be read is reported and the replay goes on with the next.
+ * Reads one file and judges each of its records on its own: a record that does not parse, or that
+ * makes a check fail, is an invalid item (file, line, reason) and the records after it are still
+ * checked; a read error ends the file with a failed item, after the items of what was read. Items
+ * come in file order, so any split of the files over workers gives the same output.
  */
-export async function replay(paths: readonly string[], options: ReplayOptions, listener: ReplayListener): Promise<ReplayStats> {
-  const stats = emptyStats();
-  const router = new EventRouter(monitors);
-  const ctx = { config: options.config, now: options.now ?? new Date() };
+export async function replayFile(file: string, options: FileReplayOptions, emit: (item: FileItem) => void, hooks: FileReplayHooks = {}): Promise<FileStats> {
+  const stats = emptyFileStats();
+  sharedRouter ??= new EventRouter(monitors);
+  const router = sharedRouter;
+  const ctx = { config: options.config, now: options.now };
   const sinceMs = options.since?.getTime() ?? -Infinity;
   const untilMs = options.until?.getTime() ?? Infinity;
-  // At-least-once delivery also reaches archives (CloudTrail can write a record twice): one finding per event and check.
-  const seen = new Set<string>();
-  let compressedBefore = 0;
+  const invalid = (item: { line: number; offset: number }, reason: string, message: string, eventId: string | null) => {
+    if (reason === 'check-failed') stats.checkFailures++;
+    else stats.invalid++;
+    emit({ kind: 'invalid', record: { file, line: item.line, offset: item.offset, reason, message, eventId } });
+  };
 
-  const handleItem = (file: string, item: SplitItem) => {
+  const handleItem = (item: SplitItem) => {
     if (item.kind === 'invalid') {
-      stats.invalid++;
-      listener.invalidRecord?.(file, item.reason, item.message, item.offset, null);
+      invalid(item, item.reason, item.message, null);
       return;
     }
     let event;
@@ -73,8 +135,7 @@ export async function replay(paths: readonly string[], options: ReplayOptions, l
       event = parseEventText(item.text);
     } catch (error) {
       if (!(error instanceof InvalidEventError)) throw error;
-      stats.invalid++;
-      listener.invalidRecord?.(file, error.reason, error.message, item.offset, error.eventId);
+      invalid(item, error.reason, error.message, error.eventId);
       return;
     }
     stats.parsed++;
@@ -83,55 +144,122 @@ export async function replay(paths: readonly string[], options: ReplayOptions, l
       stats.outsideWindow++;
       return;
     }
-    const { matched, findings } = router.evaluate(event, ctx);
+    const { matched, findings, failures } = router.evaluate(event, ctx);
     if (matched.length) stats.matched++;
+    for (const failure of failures) {
+      const error = failure.error instanceof Error ? `${failure.error.name}: ${failure.error.message}` : String(failure.error);
+      invalid(item, 'check-failed', `check ${failure.check} could not judge the record (${error}); the other checks did`, event.record.eventId);
+    }
     for (const finding of findings) {
       if (options.minSeverity && !atLeast(finding.severity, options.minSeverity)) continue;
-      if (finding.event?.id) {
-        const key = `${finding.event.id}\u0000${finding.check}\u0000${finding.account ?? ''}\u0000${finding.region ?? ''}`;
-        if (seen.has(key)) {
-          stats.duplicates++;
-          continue;
-        }
-        seen.add(key);
-      }
       stats.findings++;
-      listener.finding(finding);
+      emit({ kind: 'finding', finding });
+    }
+  };
+
+  const splitter = new RecordSplitter();
+  const items: SplitItem[] = [];
+  let opened;
+  try {
+    opened = await openInput(file, undefined, (message) => {
+      stats.warnings++;
+      emit({ kind: 'warning', file, message });
+    });
+    hooks.started?.(opened.size);
+    for await (const chunk of opened.stream) {
+      splitter.push(chunk as Buffer, items);
+      for (const item of items) handleItem(item);
+      items.length = 0;
+      hooks.progress?.(opened.bytesRead());
+    }
+    splitter.end(items);
+    for (const item of items) handleItem(item);
+  } catch (error) {
+    // Records split before the error are still judged: they were read whole.
+    for (const item of items) handleItem(item);
+    items.length = 0;
+    stats.failed = true;
+    const fileError =
+      error instanceof InputFileError ? error : new InputFileError(file, (error as NodeJS.ErrnoException).code?.startsWith('Z_') ? 'corrupt-gzip' : 'unreadable', (error as Error).message);
+    emit({ kind: 'failed', error: fileError, partly: opened !== undefined });
+  } finally {
+    stats.bytes = splitter.bytes;
+    stats.skipped = splitter.skipped;
+  }
+  return stats;
+}
+
+function emptyStats(): ReplayStats {
+  return { files: 0, filesFailed: 0, bytes: 0, records: 0, skipped: 0, parsed: 0, invalid: 0, matched: 0, outsideWindow: 0, duplicates: 0, findings: 0, checkFailures: 0, warnings: 0 };
+}
+
+/**
+ * Streams CloudTrail data through the rules and checks. Memory stays flat: a file is read chunk by
+ * chunk, only records that mention Secrets Manager are parsed, findings go to the listener as
+ * they are found, and de-duplication remembers a bounded window of them. A file that cannot be
+ * read is reported and the replay goes on with the next.
+ */
+export async function replay(paths: readonly string[], options: ReplayOptions, listener: ReplayListener): Promise<ReplayStats> {
+  const stats = emptyStats();
+  const fileOptions: FileReplayOptions = { config: options.config, since: options.since, until: options.until, minSeverity: options.minSeverity, now: options.now ?? new Date() };
+  const window = new FindingWindow(options.dedupWindow);
+  let compressedBefore = 0;
+
+  const deliver = (item: FileItem) => {
+    switch (item.kind) {
+      case 'finding':
+        if (window.seenBefore(item.finding)) {
+          stats.duplicates++;
+          return;
+        }
+        stats.findings++;
+        listener.finding(item.finding);
+        return;
+      case 'invalid':
+        listener.invalidRecord?.(item.record);
+        return;
+      case 'warning':
+        listener.warning?.(item.file, item.message);
+        return;
+      case 'failed':
+        stats.filesFailed++;
+        listener.fileFailed?.(item.error, item.partly);
+        return;
     }
   };
 
   for await (const entry of listInputFiles(paths)) {
     if (entry instanceof InputFileError) {
       stats.filesFailed++;
-      listener.fileFailed?.(entry);
+      listener.fileFailed?.(entry, false);
       continue;
     }
     stats.files++;
-    const splitter = new RecordSplitter();
-    const items: SplitItem[] = [];
-    let opened;
-    try {
-      opened = await openInput(entry);
-      listener.fileStarted?.(entry, opened.size);
-      for await (const chunk of opened.stream) {
-        splitter.push(chunk as Buffer, items);
-        for (const item of items) handleItem(entry, item);
-        items.length = 0;
-        listener.progress?.(compressedBefore + opened.bytesRead());
-      }
-      splitter.end(items);
-      for (const item of items) handleItem(entry, item);
-    } catch (error) {
-      stats.filesFailed++;
-      const fileError =
-        error instanceof InputFileError ? error : new InputFileError(entry, (error as NodeJS.ErrnoException).code?.startsWith('Z_') ? 'corrupt-gzip' : 'unreadable', (error as Error).message);
-      listener.fileFailed?.(fileError);
-    } finally {
-      compressedBefore += opened?.size ?? 0;
-      stats.bytes += splitter.bytes;
-      stats.skipped += splitter.skipped;
-    }
+    let size = 0;
+    const file = await replayFile(entry, fileOptions, deliver, {
+      started(bytes) {
+        size = bytes;
+        listener.fileStarted?.(entry, bytes);
+      },
+      progress(read) {
+        listener.progress?.(compressedBefore + read);
+      },
+    });
+    compressedBefore += size;
+    addFileStats(stats, file);
   }
   stats.records = stats.skipped + stats.parsed + stats.invalid;
   return stats;
+}
+
+/** Adds one file's counts to the replay's (findings are counted as delivered, after de-duplication). */
+export function addFileStats(stats: ReplayStats, file: FileStats): void {
+  stats.bytes += file.bytes;
+  stats.skipped += file.skipped;
+  stats.parsed += file.parsed;
+  stats.invalid += file.invalid;
+  stats.matched += file.matched;
+  stats.outsideWindow += file.outsideWindow;
+  stats.checkFailures += file.checkFailures;
+  stats.warnings += file.warnings;
 }

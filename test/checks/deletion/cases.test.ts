@@ -18,7 +18,7 @@ describe('secret-deletion-scheduled', () => {
     [29, 30, 'HIGH'],
     [30, 30, 'MEDIUM'],
     [7, 7, 'MEDIUM'],
-    [6, 7, 'HIGH'],
+    [7, 8, 'HIGH'],
   ])('a %i-day window with minRecoveryWindowDays %i is %s', (window, min, severity) => {
     const event = derive(SCHEDULED, (r) => {
       (r.requestParameters as Record<string, unknown>).recoveryWindowInDays = window;
@@ -28,6 +28,32 @@ describe('secret-deletion-scheduled', () => {
     expect(f).toMatchObject({ check: 'secret-deletion-scheduled', severity, details: { recoveryWindowInDays: window } });
     // Without a deletionDate in the response, it is the event time plus the window.
     expect(f.details.deletionDate).toBe(new Date(Date.parse('2023-12-08T04:26:16Z') + window * 86_400_000).toISOString().replace('.000', ''));
+  });
+
+  test.each([
+    [6, 'recoveryWindowInDays: 6 is not a whole number from 7 to 30'],
+    [1e9, 'recoveryWindowInDays: 1000000000 is not a whole number from 7 to 30'],
+    ['7.5', 'recoveryWindowInDays: 7.5 is not a whole number from 7 to 30'],
+  ])('an accepted call with a window Secrets Manager refuses (%s) is rejected at parsing, with the reason', (window, reason) => {
+    const event = derive(SCHEDULED, (r) => {
+      (r.requestParameters as Record<string, unknown>).recoveryWindowInDays = window;
+    });
+    expect(() => parseEvent(event)).toThrow(expect.objectContaining({ reason: 'out-of-range', message: expect.stringContaining(reason) }));
+  });
+
+  test.each([1e20, -1, Number.MAX_VALUE])('an accepted call with a numeric deletionDate %s that is no time is rejected at parsing', (deletionDate) => {
+    const event = derive(SCHEDULED, (r) => {
+      (r.responseElements as Record<string, unknown>).deletionDate = deletionDate;
+    });
+    expect(() => parseEvent(event)).toThrow(expect.objectContaining({ reason: 'out-of-range', message: expect.stringContaining('responseElements.deletionDate') }));
+  });
+
+  test('a refused call keeps what the caller sent: the denial is still reported', () => {
+    const event = derive(SCHEDULED, (r) => {
+      r.errorCode = 'InvalidParameterException';
+      (r.requestParameters as Record<string, unknown>).recoveryWindowInDays = 1e9;
+    });
+    expect(findings(event).map((f) => f.check)).toEqual(['secret-deletion-denied']);
   });
 
   test('an absent recoveryWindowInDays means 30 days', () => {

@@ -205,12 +205,17 @@ describe('secret-policy-changed', () => {
       `{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Condition":{"StringEquals":{"aws:SourceIp":${'['.repeat(50_000)}${']'.repeat(50_000)}}}}]}`,
       'invalid-condition',
     ],
-  ])('a policy that does not parse (%s): changed, with details.parseError', (_what, policy, parseError) => {
+  ])('a policy that does not parse (%s): changed, MEDIUM, saying it could not be analysed, with details.parseError', (_what, policy, parseError) => {
     const event = putWith(policy, (r) => {
       if (policy === undefined) delete (r.requestParameters as Record<string, unknown>).resourcePolicy;
     });
     const [f] = findings(event);
-    expect(f).toMatchObject({ check: 'secret-policy-changed', severity: 'LOW', title: 'Resource policy of secret paloma/example-secret changed; SecretWatch could not analyse it' });
+    expect(f).toMatchObject({
+      check: 'secret-policy-changed',
+      severity: 'MEDIUM',
+      title: 'Resource policy of secret paloma/example-secret changed and could not be analysed: it may open the secret to anyone',
+    });
+    expect(f.details.analysed).toBe(false);
     expect(f.details.parseError).toEqual(expect.stringContaining(parseError));
     expect(f.details.blockPublicPolicy).toBe(true);
     expect(f.remediation).toContain('get-resource-policy');

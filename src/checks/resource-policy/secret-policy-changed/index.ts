@@ -13,9 +13,10 @@ export const secretPolicyChanged: EventCheck = {
   family: 'resource-policy',
   title: 'Secret resource policy changed',
   description:
-    "A resource policy was put on a secret and opens it to no one beyond the owner's account, trusted accounts and the trusted organization; or it could not be analysed (details.parseError). Worth knowing, not alarming.",
-  severityRule: 'LOW',
-  severities: ['LOW'],
+    "A resource policy was put on a secret and opens it to no one beyond the owner's account, trusted accounts and the trusted organization: worth knowing, not alarming. Or SecretWatch could not analyse it (details.parseError): then nobody has checked whom it opens the secret to, and a person must.",
+  severityRule:
+    'LOW when the policy keeps access within the owner, trusted accounts and the trusted organization; MEDIUM when the policy could not be analysed (it may be public: SecretWatch cannot say).',
+  severities: ['MEDIUM', 'LOW'],
   monitor: 'policyMonitor',
   events: policyChangeEvents('PutResourcePolicy'),
   settings: VERDICT_SETTINGS,
@@ -28,12 +29,13 @@ export const secretPolicyChanged: EventCheck = {
     const label = secretLabel(secret);
     const commands = policyCommands(secret, record);
     if (error) {
+      // Not LOW: an unanalysed policy may be public, and a crafted one may be made unreadable on purpose.
       return findingFromRecord(this, record, {
-        severity: 'LOW',
-        title: `Resource policy of secret ${label} changed; SecretWatch could not analyse it`,
+        severity: 'MEDIUM',
+        title: `Resource policy of secret ${label} changed and could not be analysed: it may open the secret to anyone`,
         secret,
-        details: { parseError: `${error.reason}: ${error.message}`, blockPublicPolicy: blockPublicPolicyRequested(record) },
-        remediation: `Review the policy by hand, since SecretWatch cannot say whom it opens the secret to: ${commands.show}`,
+        details: { analysed: false, parseError: `${error.reason}: ${error.message}`, blockPublicPolicy: blockPublicPolicyRequested(record) },
+        remediation: `SecretWatch could not analyse this policy, so it cannot say whom it opens the secret to: review it by hand (${commands.show}) and remove it if it is not expected (${commands.remove}).`,
       });
     }
     const owner = analysisContext(record, ctx.config).owner;
