@@ -1,3 +1,4 @@
+import { nameFromArn } from '../resources/secret';
 import { ActionMatcher, actionsOfMask, capped, maskOfActions, type SecretsManagerAction } from './actions';
 import { WorkBudget } from './budget';
 import { parseConditions } from './conditions';
@@ -185,7 +186,7 @@ function accountReach(scope: Extract<SecretScope, { kind: 'account' }>, budget: 
 function secretReach(scope: Extract<SecretScope, { kind: 'secret' }>, budget: WorkBudget): (s: IdentityStatement) => Reach {
   const tags = new Map<string, string>();
   for (const [key, value] of Object.entries(scope.tags ?? {})) tags.set(key.toLowerCase(), value);
-  const facts: SecretFacts = { arn: scope.arn, name: scope.name ?? nameOfSecretArn(scope.arn), tags };
+  const facts: SecretFacts = { arn: scope.arn, name: scope.name ?? nameFromArn(scope.arn) ?? scope.arn, tags };
   return (s) => {
     const matched = s.resources.some((p) => arnMatches(p.trim(), scope.arn, budget));
     const narrowing: ConditionEntry[] = [];
@@ -212,13 +213,6 @@ function partialDeny(statement: IdentityStatement, reach: Reach, mask: number): 
     narrows: !reach.applies || reach.narrowing.length > 0,
     text: `Deny ${statementLabel(statement.index, statement.sid)}${on}${when.length > 0 ? ` when ${when.join(' and ')}` : ''}`,
   };
-}
-
-/** arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-a1B2c3 -> prod/db */
-export function nameOfSecretArn(arn: string): string {
-  const at = arn.indexOf(':secret:');
-  const rest = at >= 0 ? arn.slice(at + ':secret:'.length) : arn;
-  return rest.replace(/-[A-Za-z0-9]{6}$/, '');
 }
 
 /** One element of an identity policy's Statement: as a resource policy's, without Principal and with Resource. */

@@ -5,6 +5,7 @@ import { createLambdaHandler } from '../../src/runtime/lambdaHandler';
 test('defaults are the documented ones', () => {
   expect(DEFAULT_CONFIG).toEqual({
     approvedRegions: [],
+    identityExemptPrincipals: [],
     maxRotationDays: 90,
     minRecoveryWindowDays: 30,
     unusedDays: 90,

@@ -59,6 +59,9 @@ export async function runReplay(paths: readonly string[], opts: ReplayCommandOpt
       fileFailed(error) {
         say(`secretwatch: ${error.message} (file skipped)\n`);
       },
+      policyUnavailable(file, policyArn, reason, eventId) {
+        say(`secretwatch: ${file}:${eventId ? ` eventID ${eventId}:` : ''} identity policy ${policyArn} could not be evaluated offline (${reason}); no identity-policy finding for it\n`);
+      },
       fileStarted(_file, size) {
         total += size;
         if (!opts.progress || total < PROGRESS_MIN_BYTES) return;

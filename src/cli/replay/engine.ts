@@ -5,7 +5,11 @@ import { parseEventText } from '../../events/parse';
 import { RecordSplitter, type SplitItem } from '../../events/splitter';
 import type { Finding } from '../../findings/finding';
 import { atLeast, type Severity } from '../../findings/severity';
+import { allChecks } from '../../checks';
+import { eventSourceOf } from '../../checks/check';
 import { monitors } from '../../monitors';
+import { awsManagedPolicyLookup } from '../../resources/awsManagedPolicies';
+import type { PolicyDocumentLookup } from '../../resources/policyDocuments';
 import { EventRouter } from '../../monitors/router';
 
 export interface ReplayOptions {
@@ -15,6 +19,8 @@ export interface ReplayOptions {
   minSeverity?: Severity;
   /** The clock the checks see; a replay of old records judges them as of now. */
   now?: Date;
+  /** Managed policies named by ARN; default: the AWS managed policies shipped with SecretWatch. */
+  policies?: PolicyDocumentLookup;
 }
 
 export interface ReplayStats {
@@ -41,7 +47,17 @@ export interface ReplayListener {
   fileFailed?(error: InputFileError): void;
   fileStarted?(file: string, size: number): void;
   progress?(compressedBytesRead: number): void;
+  /** A record names a policy whose document cannot be had offline: its identity-policy change gives no finding. */
+  policyUnavailable?(file: string, policyArn: string, reason: string, eventId: string | null): void;
 }
+
+/**
+ * The bytes a record must hold to be parsed: "secretsmanager" (as before: records and envelopes of
+ * Secrets Manager), and the eventSource of every other service a check watches (IAM's).
+ */
+const NEEDLES = [...new Set(['secretsmanager', ...allChecks.flatMap((c) => c.events.map((e) => eventSourceOf(e.source)).filter((s) => !s.startsWith('secretsmanager.')))])].map((text) =>
+  Buffer.from(text),
+);
 
 function emptyStats(): ReplayStats {
   return { files: 0, filesFailed: 0, bytes: 0, records: 0, skipped: 0, parsed: 0, invalid: 0, matched: 0, outsideWindow: 0, duplicates: 0, findings: 0 };
@@ -55,7 +71,20 @@ function emptyStats(): ReplayStats {
 export async function replay(paths: readonly string[], options: ReplayOptions, listener: ReplayListener): Promise<ReplayStats> {
   const stats = emptyStats();
   const router = new EventRouter(monitors);
-  const ctx = { config: options.config, now: options.now ?? new Date() };
+  const shipped = options.policies ?? awsManagedPolicyLookup();
+  // The record being judged, so that a policy the checks cannot have is reported once, with it.
+  let judging: { file: string; eventId: string | null; reported: boolean } | null = null;
+  const policies: PolicyDocumentLookup = {
+    policy(arn, versionId, need) {
+      const result = shipped.policy(arn, versionId, need);
+      if (result.status === 'unavailable' && need === 'document' && judging && !judging.reported) {
+        judging.reported = true;
+        listener.policyUnavailable?.(judging.file, arn, result.reason, judging.eventId);
+      }
+      return result;
+    },
+  };
+  const ctx = { config: options.config, now: options.now ?? new Date(), policies };
   const sinceMs = options.since?.getTime() ?? -Infinity;
   const untilMs = options.until?.getTime() ?? Infinity;
   // At-least-once delivery also reaches archives (CloudTrail can write a record twice): one finding per event and check.
@@ -83,7 +112,9 @@ export async function replay(paths: readonly string[], options: ReplayOptions, l
       stats.outsideWindow++;
       return;
     }
+    judging = { file, eventId: event.record.eventId, reported: false };
     const { matched, findings } = router.evaluate(event, ctx);
+    judging = null;
     if (matched.length) stats.matched++;
     for (const finding of findings) {
       if (options.minSeverity && !atLeast(finding.severity, options.minSeverity)) continue;
@@ -107,7 +138,7 @@ export async function replay(paths: readonly string[], options: ReplayOptions, l
       continue;
     }
     stats.files++;
-    const splitter = new RecordSplitter();
+    const splitter = new RecordSplitter(NEEDLES);
     const items: SplitItem[] = [];
     let opened;
     try {
