@@ -67,6 +67,19 @@ export function actionsOfMask(mask: number): SecretsManagerAction[] {
   return SECRETS_MANAGER_ACTION_NAMES.filter((_, bit) => (mask & (1 << bit)) !== 0);
 }
 
+/**
+ * Masks of patterns already matched, across analyses: the same few wildcard patterns
+ * ("secretsmanager:Get*", "*") recur in every policy. Bounded: emptied when full, so a stream of
+ * hostile distinct patterns costs memory once and matching as before.
+ */
+const SHARED_MASKS = new Map<string, number>();
+const MAX_SHARED = 10_000;
+
+export function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= MAX_SHARED) cache.clear();
+  cache.set(key, value);
+}
+
 /** Shown per statement; the rest is counted. */
 const MAX_SHOWN_ACTIONS = 10;
 
@@ -112,11 +125,12 @@ export class ActionMatcher {
   }
 
   private maskOf(pattern: string): number {
-    let mask = this.masks.get(pattern);
+    let mask = this.masks.get(pattern) ?? SHARED_MASKS.get(pattern);
     if (mask === undefined) {
       mask = patternMask(pattern.trim().toLowerCase(), this.budget);
-      this.masks.set(pattern, mask);
+      remember(SHARED_MASKS, pattern, mask);
     }
+    this.masks.set(pattern, mask);
     return mask;
   }
 

@@ -1,5 +1,5 @@
 import { nameFromArn } from '../resources/secret';
-import { ActionMatcher, actionsOfMask, capped, maskOfActions, type SecretsManagerAction } from './actions';
+import { ActionMatcher, actionsOfMask, capped, maskOfActions, remember, type SecretsManagerAction } from './actions';
 import { WorkBudget } from './budget';
 import { parseConditions } from './conditions';
 import { readPolicyDocument, type PolicyDocument } from './document';
@@ -21,6 +21,10 @@ const READ_MASK = maskOfActions(SECRET_READ_ACTIONS);
 const ADMIN_MASK = maskOfActions(SECRET_ADMIN_ACTIONS);
 const KNOWN_MASK = maskOfActions(actionsOfMask(-1));
 
+/** Resource patterns already judged against a scope's template (bounded, see remember). */
+const COVERS = new Map<string, boolean>();
+const MEETS = new Map<string, boolean>();
+
 interface IdentityStatement {
   index: number;
   sid: string | null;
@@ -40,8 +44,13 @@ interface Reach {
   other: ConditionEntry[];
   /** Every condition is known to hold: a Deny with this reach takes its actions off unconditionally. */
   certain: boolean;
-  /** It reaches at least one of the scope's secrets (a Deny that does is a partial Deny when not certain). */
-  some: boolean;
+}
+
+/** How statements stand towards a scope: every secret (or the one) and, for a Deny not credited, some of them. */
+interface ScopeTest {
+  reach(s: IdentityStatement): Reach;
+  /** It reaches at least one of the scope's secrets: asked only of Deny statements, the costlier test. */
+  some(s: IdentityStatement, reach: Reach): boolean;
 }
 
 /** A Deny that takes actions off some of the secrets, or under some conditions: named on each Allow it limits. */
@@ -101,21 +110,21 @@ export function decodeIdentityPolicy(input: unknown): unknown {
 export function analyzeIdentityDocument(doc: PolicyDocument, scope: SecretScope, budget: WorkBudget = new WorkBudget()): IdentityPolicyAnalysis {
   budget.spend(doc.statements.length);
   const matcher = new ActionMatcher(budget);
-  const reachOf = scope.kind === 'account' ? accountReach(scope, budget) : secretReach(scope, budget);
+  const scopeTest = scope.kind === 'account' ? accountReach(scope, budget) : secretReach(scope, budget);
   const allows: { statement: IdentityStatement; reach: Reach }[] = [];
   const denies: { index: number; mask: number }[] = [];
   const partialDenies: PartialDeny[] = [];
   let denyCount = 0;
   doc.statements.forEach((raw, index) => {
     const statement = normalizeIdentityStatement(raw, index, budget);
-    const reach = reachOf(statement);
+    const reach = scopeTest.reach(statement);
     if (statement.effect === 'Allow') {
       if (reach.applies) allows.push({ statement, reach });
       return;
     }
     denyCount++;
     if (reach.applies && reach.certain) denies.push({ index, mask: matcher.actionMask(statement) });
-    else if (reach.some) partialDenies.push(partialDeny(statement, reach, matcher.actionMask(statement)));
+    else if (scopeTest.some(statement, reach)) partialDenies.push(partialDeny(statement, reach, matcher.actionMask(statement)));
   });
 
   const grants: IdentityStatementGrant[] = [];
@@ -159,40 +168,42 @@ export function analyzeIdentityDocument(doc: PolicyDocument, scope: SecretScope,
 }
 
 /** Statements reaching every secret of an account: the resource test is the same for every statement with the same patterns. */
-function accountReach(scope: Extract<SecretScope, { kind: 'account' }>, budget: WorkBudget): (s: IdentityStatement) => Reach {
+function accountReach(scope: Extract<SecretScope, { kind: 'account' }>, budget: WorkBudget): ScopeTest {
   const template = secretArnTemplate(scope.partition ?? 'aws', scope.account);
-  const covers = new Map<string, boolean>();
-  const meets = new Map<string, boolean>();
+  // Across analyses: the same patterns ("*", "arn:aws:secretsmanager:*") recur in every policy.
   const memo = (cache: Map<string, boolean>, test: typeof coversTemplate) => (pattern: string) => {
-    let known = cache.get(pattern);
+    const key = `${template}\u0000${pattern}`;
+    let known = cache.get(key);
     if (known === undefined) {
       known = test(pattern.trim(), template, budget);
-      cache.set(pattern, known);
+      remember(cache, key, known);
     }
     return known;
   };
-  const coversAll = memo(covers, coversTemplate);
-  const meetsAny = memo(meets, meetsTemplate);
-  return (s) => {
-    const applies = s.notResource ? !s.resources.some(meetsAny) : s.resources.some(coversAll);
-    const some = s.notResource ? !s.resources.some(coversAll) : s.resources.some(meetsAny);
-    const narrowing: ConditionEntry[] = [];
-    const other: ConditionEntry[] = [];
-    for (const c of s.conditions) (describesSecret(c.keyLower) && !isVacuous(c) ? narrowing : other).push(c);
-    return { applies, some, narrowing, other, certain: s.conditions.length === 0 };
+  const coversAll = memo(COVERS, coversTemplate);
+  const meetsAny = memo(MEETS, meetsTemplate);
+  return {
+    reach(s) {
+      const applies = s.notResource ? !s.resources.some(meetsAny) : s.resources.some(coversAll);
+      const narrowing: ConditionEntry[] = [];
+      const other: ConditionEntry[] = [];
+      for (const c of s.conditions) (describesSecret(c.keyLower) && !isVacuous(c) ? narrowing : other).push(c);
+      return { applies, narrowing, other, certain: s.conditions.length === 0 };
+    },
+    some: (s) => (s.notResource ? !s.resources.some(coversAll) : s.resources.some(meetsAny)),
   };
 }
 
-function secretReach(scope: Extract<SecretScope, { kind: 'secret' }>, budget: WorkBudget): (s: IdentityStatement) => Reach {
+function secretReach(scope: Extract<SecretScope, { kind: 'secret' }>, budget: WorkBudget): ScopeTest {
   const tags = new Map<string, string>();
   for (const [key, value] of Object.entries(scope.tags ?? {})) tags.set(key.toLowerCase(), value);
   const facts: SecretFacts = { arn: scope.arn, name: scope.name ?? nameFromArn(scope.arn) ?? scope.arn, tags };
-  return (s) => {
+  const reach = (s: IdentityStatement): Reach => {
     const matched = s.resources.some((p) => arnMatches(p.trim(), scope.arn, budget));
     const narrowing: ConditionEntry[] = [];
     const other: ConditionEntry[] = [];
     let certain = true;
-    const none: Reach = { applies: false, some: false, narrowing, other, certain: false };
+    const none: Reach = { applies: false, narrowing, other, certain: false };
     if (matched === s.notResource) return none;
     for (const c of s.conditions) {
       const truth = evaluateOnSecret(c, facts, budget);
@@ -201,8 +212,10 @@ function secretReach(scope: Extract<SecretScope, { kind: 'secret' }>, budget: Wo
       certain = false;
       (describesSecret(c.keyLower) ? narrowing : other).push(c);
     }
-    return { applies: true, some: true, narrowing, other, certain };
+    return { applies: true, narrowing, other, certain };
   };
+  // For one secret, a statement that reaches it at all reaches all there is.
+  return { reach, some: (_s, r) => r.applies };
 }
 
 function partialDeny(statement: IdentityStatement, reach: Reach, mask: number): PartialDeny {

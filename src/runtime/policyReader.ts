@@ -5,7 +5,7 @@ import { CLIENT_OPTIONS } from '../followups/clientOptions';
 import { describeSdkError } from '../followups/sdkError';
 import { accountOfArn, parseArn } from '../resources/arn';
 import { iamPrincipal } from '../resources/iam';
-import type { PolicyLookupResult } from '../resources/policyDocuments';
+import type { PolicyDocumentLookup, PolicyLookupResult } from '../resources/policyDocuments';
 import type { ResourceRef } from '../resources/resource';
 import type { RecordContextLog, RecordContextReader } from '../monitors/monitor';
 
@@ -54,7 +54,7 @@ function isFinal(error: unknown): boolean {
 export class IamPolicyReader implements RecordContextReader {
   constructor(private readonly iam: IAMClient) {}
 
-  async read(record: CloudTrailRecord, log: RecordContextLog) {
+  async read(record: CloudTrailRecord, log: RecordContextLog): Promise<{ policies?: PolicyDocumentLookup }> {
     const needs = policyNeeds(record);
     if (!needs) return {};
     const result = await this.lookup(needs, log);

@@ -6,7 +6,6 @@ import { RecordSplitter, type SplitItem } from '../../events/splitter';
 import type { Finding } from '../../findings/finding';
 import { atLeast, type Severity } from '../../findings/severity';
 import { allChecks } from '../../checks';
-import { eventSourceOf } from '../../checks/check';
 import { monitors } from '../../monitors';
 import { awsManagedPolicyLookup } from '../../resources/awsManagedPolicies';
 import type { PolicyDocumentLookup } from '../../resources/policyDocuments';
@@ -51,13 +50,35 @@ export interface ReplayListener {
   policyUnavailable?(file: string, policyArn: string, reason: string, eventId: string | null): void;
 }
 
+/** The event names of the checks on services other than Secrets Manager (IAM's). */
+const OTHER_EVENT_NAMES = [...new Set(allChecks.flatMap((c) => c.events.filter((e) => e.source !== 'aws.secretsmanager').flatMap((e) => e.eventNames)))];
+
+/** The longest string every name holds ("Policy" for IAM's), or "" when they share fewer than 4 characters. */
+function commonPart(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  const shortest = names.reduce((a, b) => (a.length <= b.length ? a : b));
+  for (let length = shortest.length; length >= 4; length--) {
+    for (let start = 0; start + length <= shortest.length; start++) {
+      const part = shortest.slice(start, start + length);
+      if (names.every((n) => n.includes(part))) return part;
+    }
+  }
+  return '';
+}
+
 /**
- * The bytes a record must hold to be parsed: "secretsmanager" (as before: records and envelopes of
- * Secrets Manager), and the eventSource of every other service a check watches (IAM's).
+ * What a record must hold to be parsed: "secretsmanager" (records and envelopes of Secrets
+ * Manager), or one of the other services' watched call names. The splitter searches each chunk
+ * once per needle, so those names are searched as the one part they share, and a record holding
+ * it is then checked for a whole name: an organisation trail's IAM reads (GetRole,
+ * GetPolicyVersion) are passed over unparsed.
  */
-const NEEDLES = [...new Set(['secretsmanager', ...allChecks.flatMap((c) => c.events.map((e) => eventSourceOf(e.source)).filter((s) => !s.startsWith('secretsmanager.')))])].map((text) =>
-  Buffer.from(text),
-);
+const SHARED_PART = commonPart(OTHER_EVENT_NAMES);
+const NEEDLES = ['secretsmanager', ...(SHARED_PART ? [SHARED_PART] : OTHER_EVENT_NAMES)].map((text) => Buffer.from(text));
+
+function worthParsing(text: string): boolean {
+  return text.includes('secretsmanager') || OTHER_EVENT_NAMES.some((name) => text.includes(name));
+}
 
 function emptyStats(): ReplayStats {
   return { files: 0, filesFailed: 0, bytes: 0, records: 0, skipped: 0, parsed: 0, invalid: 0, matched: 0, outsideWindow: 0, duplicates: 0, findings: 0 };
@@ -95,6 +116,10 @@ export async function replay(paths: readonly string[], options: ReplayOptions, l
     if (item.kind === 'invalid') {
       stats.invalid++;
       listener.invalidRecord?.(file, item.reason, item.message, item.offset, null);
+      return;
+    }
+    if (!worthParsing(item.text)) {
+      stats.skipped++;
       return;
     }
     let event;
