@@ -176,6 +176,7 @@ function summaryLine(report) {
     out.policy = p.verified
       ? {
           policiesPerSecond: p.policiesPerSecond,
+          identityPoliciesPerSecond: p.identityPoliciesPerSecond,
           corpusSize: p.corpusSize,
           largePolicyMs: p.largePolicyMs,
           largePolicyFirstMs: p.largePolicyFirstMs,

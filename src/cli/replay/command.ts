@@ -23,7 +23,7 @@ const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
 function summary(stats: ReplayStats): string {
   return (
     `secretwatch replay: ${stats.findings} finding(s) from ${stats.records} record(s) in ${stats.files} file(s) ` +
-    `(${stats.parsed} Secrets Manager record(s) parsed, ${stats.matched} matched a rule` +
+    `(${stats.parsed} Secrets Manager or IAM record(s) parsed, ${stats.matched} matched a rule` +
     (stats.invalid ? `, ${stats.invalid} invalid` : '') +
     (stats.filesFailed ? `, ${stats.filesFailed} file(s) failed` : '') +
     (stats.duplicates ? `, ${stats.duplicates} duplicate(s) dropped` : '') +
