@@ -1,7 +1,10 @@
 'use strict';
-// Resource-policy analysis speed: policies analysed per second over the corpus
+// Policy analysis speed. Resource policies: policies analysed per second over the corpus
 // (test/fixtures/policies, each as the JSON text CloudTrail logs), and the time for one policy of
-// 10,000 statements. Measured in a child node process of its own, so that nothing else the bench
+// 10,000 statements. Identity policies: analysed per second against "every secret of the
+// account", over the AWS managed policies SecretWatch ships (src/resources/awsManagedPolicies.json,
+// their Secrets Manager statements) and generated ones (seeded: the same on every machine), each as
+// the JSON text IAM's events carry. Measured in a child node process of its own, so that nothing else the bench
 // did has warmed or filled its heap; the analyzer (src/policy) is bundled in memory with esbuild.
 // Every corpus verdict is checked against the corpus first: timing a wrong analyzer is worthless.
 //
@@ -11,6 +14,7 @@ const { readdirSync, readFileSync } = require('node:fs');
 const Module = require('node:module');
 const { join } = require('node:path');
 const { median, round } = require('./measure');
+const { Rng } = require('./prng');
 
 const ROOT = join(__dirname, '..');
 const CORPUS = join(ROOT, 'test', 'fixtures', 'policies');
@@ -22,6 +26,15 @@ const LARGE_STATEMENTS = 10_000;
 /** Rounds of the whole corpus per timed run, and timed runs (the median is reported). */
 const CORPUS_ROUNDS = 400;
 const RUNS = 7;
+const IDENTITY_SCOPE = { kind: 'account', account: '111122223333' };
+const GENERATED_IDENTITY_POLICIES = 400;
+/** AWS managed policies whose verdict is known: [name, reads every secret's value]. */
+const KNOWN_MANAGED = [
+  ['AdministratorAccess', true],
+  ['PowerUserAccess', true],
+  ['SecretsManagerReadWrite', true],
+  ['ReadOnlyAccess', false],
+];
 
 function loadAnalyzer() {
   const esbuild = require('esbuild');
@@ -41,6 +54,51 @@ function loadCorpus() {
       const c = JSON.parse(readFileSync(join(CORPUS, file), 'utf8'));
       return { file, text: typeof c.policy === 'string' ? c.policy : JSON.stringify(c.policy), ctx: { ...DEFAULT_CONTEXT, ...c.context }, expect: c.expect };
     });
+}
+
+/** The shipped AWS managed policies, and generated identity policies of 1 to 12 statements mixing every shape the checks read. */
+function identityCorpus() {
+  const table = JSON.parse(readFileSync(join(ROOT, 'src', 'resources', 'awsManagedPolicies.json'), 'utf8'));
+  const managed = Object.entries(table.policies).map(([name, p]) => ({ name, text: JSON.stringify({ Version: '2012-10-17', Statement: p.statements }) }));
+  const rng = new Rng('secretwatch identity policies');
+  const actions = [
+    '*',
+    'secretsmanager:*',
+    'secretsmanager:Get*',
+    'secretsmanager:GetSecretValue',
+    'secretsmanager:DescribeSecret',
+    's3:GetObject',
+    'ec2:*',
+    'kms:Decrypt',
+    'secretsmanager:Put*',
+    'iam:PassRole',
+  ];
+  const resources = ['*', 'arn:aws:secretsmanager:*:111122223333:secret:*', 'arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/*', 'arn:aws:s3:::bucket/*', 'arn:aws:secretsmanager:*'];
+  const conditions = [
+    undefined,
+    { StringEquals: { 'secretsmanager:ResourceTag/team': 'payments' } },
+    { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } },
+    { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+  ];
+  const generated = Array.from({ length: GENERATED_IDENTITY_POLICIES }, (_, i) => {
+    const statements = Array.from({ length: rng.int(1, 12) }, (_, j) => {
+      const list = Array.from({ length: rng.int(1, 4) }, () => rng.pick(actions));
+      const condition = rng.pick(conditions);
+      return {
+        Sid: `S${j}`,
+        Effect: rng.chance(0.15) ? 'Deny' : 'Allow',
+        ...(rng.chance(0.1) ? { NotAction: ['iam:*', 'organizations:*'] } : { Action: list.length === 1 ? list[0] : list }),
+        Resource: rng.pick(resources),
+        ...(condition ? { Condition: condition } : {}),
+      };
+    });
+    return { name: `generated-${i}`, text: JSON.stringify({ Version: '2012-10-17', Statement: statements }) };
+  });
+  return { managed, generated };
+}
+
+function readsEverySecret(analyzer, text) {
+  return analyzer.analyzeIdentityPolicy(text, IDENTITY_SCOPE).grants.some((g) => g.reads && g.narrowing.length === 0);
 }
 
 /** The hostile-input test's shape: owner roles, then one public statement at the very end. */
@@ -71,6 +129,14 @@ function child() {
   const wrong = corpus.filter((item) => verdictOf(analyzer, item) !== item.expect.verdict).map((item) => item.file);
   if (wrong.length) return { verified: false, error: `verdicts differ from the corpus for ${wrong.join(', ')}` };
 
+  const identity = identityCorpus();
+  const identityAll = [...identity.managed, ...identity.generated];
+  const wrongIdentity = KNOWN_MANAGED.filter(([name, reads]) => {
+    const item = identity.managed.find((m) => m.name === name);
+    return !item || readsEverySecret(analyzer, item.text) !== reads;
+  }).map(([name]) => name);
+  if (wrongIdentity.length) return { verified: false, error: `identity verdicts wrong for ${wrongIdentity.join(', ')}` };
+
   const large = largePolicy();
   const t0 = process.hrtime.bigint();
   const first = analyzer.analyzePolicy(large, DEFAULT_CONTEXT);
@@ -84,6 +150,13 @@ function child() {
     for (let i = 0; i < CORPUS_ROUNDS; i++) for (const item of corpus) verdictOf(analyzer, item);
     rates.push((CORPUS_ROUNDS * corpus.length) / (Number(process.hrtime.bigint() - start) / 1e9));
   }
+  for (let i = 0; i < 20; i++) for (const item of identityAll) analyzer.analyzeIdentityPolicy(item.text, IDENTITY_SCOPE); // warm-up
+  const identityRates = [];
+  for (let run = 0; run < RUNS; run++) {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < 40; i++) for (const item of identityAll) analyzer.analyzeIdentityPolicy(item.text, IDENTITY_SCOPE);
+    identityRates.push((40 * identityAll.length) / (Number(process.hrtime.bigint() - start) / 1e9));
+  }
   const largeRuns = [];
   for (let run = 0; run < RUNS; run++) {
     const start = process.hrtime.bigint();
@@ -95,18 +168,22 @@ function child() {
     corpusSize: corpus.length,
     corpusBytes: corpus.reduce((a, item) => a + item.text.length, 0),
     policiesPerSecond: Math.round(median(rates)),
+    identityPoliciesPerSecond: Math.round(median(identityRates)),
+    identityManaged: identity.managed.length,
+    identityGenerated: identity.generated.length,
+    identityBytes: identityAll.reduce((a, item) => a + item.text.length, 0),
     largePolicyStatements: first.statementCount,
     largePolicyChars: large.length,
     largePolicyWorkUnits: first.workUnits,
     largePolicyMs: round(median(largeRuns), 1),
     largePolicyFirstMs: round(largePolicyFirstMs, 1),
-    runs: { policiesPerSecond: rates.map((r) => Math.round(r)), largePolicyMs: largeRuns.map((r) => round(r, 1)) },
+    runs: { policiesPerSecond: rates.map((r) => Math.round(r)), identityPoliciesPerSecond: identityRates.map((r) => Math.round(r)), largePolicyMs: largeRuns.map((r) => round(r, 1)) },
   };
 }
 
 /** Runs the measurement in its own node process; returns its result with the targets. */
 function policyBench({ log = () => {} } = {}) {
-  log('policy: analysing the corpus and a 10,000-statement policy...\n');
+  log('policy: analysing the corpus, a 10,000-statement policy and the identity policies...\n');
   const r = spawnSync(process.execPath, [__filename], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) return { verified: false, error: `bench/policy.js exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}` };
   let result;
@@ -118,6 +195,7 @@ function policyBench({ log = () => {} } = {}) {
   if (!result.verified) return result;
   result.targets = {
     policiesPerSecond: { value: result.policiesPerSecond, target: `> ${TARGET_POLICIES_PER_SECOND}`, pass: result.policiesPerSecond > TARGET_POLICIES_PER_SECOND },
+    identityPoliciesPerSecond: { value: result.identityPoliciesPerSecond, target: `> ${TARGET_POLICIES_PER_SECOND}`, pass: result.identityPoliciesPerSecond > TARGET_POLICIES_PER_SECOND },
     largePolicyMs: { value: result.largePolicyMs, target: `< ${TARGET_LARGE_POLICY_MS} ms`, pass: result.largePolicyMs < TARGET_LARGE_POLICY_MS },
   };
   return result;

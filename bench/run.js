@@ -58,7 +58,7 @@ function table(report) {
   }
   const p = report.policy;
   if (p) {
-    lines.push(`policy: resource-policy analysis (src/policy), each policy as CloudTrail's JSON text; medians of ${POLICY_RUNS} runs`);
+    lines.push(`policy: resource- and identity-policy analysis (src/policy), each policy as CloudTrail's JSON text; medians of ${POLICY_RUNS} runs`);
     if (p.verified) {
       lines.push(
         row(
@@ -67,6 +67,15 @@ function table(report) {
           `${p.corpusSize} policies, ${(p.corpusBytes / 1000).toFixed(1)} KB, verdicts verified`,
           `> ${TARGET_POLICIES_PER_SECOND.toLocaleString('en-US')}/s`,
           p.targets?.policiesPerSecond?.pass,
+        ),
+      );
+      lines.push(
+        row(
+          'identity policies',
+          `${p.identityPoliciesPerSecond.toLocaleString('en-US')}/s`,
+          `${p.identityManaged} AWS managed + ${p.identityGenerated} generated, vs every secret`,
+          `> ${TARGET_POLICIES_PER_SECOND.toLocaleString('en-US')}/s`,
+          p.targets?.identityPoliciesPerSecond?.pass,
         ),
       );
       lines.push(
@@ -167,6 +176,7 @@ function summaryLine(report) {
     out.policy = p.verified
       ? {
           policiesPerSecond: p.policiesPerSecond,
+          identityPoliciesPerSecond: p.identityPoliciesPerSecond,
           corpusSize: p.corpusSize,
           largePolicyMs: p.largePolicyMs,
           largePolicyFirstMs: p.largePolicyFirstMs,

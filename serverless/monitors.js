@@ -25,6 +25,7 @@
 
 const { loadTypeScript } = require('./typescript');
 const { scanSchedule } = require('./settings');
+const { parameterError } = require('./errors');
 
 const SERVICE = 'secretwatch';
 const ALERT_TOPIC = 'AlertTopic';
@@ -193,14 +194,36 @@ function rawRule(logicalId, monitor, ids, properties, context) {
   };
 }
 
+/** A deploy parameter that turns a monitor off: true (the default) or false. */
+function switchParameter(name, raw) {
+  const value = String(raw ?? 'true')
+    .trim()
+    .toLowerCase();
+  if (['true', '1', 'yes', 'on', ''].includes(value)) return true;
+  if (['false', '0', 'no', 'off'].includes(value)) return false;
+  throw parameterError(`Invalid deploy parameter ${name}: "${String(raw).trim()}" (expected true or false)`);
+}
+
+/**
+ * Whether the stack has the monitor: not when its deploy parameter turns it off; otherwise in its
+ * regions, and in a central stack whatever its region, since the member stacks in those regions
+ * forward the events there.
+ */
+function isDeployed(monitor, context) {
+  if (monitor.deployParameter && !switchParameter(monitor.deployParameter, context.switches?.[monitor.deployParameter])) return false;
+  if (!monitor.regions) return true;
+  return context.mode === 'central' || monitor.regions.includes(context.region);
+}
+
 /**
  * The deployment of the monitors in context.region: { functions, resources: { Resources },
  * ruleArns }. context: { stage, region, settings (the environment of serverless/settings.js),
  * findingsBus ({ name, arn } of serverless/findingsBus.js), ruleRetryPolicy ({ maximumEventAge,
- * maximumRetryAttempts }) }. source: what loadSource() returns; tests pass their own monitors.
+ * maximumRetryAttempts }), mode (standalone, central or member), switches (deploy parameter name ->
+ * value, for the monitors' deployParameter) }. source: what loadSource() returns; tests pass their own monitors.
  */
 function monitorDeployment(context, source = loadSource()) {
-  const deployed = source.monitors.filter((m) => !m.regions || m.regions.includes(context.region));
+  const deployed = source.monitors.filter((m) => isDeployed(m, context));
   const rules = source.eventRules(deployed);
   const functions = {};
   const Resources = {};
@@ -275,14 +298,32 @@ function monitorDeployment(context, source = loadSource()) {
 }
 
 module.exports = async ({ resolveVariable }) => {
-  const [stage, region, settings, findingsBus, ruleRetryPolicy] = await Promise.all([
+  const source = loadSource();
+  const switchNames = [...new Set(source.monitors.map((m) => m.deployParameter).filter(Boolean))];
+  const [stage, region, settings, findingsBus, ruleRetryPolicy, mode, ...switchValues] = await Promise.all([
     resolveVariable('sls:stage'),
     resolveVariable('self:provider.region'),
     resolveVariable('self:custom.settings'),
     resolveVariable('self:custom.findingsBus'),
     resolveVariable('self:custom.ruleRetryPolicy'),
+    resolveVariable('param:mode'),
+    ...switchNames.map((name) => resolveVariable(`param:${name}`)),
   ]);
-  return monitorDeployment({ stage, region, settings, findingsBus, ruleRetryPolicy });
+  const switches = Object.fromEntries(switchNames.map((name, i) => [name, switchValues[i]]));
+  return monitorDeployment(
+    {
+      stage,
+      region,
+      settings,
+      findingsBus,
+      ruleRetryPolicy,
+      mode: String(mode ?? 'standalone')
+        .trim()
+        .toLowerCase(),
+      switches,
+    },
+    source,
+  );
 };
 module.exports.monitorDeployment = monitorDeployment;
 module.exports.loadSource = loadSource;

@@ -1,6 +1,7 @@
 import type { Config, ConfigKey } from '../config/config';
 import type { CloudTrailRecord } from '../events/record';
 import type { Finding } from '../findings/finding';
+import type { PolicyDocumentLookup } from '../resources/policyDocuments';
 import type { Severity } from '../findings/severity';
 
 /** The folders under src/checks, in the order the alert catalogue lists them. */
@@ -8,6 +9,7 @@ export const CHECK_FAMILIES = [
   { id: 'deletion', name: 'Deletion' },
   { id: 'replication', name: 'Replication' },
   { id: 'resource-policy', name: 'Resource policy' },
+  { id: 'identity-policy', name: 'Identity policy' },
   { id: 'rotation', name: 'Rotation' },
   { id: 'inventory', name: 'Inventory scan' },
   { id: 'central', name: 'Central scan' },
@@ -60,6 +62,11 @@ export interface CheckMetadata {
 export interface CheckContext {
   config: Config;
   now: Date;
+  /**
+   * Managed policies the record names only by ARN: what the function read from IAM for this
+   * record, or the shipped AWS managed policies offline. Absent: no document can be had.
+   */
+  policies?: PolicyDocumentLookup;
 }
 
 /** A detection over one CloudTrail record. Pure: no I/O, no clock but ctx.now, no environment. */

@@ -1,6 +1,7 @@
 import type { CloudTrailRecord } from '../events/record';
 import { secretOf, type SecretRef } from '../events/secret';
 import { secretResource, type Finding } from '../findings/finding';
+import type { ResourceRef } from '../resources/resource';
 import type { Severity } from '../findings/severity';
 import { catalogueEntry, type CheckMetadata } from './check';
 
@@ -10,6 +11,8 @@ export interface FindingParts {
   details?: Record<string, unknown>;
   remediation: string;
   secret?: SecretRef;
+  /** What the finding is about when it is not the record's secret (an IAM role, user, group or policy): then it names no secret. */
+  resource?: ResourceRef;
 }
 
 function actorOf(record: CloudTrailRecord): Finding['actor'] {
@@ -22,13 +25,13 @@ function actorOf(record: CloudTrailRecord): Finding['actor'] {
 
 /** Everything a finding takes from its record, so that each check states only its verdict. */
 export function findingFromRecord(check: CheckMetadata, record: CloudTrailRecord, parts: FindingParts): Finding {
-  const secret = parts.secret ?? secretOf(record);
+  const secret = parts.resource ? parts.secret : (parts.secret ?? secretOf(record));
   return {
     check: check.id,
     severity: parts.severity,
     title: parts.title,
-    resource: secretResource(secret),
-    secret,
+    resource: parts.resource ?? secretResource(secret as SecretRef),
+    ...(secret ? { secret } : {}),
     account: record.account,
     region: record.region,
     actor: actorOf(record),

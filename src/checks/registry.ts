@@ -21,3 +21,6 @@ export { rotationOverdue } from './inventory/rotation-overdue';
 export { secretDefaultKmsKey } from './inventory/secret-default-kms-key';
 export { secretUnused } from './inventory/secret-unused';
 export { scanAccountUnreachable } from './central/scan-account-unreachable';
+export { identityPolicyAdministersAllSecrets } from './identity-policy/identity-policy-administers-all-secrets';
+export { identityPolicyChangeDenied } from './identity-policy/identity-policy-change-denied';
+export { identityPolicyReadsAllSecrets } from './identity-policy/identity-policy-reads-all-secrets';

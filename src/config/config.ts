@@ -14,6 +14,9 @@ const splitCommas = (value: unknown) =>
     : value;
 const commaList = z.preprocess(splitCommas, z.array(accountId));
 const regionList = z.preprocess(splitCommas, z.array(regionName));
+/** An IAM ARN, `*` and `?` allowed: arn:aws:iam::111122223333:role/break-glass-*. */
+const iamArnPattern = z.string().check(z.regex(/^arn:(aws[a-z-]*|\*):iam::[0-9*?]*:[^\s,]+$/, 'must be IAM ARN patterns like arn:aws:iam::111122223333:role/break-glass*'));
+const iamArnPatternList = z.preprocess(splitCommas, z.array(iamArnPattern));
 const booleanText = z.preprocess(
   (value) => {
     if (typeof value !== 'string') return value;
@@ -44,6 +47,8 @@ export const configSchema = z.object({
   trustedAccounts: z._default(commaList, []),
   /** Regions secrets may be replicated to; empty: secret-replicated-to-unapproved-region is off. */
   approvedRegions: z._default(regionList, []),
+  /** IAM roles, users, groups and policies (ARN patterns) whose identity-policy changes give no finding: break-glass and deployment roles. */
+  identityExemptPrincipals: z._default(iamArnPatternList, []),
   /** Central mode: the member accounts whose scan role (secretwatch-<stage>-scan-<region>) the scan assumes. */
   scanAccounts: z._default(commaList, []),
   /** Central mode: every ACTIVE account of the organization (Organizations ListAccounts) instead of a list. */

@@ -61,10 +61,16 @@ export class RecordSplitter {
   private sawNewlineAfterValue = false;
   private consumed = 0;
   private scalarStart = -1;
+  /** Where a needle starts in the current chunk and where it ends, in order of start. */
   private readonly needles: number[] = [];
+  private readonly needleEnds: number[] = [];
   private needleCursor = 0;
+  private readonly needleList: readonly Buffer[];
 
-  constructor(private readonly needle: Buffer = Buffer.from('secretsmanager')) {}
+  /** `needle`: a record is handed on when it holds one of these byte strings (one service's records, or several's). */
+  constructor(needle: Buffer | readonly Buffer[] = Buffer.from('secretsmanager')) {
+    this.needleList = Buffer.isBuffer(needle) ? [needle] : needle;
+  }
 
   /** Bytes seen so far. */
   get bytes(): number {
@@ -267,15 +273,30 @@ export class RecordSplitter {
   /** Where the needle occurs in this chunk: one native search a chunk instead of one a record. */
   private findNeedles(chunk: Buffer): void {
     this.needles.length = 0;
+    this.needleEnds.length = 0;
     this.needleCursor = 0;
-    for (let p = chunk.indexOf(this.needle); p !== -1; p = chunk.indexOf(this.needle, p + 1)) this.needles.push(p);
+    if (this.needleList.length === 1) {
+      const needle = this.needleList[0];
+      for (let p = chunk.indexOf(needle); p !== -1; p = chunk.indexOf(needle, p + 1)) {
+        this.needles.push(p);
+        this.needleEnds.push(p + needle.length);
+      }
+      return;
+    }
+    const found: [number, number][] = [];
+    for (const needle of this.needleList) for (let p = chunk.indexOf(needle); p !== -1; p = chunk.indexOf(needle, p + 1)) found.push([p, p + needle.length]);
+    found.sort((a, b) => a[0] - b[0]);
+    for (const [p, e] of found) {
+      this.needles.push(p);
+      this.needleEnds.push(e);
+    }
   }
 
   /** Whether chunk[start, end) holds the needle; records end in increasing order, so a cursor suffices. */
   private needleWithin(start: number, end: number): boolean {
     const needles = this.needles;
     while (this.needleCursor < needles.length && needles[this.needleCursor] < start) this.needleCursor++;
-    return this.needleCursor < needles.length && needles[this.needleCursor] + this.needle.length <= end;
+    return this.needleCursor < needles.length && this.needleEnds[this.needleCursor] <= end;
   }
 
   private finishRecord(chunk: Buffer, start: number, end: number, out: SplitItem[]): void {
@@ -287,7 +308,7 @@ export class RecordSplitter {
     } else if (this.parts.length) {
       // A record that began in an earlier chunk: the needle may straddle the boundary, so search the whole record.
       const bytes = Buffer.concat([...this.parts, chunk.subarray(from, end)]);
-      if (bytes.indexOf(this.needle) === -1) this.skipped++;
+      if (!this.needleList.some((needle) => bytes.indexOf(needle) !== -1)) this.skipped++;
       else out.push({ kind: 'record', text: bytes.toString('utf8'), offset: this.recordOffset, line: this.recordLine });
     } else if (this.needleWithin(from, end)) {
       out.push({ kind: 'record', text: chunk.toString('utf8', from, end), offset: this.recordOffset, line: this.recordLine });

@@ -1,15 +1,16 @@
 // Every Lambda function that runs checks, one line each.
 import { deletionMonitor } from './deletionMonitor';
+import { identityMonitor } from './identityMonitor';
 import { inventoryScan } from './inventoryScan';
 import { policyMonitor } from './policyMonitor';
 import { rotationMonitor } from './rotationMonitor';
 import type { MonitorDeclaration } from './monitor';
 
-export const monitors: readonly MonitorDeclaration[] = [deletionMonitor, rotationMonitor, inventoryScan, policyMonitor];
+export const monitors: readonly MonitorDeclaration[] = [deletionMonitor, rotationMonitor, inventoryScan, policyMonitor, identityMonitor];
 
 export function monitorByName(name: string): MonitorDeclaration | undefined {
   return monitors.find((m) => m.name === name);
 }
 
-export { deletionMonitor, inventoryScan, policyMonitor, rotationMonitor };
+export { deletionMonitor, identityMonitor, inventoryScan, policyMonitor, rotationMonitor };
 export type { MonitorDeclaration };

@@ -1,4 +1,6 @@
+import type { CheckContext } from '../checks/check';
 import type { Config, ConfigKey } from '../config/config';
+import type { CloudTrailRecord } from '../events/record';
 import type { Finding } from '../findings/finding';
 import type { FindingFollowUp } from '../runtime/followUp';
 
@@ -27,6 +29,26 @@ export interface FollowUpDeclaration {
   load(config: Config, applies: (finding: Finding) => boolean): Promise<FindingFollowUp>;
 }
 
+/** Where a reader says what it could not read (the function's structured log). */
+export interface RecordContextLog {
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+/** Reads, for one record, what the checks need beyond it (a policy the event names only by ARN). */
+export interface RecordContextReader {
+  /**
+   * The context the checks get besides config and clock. A failure that retrying the event can
+   * fix (throttling, a network error) throws, so the invocation is retried; one that it cannot
+   * (the policy is gone, access is denied) is answered inside the context, for the checks to see.
+   */
+  read(record: CloudTrailRecord, log: RecordContextLog): Promise<Pick<CheckContext, 'policies'>>;
+}
+
+/** A reader of record context; its module (and the SDK client it brings) loads only when it first runs. */
+export interface RecordContextDeclaration {
+  load(config: Config): Promise<RecordContextReader>;
+}
+
 /** A function that runs on a schedule rather than on events; its rule is a raw AWS::Events::Rule. */
 export interface ScheduleDeclaration {
   /** The rule's name: secretwatch-<stage>-<rule>. */
@@ -51,8 +73,15 @@ export interface MonitorDeclaration {
   followUps?: readonly FollowUpDeclaration[];
   /** Its role's statements beyond what every monitor has (logs, metrics, alerts, bus, failure queue). */
   permissions?: readonly IamStatement[];
-  /** Deployed only in these regions (IAM's events reach us-east-1 only); absent: every region. */
+  /**
+   * Deployed only in these regions (IAM's events reach us-east-1 only); absent: every region. A
+   * central stack has it in any region: the member stacks in these regions forward the events.
+   */
   regions?: readonly string[];
+  /** A boolean deploy parameter that can turn the function off where it would be deployed. */
+  deployParameter?: string;
+  /** I/O its checks need before they judge a record. */
+  recordContext?: RecordContextDeclaration;
   /** Settings it reads beyond its checks' and delivery's. */
   settings?: readonly ConfigKey[];
   memorySize?: number;

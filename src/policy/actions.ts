@@ -3,8 +3,8 @@ import { globMatches, hasWildcard } from './glob';
 import { shorten } from './text';
 import type { Statement } from './types';
 
-/** Every Secrets Manager action (Service Authorization Reference), lower-cased: IAM compares actions case-insensitively. */
-export const SECRETS_MANAGER_ACTIONS = [
+/** Every Secrets Manager action (Service Authorization Reference), as AWS spells them. */
+export const SECRETS_MANAGER_ACTION_NAMES = [
   'BatchGetSecretValue',
   'CancelRotateSecret',
   'CreateSecret',
@@ -28,7 +28,12 @@ export const SECRETS_MANAGER_ACTIONS = [
   'UpdateSecret',
   'UpdateSecretVersionStage',
   'ValidateResourcePolicy',
-].map((a) => `secretsmanager:${a.toLowerCase()}`);
+] as const;
+
+export type SecretsManagerAction = (typeof SECRETS_MANAGER_ACTION_NAMES)[number];
+
+/** The same, prefixed and lower-cased: IAM compares actions case-insensitively. */
+export const SECRETS_MANAGER_ACTIONS = SECRETS_MANAGER_ACTION_NAMES.map((a) => `secretsmanager:${a.toLowerCase()}`);
 
 const GET_SECRET_VALUE = 'secretsmanager:getsecretvalue';
 /** Stands for a Secrets Manager action not in the list (a future one): only namespace-wide patterns match it. */
@@ -50,6 +55,31 @@ function patternMask(p: string, budget: WorkBudget): number {
   });
   return bits;
 }
+/** The bit set of the named actions. */
+export function maskOfActions(names: readonly SecretsManagerAction[]): number {
+  let mask = 0;
+  for (const name of names) mask |= BIT_OF_ACTION.get(`secretsmanager:${name.toLowerCase()}`) ?? 0;
+  return mask;
+}
+
+/** The known actions in a bit set, as AWS spells them, in the reference's order. */
+export function actionsOfMask(mask: number): SecretsManagerAction[] {
+  return SECRETS_MANAGER_ACTION_NAMES.filter((_, bit) => (mask & (1 << bit)) !== 0);
+}
+
+/**
+ * Masks of patterns already matched, across analyses: the same few wildcard patterns
+ * ("secretsmanager:Get*", "*") recur in every policy. Bounded: emptied when full, so a stream of
+ * hostile distinct patterns costs memory once and matching as before.
+ */
+const SHARED_MASKS = new Map<string, number>();
+const MAX_SHARED = 10_000;
+
+export function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= MAX_SHARED) cache.clear();
+  cache.set(key, value);
+}
+
 /** Shown per statement; the rest is counted. */
 const MAX_SHOWN_ACTIONS = 10;
 
@@ -95,11 +125,12 @@ export class ActionMatcher {
   }
 
   private maskOf(pattern: string): number {
-    let mask = this.masks.get(pattern);
+    let mask = this.masks.get(pattern) ?? SHARED_MASKS.get(pattern);
     if (mask === undefined) {
       mask = patternMask(pattern.trim().toLowerCase(), this.budget);
-      this.masks.set(pattern, mask);
+      remember(SHARED_MASKS, pattern, mask);
     }
+    this.masks.set(pattern, mask);
     return mask;
   }
 
@@ -107,7 +138,7 @@ export class ActionMatcher {
    * The Secrets Manager actions a statement's Action (or NotAction) applies to, as a bit set over
    * SECRETS_MANAGER_ACTIONS plus one bit for any other action of the namespace.
    */
-  actionMask(statement: Statement): number {
+  actionMask(statement: Pick<Statement, 'actions' | 'notAction'>): number {
     let mask = 0;
     for (const pattern of statement.actions) mask |= this.maskOf(pattern);
     return statement.notAction ? FULL_MASK & ~mask : mask;
@@ -134,7 +165,7 @@ export class ActionMatcher {
   }
 }
 
-function capped(patterns: readonly string[]): string[] {
+export function capped(patterns: readonly string[]): string[] {
   // The usual case, a few short patterns, is shown as written without a copy.
   if (patterns.length <= MAX_SHOWN_ACTIONS && patterns.every((p) => p.length <= 80)) return patterns as string[];
   const shown = patterns.slice(0, MAX_SHOWN_ACTIONS).map((p) => shorten(p, 80));

@@ -8,6 +8,7 @@ export type PolicyErrorReason =
   | 'invalid-principal'
   | 'invalid-action'
   | 'invalid-condition'
+  | 'invalid-resource'
   | 'too-complex'
   | 'internal-error';
 

@@ -1,7 +1,7 @@
 import type { WorkBudget } from './budget';
 
 /**
- * IAM wildcard matching: `*` any run of characters, `?` one character, everything else literal.
+ * IAM wildcard matching: `*` any run of characters, `?` one character (but NUL), everything else literal.
  * Both sides are expected lower-cased by the caller where IAM compares case-insensitively.
  * Linear in practice (one backtrack point, the last `*`); every step is charged to the budget so
  * that a pattern crafted to backtrack cannot stall the analysis.
@@ -18,12 +18,14 @@ export function globMatches(pattern: string, text: string, budget: WorkBudget): 
       steps = 0;
     }
     const c = pattern.charCodeAt(p);
-    if (p < pattern.length && (c === 63 /* ? */ || c === text.charCodeAt(t))) {
-      p++;
-      t++;
-    } else if (p < pattern.length && c === 42 /* * */) {
+    const x = text.charCodeAt(t);
+    // A `*` is a wildcard even where the text holds a `*`; NUL is secretArns' marker that only `*` matches.
+    if (p < pattern.length && c === 42 /* * */) {
       star = p++;
       resume = t;
+    } else if (p < pattern.length && ((c === 63 /* ? */ && x !== 0) || c === x)) {
+      p++;
+      t++;
     } else if (star >= 0) {
       p = star + 1;
       t = ++resume;

@@ -1,6 +1,6 @@
 import type { WorkBudget } from './budget';
 import { parseConditions } from './conditions';
-import { PolicyError } from './errors';
+import { PolicyError, type PolicyErrorReason } from './errors';
 import { isPlainObject, statementFields } from './fields';
 import { parsePrincipals } from './principals';
 import { quoted, shorten, typeName } from './text';
@@ -10,12 +10,13 @@ export function statementLabel(index: number, sid: string | null): string {
   return sid ? `Statement ${index} (Sid ${quoted(sid)})` : `Statement ${index}`;
 }
 
-function actionList(value: unknown, element: string, label: () => string, budget: WorkBudget): string[] {
+/** Action, NotAction, Resource or NotResource: a string or a list of strings. */
+export function stringList(value: unknown, element: string, label: () => string, budget: WorkBudget, reason: PolicyErrorReason = 'invalid-action'): string[] {
   const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list)) throw new PolicyError('invalid-action', `${label()}: ${element}: expected a string or a list of strings, got ${typeName(value)}`);
+  if (!Array.isArray(list)) throw new PolicyError(reason, `${label()}: ${element}: expected a string or a list of strings, got ${typeName(value)}`);
   budget.spend(list.length + 1);
   for (const item of list) {
-    if (typeof item !== 'string') throw new PolicyError('invalid-action', `${label()}: ${element}: expected strings, got ${typeName(item)}`);
+    if (typeof item !== 'string') throw new PolicyError(reason, `${label()}: ${element}: expected strings, got ${typeName(item)}`);
   }
   return list as string[];
 }
@@ -58,7 +59,7 @@ export function normalizeStatement(raw: unknown, index: number, budget: WorkBudg
     notPrincipal: notPrincipal !== undefined,
     principals: parsePrincipals(principal ?? notPrincipal, () => `${label()}: ${principal !== undefined ? 'Principal' : 'NotPrincipal'}`, budget),
     notAction: notAction !== undefined,
-    actions: actionList(action ?? notAction, action !== undefined ? 'Action' : 'NotAction', label, budget),
+    actions: stringList(action ?? notAction, action !== undefined ? 'Action' : 'NotAction', label, budget),
     resourceIsAny: fields.notresource === undefined && isAnyResource(fields.resource),
     conditions: parseConditions(fields.condition, label, budget),
   };

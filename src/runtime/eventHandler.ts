@@ -5,7 +5,7 @@ import { invalidEventsMetric, putMetrics } from '../delivery/metrics';
 import { InvalidEventError } from '../events/errors';
 import { parseEvent } from '../events/parse';
 import type { Finding } from '../findings/finding';
-import type { MonitorDeclaration } from '../monitors/monitor';
+import type { MonitorDeclaration, RecordContextReader } from '../monitors/monitor';
 import { EventRouter } from '../monitors/router';
 import { applyFollowUps, type FindingFollowUp } from './followUp';
 
@@ -16,6 +16,8 @@ export interface EventHandlerDeps {
   now?: () => Date;
   /** Steps between the checks and delivery (remediation, second opinions); none by default. */
   followUps?: readonly FindingFollowUp[];
+  /** Reads what the checks need beyond the record; none by default. */
+  recordContext?: RecordContextReader;
 }
 
 export type EventHandlerResult =
@@ -56,13 +58,16 @@ export async function handleMonitorEvent(event: unknown, monitor: MonitorDeclara
     return { status: 'invalid', reason: error.reason, eventId: error.eventId };
   }
   const { record } = parsed;
-  const routed = routerOf(monitor).evaluate(parsed, { config, now });
-  // A check that throws is a defect: the invocation fails, so that the event is retried and finally dead-lettered rather than lost.
-  if (routed.failures.length) throw routed.failures[0].error;
-  if (routed.matched.length === 0) {
+  const router = routerOf(monitor);
+  if (router.route(parsed).length === 0) {
     log.warn('event that no rule of this function matches ignored; check the rule pattern', { eventSource: record.eventSource, eventName: record.eventName, eventId: record.eventId });
     return { status: 'ignored', eventName: record.eventName, eventSource: record.eventSource };
   }
+  // What the checks need beyond the record (a policy named by ARN), read before they run.
+  const extra = deps.recordContext ? await deps.recordContext.read(record, log) : {};
+  const routed = router.evaluate(parsed, { config, now, ...extra });
+  // A check that throws is a defect: the invocation fails, so that the event is retried and finally dead-lettered rather than lost.
+  if (routed.failures.length) throw routed.failures[0].error;
   const findings = await applyFollowUps(routed.findings, record, deps.followUps ?? [], log);
   // One log line per finding: the per-check views and the dashboard's Logs Insights table read these.
   for (const finding of findings) log.info('finding', { finding });

@@ -2,9 +2,26 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { ConfigError, configFromEnv, envName, type Config } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
-import type { MonitorDeclaration } from '../monitors/monitor';
+import type { MonitorDeclaration, RecordContextReader } from '../monitors/monitor';
 import { handleMonitorEvent, type EventHandlerResult } from './eventHandler';
 import { followUpsOf } from './followUp';
+
+/** The monitor's record-context reader, its module loaded on the first record that needs it. */
+function recordContextOf(monitor: MonitorDeclaration, config: Config): RecordContextReader | undefined {
+  const declaration = monitor.recordContext;
+  if (!declaration) return undefined;
+  let loading: Promise<RecordContextReader> | undefined;
+  return {
+    async read(record, log) {
+      // A module that failed to load is loaded again next time rather than failing every event.
+      loading ??= declaration.load(config).catch((error: unknown) => {
+        loading = undefined;
+        throw error;
+      });
+      return (await loading).read(record, log);
+    },
+  };
+}
 
 /** Settings a deployed monitor cannot run without; the CLI runs fine without them. */
 function requireDeliverySettings(config: Config): void {
@@ -22,9 +39,10 @@ export function createLambdaHandler(monitor: MonitorDeclaration, env: Record<str
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: monitor.name } });
   const clients = createDeliveryClients();
   const followUps = followUpsOf(monitor, config);
+  const recordContext = recordContextOf(monitor, config);
   return async (event: unknown, context?: Context): Promise<EventHandlerResult> => {
     if (context) log.addContext(context);
-    const result = await handleMonitorEvent(event, monitor, { config, clients, log, followUps });
+    const result = await handleMonitorEvent(event, monitor, { config, clients, log, followUps, recordContext });
     log.info('event handled', { status: result.status, findings: result.status === 'processed' ? result.findings.length : 0 });
     return result;
   };

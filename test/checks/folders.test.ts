@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG, type Config } from '../../src/config/config';
 import { parseEvent } from '../../src/events/parse';
 import { monitorByName, monitors } from '../../src/monitors';
 import { EventRouter } from '../../src/monitors/router';
+import { awsManagedPolicyLookup } from '../../src/resources/awsManagedPolicies';
 
 const ROOT = join(__dirname, '..', '..');
 const CHECKS = join(ROOT, 'src', 'checks');
@@ -68,6 +69,7 @@ function recordingConfig(config: Config, read: Set<string>): Config {
 }
 
 const cases = eventCases();
+const policies = awsManagedPolicyLookup();
 
 test('every check is a folder <family>/<check-id> holding the check of that id and family, registered once', () => {
   const folders = checkFolders();
@@ -91,7 +93,8 @@ test.each(cases.map((c) => [c.file, c] as const))('%s', (_file, c) => {
   const config = { ...DEFAULT_CONFIG, ...c.expectation.config };
   const parsed = parseEvent(c.event);
   const router = new EventRouter(monitors);
-  const routed = router.evaluate(parsed, { config, now: NOW });
+  // As replay judges them: the AWS managed policies an attachment names come from the shipped table.
+  const routed = router.evaluate(parsed, { config, now: NOW, policies });
   const finding = routed.findings.find((f) => f.check === check.id) ?? null;
   if (c.expectation.finding === null) {
     expect(finding).toBeNull();
@@ -104,6 +107,6 @@ test.each(cases.map((c) => [c.file, c] as const))('%s', (_file, c) => {
   expect(finding?.documentation).toBe(catalogueEntry(check.id));
 
   const read = new Set<string>();
-  check.evaluate(parsed.record, { config: recordingConfig(config, read), now: NOW });
+  check.evaluate(parsed.record, { config: recordingConfig(config, read), now: NOW, policies });
   expect({ check: check.id, reads: [...read].filter((key) => !check.settings.includes(key as keyof Config)) }).toEqual({ check: check.id, reads: [] });
 });

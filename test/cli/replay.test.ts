@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -47,9 +47,39 @@ describe('replay of the sample trail', () => {
         'rotation-disabled MEDIUM derived-0007-rotation-cancelled',
         'rotation-schedule-too-long MEDIUM derived-0008-rotation-yearly',
         'rotation-failed MEDIUM derived-0009-rotation-abandoned',
+        // IAM: Panther's AdministratorAccess attachment (eventID "1") from the shipped table; its
+        // ReadOnlyAccess one gives nothing (it reads no secret value).
+        'identity-policy-reads-all-secrets HIGH 1',
+        'identity-policy-administers-all-secrets HIGH 1',
+        'identity-policy-reads-all-secrets HIGH derived-iam-01-role-inline-star',
+        'identity-policy-administers-all-secrets HIGH derived-iam-01-role-inline-star',
+        'identity-policy-reads-all-secrets MEDIUM derived-iam-07-role-inline-tag-condition',
+        'identity-policy-change-denied MEDIUM derived-iam-10-role-inline-refused',
+        'identity-policy-reads-all-secrets HIGH derived-iam-12-group-attach-secretsmanagerreadwrite',
+        'identity-policy-administers-all-secrets HIGH derived-iam-12-group-attach-secretsmanagerreadwrite',
+        'identity-policy-reads-all-secrets HIGH derived-iam-15-policy-version-default',
+        'identity-policy-administers-all-secrets HIGH derived-iam-15-policy-version-default',
       ].sort(),
     );
-    expect(run.stderr).toMatch(new RegExp(`^secretwatch replay: ${findings.length} finding\\(s\\) from \\d+ record\\(s\\) in 8 file\\(s\\)`));
+    expect(run.stderr).toMatch(new RegExp(`^secretwatch replay: ${findings.length} finding\\(s\\) from \\d+ record\\(s\\) in 9 file\\(s\\)`));
+  });
+
+  test('an attachment of a policy the shipped table does not hold: no identity finding, one line on stderr', async () => {
+    const dir = join(__dirname, '..', '..', 'src', 'checks', 'identity-policy', 'identity-policy-reads-all-secrets', 'events');
+    const file = join(mkdtempSync(join(tmpdir(), 'secretwatch-iam-')), 'iam.jsonl');
+    const customer = readFileSync(join(dir, 'derived-iam-14-role-attach-customer-policy.json'), 'utf8');
+    const admin = readFileSync(join(__dirname, '..', 'fixtures', 'cloudtrail', 'AttachRolePolicy', 'panther-1.json'), 'utf8');
+    writeFileSync(file, `${JSON.stringify(JSON.parse(customer))}\n${JSON.stringify(JSON.parse(admin))}\n`);
+    const run = await runCli(['replay', file, '--format', 'json']);
+    expect(run.code).toBe(0);
+    expect(parseLines(run.stdout).map((f) => `${f.check} ${f.resource.type} ${f.resource.name}`)).toEqual([
+      'identity-policy-administers-all-secrets AwsIamRole new-role',
+      'identity-policy-reads-all-secrets AwsIamRole new-role',
+    ]);
+    const lines = run.stderr.split('\n').filter((l) => l.includes('could not be evaluated offline'));
+    expect(lines).toEqual([
+      `secretwatch: ${file}: eventID derived-iam-14-role-attach-customer-policy: identity policy arn:aws:iam::123456789012:policy/DevSvcPolicy could not be evaluated offline (not an AWS managed policy: its document is only in the account (the deployed function reads it)); no identity-policy finding for it`,
+    ]);
   });
 
   test('a record delivered twice gives one finding', async () => {

@@ -5,6 +5,7 @@ import { createLambdaHandler } from '../../src/runtime/lambdaHandler';
 test('defaults are the documented ones', () => {
   expect(DEFAULT_CONFIG).toEqual({
     approvedRegions: [],
+    identityExemptPrincipals: [],
     maxRotationDays: 90,
     minRecoveryWindowDays: 30,
     unusedDays: 90,
@@ -104,4 +105,14 @@ describe('scanOrganization', () => {
     );
     expect(configFromEnv({ SCAN_ORGANIZATION: 'false', SCAN_ACCOUNTS: '222233334444' }).scanAccounts).toEqual(['222233334444']);
   });
+});
+
+test('identityExemptPrincipals: comma-separated IAM ARN patterns; anything else is refused, naming the variable', () => {
+  expect(configFromEnv({ IDENTITY_EXEMPT_PRINCIPALS: ' arn:aws:iam::111122223333:role/break-glass* , arn:aws:iam::*:role/deploy-?,' }).identityExemptPrincipals).toEqual([
+    'arn:aws:iam::111122223333:role/break-glass*',
+    'arn:aws:iam::*:role/deploy-?',
+  ]);
+  for (const bad of ['break-glass', 'arn:aws:s3:::bucket', 'arn:aws:iam::111122223333:role/a b']) {
+    expect(() => configFromEnv({ IDENTITY_EXEMPT_PRINCIPALS: bad })).toThrow(/^invalid setting IDENTITY_EXEMPT_PRINCIPALS: must be IAM ARN patterns/);
+  }
 });

@@ -16,9 +16,10 @@ function reasonOf(fn: () => unknown): string {
 describe('every published sample parses', () => {
   test.each(allSamples())('%s', (path) => {
     const { envelope, record } = parseEvent(sample(path));
-    expect(record.eventSource).toBe('secretsmanager.amazonaws.com');
+    // Secrets Manager's records, and IAM's for the identity-policy checks.
+    expect(['secretsmanager.amazonaws.com', 'iam.amazonaws.com']).toContain(record.eventSource);
     expect(record.eventTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-    expect(envelope.source).toBe('aws.secretsmanager');
+    expect(envelope.source).toBe(`aws.${record.eventSource.split('.')[0]}`);
     expect(envelope['detail-type']).toMatch(/^AWS (API Call|Service Event) via CloudTrail$/);
   });
 });

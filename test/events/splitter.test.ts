@@ -26,6 +26,17 @@ describe('RecordSplitter', () => {
     expect(skipped).toBe(2);
   });
 
+  test.each([1, 5, 64, 1 << 20])('several needles: a record holding any one is handed on, in chunks of %i bytes', (chunk) => {
+    const iam = (n: number, eventName: string) => ({ eventSource: 'iam.amazonaws.com', eventName, n });
+    const data = Buffer.from(JSON.stringify({ Records: [other(1), iam(2, 'PutRolePolicy'), sm(3), iam(4, 'GetRole'), iam(5, 'SetDefaultPolicyVersion'), other(6)] }));
+    const splitter = new RecordSplitter([Buffer.from('secretsmanager'), Buffer.from('Policy')]);
+    const items: SplitItem[] = [];
+    for (let i = 0; i < data.length; i += chunk) splitter.push(data.subarray(i, i + chunk), items);
+    splitter.end(items);
+    expect(items.map((i) => (i.kind === 'record' ? JSON.parse(i.text).n : i))).toEqual([2, 3, 5]);
+    expect(splitter.skipped).toBe(3);
+  });
+
   test('record offsets point at the record in the stream', () => {
     const { items } = split(RECORDS_FILE);
     const first = items[0] as Extract<SplitItem, { kind: 'record' }>;

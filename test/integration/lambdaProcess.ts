@@ -4,9 +4,10 @@
  * so that servers in the test's own process (a webhook, moto's seeding) can answer meanwhile.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { loadTemplateFrom, zipEntryContent, type Resource } from '../template/packaging';
 import { MOTO_REGION } from './motoServer';
 
 export interface PackagedInvocation {
@@ -84,4 +85,20 @@ export function logLines(run: PackagedInvocation): Record<string, unknown>[] {
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/**
+ * The function whose name ends with `-<name>` in a packaged template, and its handler module taken
+ * out of its zip into `dir` (the path the template's Handler names), as Lambda would unpack it.
+ */
+export function unpackHandler(packageDir: string, name: string, dir: string): { fn: Resource; moduleFile: string } {
+  const found = Object.entries(loadTemplateFrom(packageDir).Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.FunctionName).endsWith(`-${name}`));
+  if (!found) throw new Error(`no ${name} function in the packaged template`);
+  const [, fn] = found;
+  const handler = String(fn.Properties?.Handler);
+  const entry = `${handler.slice(0, handler.lastIndexOf('.'))}.js`;
+  const moduleFile = join(dir, entry);
+  mkdirSync(dirname(moduleFile), { recursive: true });
+  writeFileSync(moduleFile, zipEntryContent(join(packageDir, `${name}.zip`), entry));
+  return { fn, moduleFile };
 }

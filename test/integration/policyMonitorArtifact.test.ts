@@ -5,15 +5,15 @@
  * follow-ups load only on first use: the remediation from the bundle, IAM Access Analyzer's client
  * from the runtime's SDK on NODE_PATH. This proves that both still load, against moto_server.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CreateSecretCommand, GetResourcePolicyCommand, PutResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { loadTemplateFrom, runPackage, serviceCopy, zipEntryContent, type Resource } from '../template/packaging';
+import { runPackage, serviceCopy, type Resource } from '../template/packaging';
 import { envelopeOf, sampleRecord } from './cloudtrail';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION } from './motoServer';
-import { invokePackaged, lambdaEnvironment } from './lambdaProcess';
+import { invokePackaged, lambdaEnvironment, unpackHandler } from './lambdaProcess';
 
 jest.setTimeout(120_000);
 
@@ -27,12 +27,7 @@ describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy and conf
     const out = join(work, 'package');
     const packaged = runPackage({ remediatePublicPolicy: 'true', confirmWithAccessAnalyzer: 'true' }, out, serviceCopy(join(work, 'service')));
     if (packaged.status !== 0) throw new Error(`serverless package failed:\n${packaged.output}`);
-    [, fn] = Object.entries(loadTemplateFrom(out).Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.FunctionName).endsWith('-policyMonitor'))!;
-    const handler = String(fn.Properties?.Handler);
-    const entry = `${handler.slice(0, handler.lastIndexOf('.'))}.js`;
-    moduleFile = join(work, 'function', entry);
-    mkdirSync(dirname(moduleFile), { recursive: true });
-    writeFileSync(moduleFile, zipEntryContent(join(out, 'policyMonitor.zip'), entry));
+    ({ fn, moduleFile } = unpackHandler(out, 'policyMonitor', join(work, 'function')));
   });
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));

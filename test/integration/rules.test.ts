@@ -53,6 +53,8 @@ function checkEvent(check: string, name: string): CloudTrailRecord {
   return JSON.parse(readFileSync(join(__dirname, '..', '..', 'src', 'checks', check, 'events', `${name}.json`), 'utf8')) as CloudTrailRecord;
 }
 
+const IDENTITY_EVENTS = 'identity-policy/identity-policy-reads-all-secrets';
+
 const sample = (label: string, record: CloudTrailRecord, reaches: string[]): Sample => ({ label, envelope: envelopeOf(record), reaches });
 
 const rotationSucceeded = sampleRecord('RotationSucceeded/awsblog-rdsmultiuser-1.json') as unknown as Envelope; // stored as its EventBridge envelope
@@ -100,6 +102,12 @@ const SAMPLES: Sample[] = [
   sample('derived: CreateSecret with a replica region (from invictus-awsds-1)', checkEvent('replication/secret-replicated-to-unapproved-region', 'create-with-replicas'), ['secret-replication']),
   sample('derived: ReplicateSecretToRegions (from invictus-awsds-1)', checkEvent('replication/secret-replicated-to-unapproved-region', 'replicate-unapproved'), ['secret-replication']),
   sample('derived: StopReplicationToReplica (from invictus-awsds-1)', checkEvent('replication/secret-replica-promoted', 'stop-replication'), ['secret-replication']),
+  // IAM: attachments and inline policies always; a new policy version only when it becomes the default.
+  sample('AttachRolePolicy AdministratorAccess (panther-1)', sampleRecord('AttachRolePolicy/panther-1.json'), ['identity-policy-change']),
+  sample('derived: PutRolePolicy refused (from panther-1)', checkEvent(IDENTITY_EVENTS, 'derived-iam-10-role-inline-refused'), ['identity-policy-change']),
+  sample('derived: CreatePolicyVersion as the default (from panther-1)', checkEvent(IDENTITY_EVENTS, 'derived-iam-15-policy-version-default'), ['identity-policy-change']),
+  sample('derived: CreatePolicyVersion not the default (from panther-1)', checkEvent(IDENTITY_EVENTS, 'derived-iam-16-policy-version-not-default'), []),
+  sample('derived: CreatePolicy (from panther-1)', checkEvent(IDENTITY_EVENTS, 'derived-iam-17-create-policy'), []),
 ];
 
 /**

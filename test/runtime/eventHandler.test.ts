@@ -4,7 +4,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockDeliveryClients } from '../helpers/deliveryMocks';
 import { DEFAULT_CONFIG } from '../../src/config/config';
 import { silentLog } from '../../src/delivery/log';
-import { deletionMonitor } from '../../src/monitors';
+import { deletionMonitor, identityMonitor } from '../../src/monitors';
 import { handleMonitorEvent } from '../../src/runtime/eventHandler';
 import { sample } from '../helpers/fixtures';
 
@@ -73,4 +73,42 @@ test('a record that no rule of the function delivers is ignored: no check runs, 
 test('an SNS failure throws so that EventBridge retries the event', async () => {
   sns.on(PublishCommand).rejects(new Error('KMSAccessDenied'));
   await expect(handleMonitorEvent(envelope(sample('DeleteSecret/invictus-awsds-1.json')), deletionMonitor, deps())).rejects.toThrow('notification(s) failed');
+});
+
+describe("a monitor's record context (identityMonitor reads the policy an event names)", () => {
+  const attach = sample('AttachRolePolicy/panther-1.json');
+  const iamEnvelope = { ...envelope(attach), source: 'aws.iam' };
+  const admin = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
+
+  test('read before the checks, which judge the document it gives', async () => {
+    const reads: string[] = [];
+    const recordContext = {
+      async read(record: { eventName: string }) {
+        reads.push(record.eventName);
+        return { policies: { policy: () => ({ status: 'found' as const, document: admin, versionId: 'v1', source: 'iam' as const, attachedTo: null, previousVersionId: null }) } };
+      },
+    };
+    const result = await handleMonitorEvent(iamEnvelope, identityMonitor, { ...deps(), recordContext });
+    expect(reads).toEqual(['AttachRolePolicy']);
+    expect(result.status === 'processed' && result.findings.map((f) => [f.check, f.details.policy])).toEqual([
+      ['identity-policy-administers-all-secrets', expect.objectContaining({ documentSource: 'iam', versionId: 'v1' })],
+      ['identity-policy-reads-all-secrets', expect.objectContaining({ documentSource: 'iam', versionId: 'v1' })],
+    ]);
+  });
+
+  test('a read that fails (throttling) throws: EventBridge retries the event, nothing is delivered', async () => {
+    const recordContext = {
+      async read(): Promise<never> {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'Throttling' });
+      },
+    };
+    await expect(handleMonitorEvent(iamEnvelope, identityMonitor, { ...deps(), recordContext })).rejects.toThrow('Rate exceeded');
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
+  });
+
+  test('not read for an event no rule of the function delivers', async () => {
+    const recordContext = { read: jest.fn() };
+    await handleMonitorEvent(envelope(sample('DeleteSecret/invictus-awsds-1.json')), identityMonitor, { ...deps(), recordContext });
+    expect(recordContext.read).not.toHaveBeenCalled();
+  });
 });

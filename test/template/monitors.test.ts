@@ -77,8 +77,9 @@ describe('the real monitors', () => {
   });
 
   test('every rule gets a dead-letter grant, once; ENABLED rules are function events, the others raw rules', () => {
-    const monitorRules = monitors.flatMap((m) => rulesOf(m));
-    const schedules = monitors.filter((m) => m.schedule);
+    const here = monitors.filter((m) => !m.regions || m.regions.includes('eu-west-1'));
+    const monitorRules = here.flatMap((m) => rulesOf(m));
+    const schedules = here.filter((m) => m.schedule);
     expect(stack.ruleArns).toHaveLength(monitorRules.length + schedules.length);
     expect(new Set(stack.ruleArns.map((a) => JSON.stringify(a))).size).toBe(stack.ruleArns.length);
     for (const rule of monitorRules) {

@@ -82,6 +82,16 @@ export const MODE_VARIANTS = {
 } satisfies Record<string, Variant>;
 export type ModeVariantName = keyof typeof MODE_VARIANTS;
 
+/**
+ * Stacks in other regions than REGION: a us-east-1 stack is the only standalone one that receives
+ * IAM's events, so it alone has identityMonitor.
+ */
+export const REGION_VARIANTS = {
+  usEast1: { region: 'us-east-1', params: { identityExemptPrincipals: 'arn:aws:iam::123456789012:role/break-glass*,arn:aws:iam::*:role/deploy' } },
+  usEast1IdentityOff: { region: 'us-east-1', params: { identityMonitor: 'false' } },
+} satisfies Record<string, { region: string; params: Record<string, string> }>;
+export type RegionVariantName = keyof typeof REGION_VARIANTS;
+
 /** Runs expected to fail (before packaging anything), recorded for the tests. */
 export const FAILING_RUNS = {
   badEmail: { alertEmails: 'secops@example.com,not-an-email' },
@@ -112,8 +122,8 @@ export interface PackageResult {
  * copy of the service to package in (see serviceCopy), for a test that may run while another
  * packages the repository itself (serverless-esbuild's `.esbuild/` is per service directory).
  */
-export function runPackage(params: Record<string, string>, outDir?: string, serviceDir: string = ROOT): PackageResult {
-  const args = ['package', '--stage', STAGE, '--region', REGION];
+export function runPackage(params: Record<string, string>, outDir?: string, serviceDir: string = ROOT, region: string = REGION): PackageResult {
+  const args = ['package', '--stage', STAGE, '--region', region];
   if (outDir) args.push('--package', outDir);
   for (const [name, value] of Object.entries(params)) args.push('--param', `${name}=${value}`);
   const result = spawnSync(join(ROOT, 'node_modules', '.bin', 'serverless'), args, {
@@ -158,6 +168,15 @@ export function packageAllVariants(): Record<VariantName, string> {
     }
     modes[name] = dir;
   }
+  const regions = {} as Record<RegionVariantName, string>;
+  for (const [name, variant] of Object.entries(REGION_VARIANTS) as [RegionVariantName, (typeof REGION_VARIANTS)[RegionVariantName]][]) {
+    const dir = join(runDir, `region-${name}`);
+    const result = runPackage(variant.params, dir, ROOT, variant.region);
+    if (result.status !== 0 || !existsSync(join(dir, TEMPLATE_FILE))) {
+      throw new Error(`serverless package failed for ${name} (exit ${result.status}):\n${result.output}`);
+    }
+    regions[name] = dir;
+  }
   const dirs = {} as Record<VariantName, string>;
   for (const [name, variant] of Object.entries(VARIANTS) as [VariantName, Variant][]) {
     const dir = variant.inServiceDir ? join(ROOT, '.serverless') : join(runDir, name);
@@ -170,7 +189,7 @@ export function packageAllVariants(): Record<VariantName, string> {
     dirs[name] = dir;
   }
   const manifest = join(runDir, 'manifest.json');
-  writeFileSync(manifest, JSON.stringify({ createdAt: new Date().toISOString(), dirs, modes, failures }, null, 2));
+  writeFileSync(manifest, JSON.stringify({ createdAt: new Date().toISOString(), dirs, modes, regions, failures }, null, 2));
   process.env[MANIFEST_ENV] = manifest;
   return dirs;
 }
@@ -178,6 +197,7 @@ export function packageAllVariants(): Record<VariantName, string> {
 interface Manifest {
   dirs: Record<VariantName, string>;
   modes: Record<ModeVariantName, string>;
+  regions: Record<RegionVariantName, string>;
   failures: Record<FailingRunName, PackageResult>;
 }
 let cachedManifest: Manifest | undefined;
@@ -214,6 +234,16 @@ export interface Resource {
 export interface Template {
   Resources: Record<string, Resource>;
   Outputs?: Record<string, { Value: unknown; Description?: string }>;
+}
+
+/** The template of a stack in another region (REGION_VARIANTS). */
+export function loadRegionTemplate(name: RegionVariantName): Template {
+  return loadTemplateFrom(manifest().regions[name]);
+}
+
+/** The package directory of a stack in another region (REGION_VARIANTS). */
+export function regionPackageDir(name: RegionVariantName): string {
+  return manifest().regions[name];
 }
 
 /** The package directory of a deployment mode (MODE_VARIANTS). */

@@ -91,6 +91,7 @@ describe('settings', () => {
       TRUSTED_ACCOUNTS: '',
       TRUSTED_ORG_ID: '',
       APPROVED_REGIONS: '',
+      IDENTITY_EXEMPT_PRINCIPALS: '',
       METRIC_NAMESPACE: 'SecretWatch',
       REMEDIATE_PUBLIC_POLICY: 'false',
       CONFIRM_WITH_ACCESS_ANALYZER: 'false',

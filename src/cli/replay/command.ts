@@ -24,7 +24,7 @@ const PROGRESS_MIN_BYTES = 8 * 1024 * 1024;
 function summary(stats: ReplayStats): string {
   return (
     `secretwatch replay: ${stats.findings} finding(s) from ${stats.records} record(s) in ${stats.files} file(s) ` +
-    `(${stats.parsed} Secrets Manager record(s) parsed, ${stats.matched} matched a rule` +
+    `(${stats.parsed} Secrets Manager or IAM record(s) parsed, ${stats.matched} matched a rule` +
     (stats.invalid ? `, ${stats.invalid} invalid` : '') +
     (stats.checkFailures ? `, ${stats.checkFailures} not fully checked` : '') +
     (stats.warnings ? `, ${stats.warnings} warning(s)` : '') +
@@ -66,6 +66,9 @@ export async function runReplay(paths: readonly string[], opts: ReplayCommandOpt
       },
       fileFailed(error, partly) {
         say(`secretwatch: ${safeLine(error.message)} (${partly ? 'the records before it were checked, the rest of the file skipped' : 'file skipped'})\n`);
+      },
+      policyUnavailable(file, policyArn, reason, eventId) {
+        say(`secretwatch: ${file}:${eventId ? ` eventID ${eventId}:` : ''} identity policy ${policyArn} could not be evaluated offline (${reason}); no identity-policy finding for it\n`);
       },
       fileStarted(_file, size) {
         total += size;

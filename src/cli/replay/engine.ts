@@ -5,7 +5,10 @@ import { parseEventText } from '../../events/parse';
 import { RecordSplitter, type SplitItem } from '../../events/splitter';
 import type { Finding } from '../../findings/finding';
 import { atLeast, type Severity } from '../../findings/severity';
+import { allChecks } from '../../checks';
 import { monitors } from '../../monitors';
+import { awsManagedPolicyLookup } from '../../resources/awsManagedPolicies';
+import type { PolicyDocumentLookup } from '../../resources/policyDocuments';
 import { EventRouter } from '../../monitors/router';
 import { FindingWindow } from './dedup';
 
@@ -18,6 +21,8 @@ export interface ReplayOptions {
   now?: Date;
   /** How many distinct findings de-duplication remembers (FindingWindow); the default suits any archive. */
   dedupWindow?: number;
+  /** Managed policies named by ARN; default: the AWS managed policies shipped with SecretWatch. */
+  policies?: PolicyDocumentLookup;
 }
 
 /** What one file gave; summed over the files into ReplayStats. */
@@ -72,6 +77,8 @@ export type FileItem =
   | { kind: 'finding'; finding: Finding }
   | { kind: 'invalid'; record: InvalidRecord }
   | { kind: 'warning'; file: string; message: string }
+  /** A record names a policy whose document cannot be had offline: its identity-policy change gives no finding. */
+  | { kind: 'policyUnavailable'; file: string; policyArn: string; reason: string; eventId: string | null }
   /** `partly`: the file was read in part, and the records before the error were checked. */
   | { kind: 'failed'; error: InputFileError; partly: boolean };
 
@@ -82,6 +89,38 @@ export interface ReplayListener {
   fileFailed?(error: InputFileError, partly: boolean): void;
   fileStarted?(file: string, size: number): void;
   progress?(compressedBytesRead: number): void;
+  /** A record names a policy whose document cannot be had offline: its identity-policy change gives no finding. */
+  policyUnavailable?(file: string, policyArn: string, reason: string, eventId: string | null): void;
+}
+
+/** The event names of the checks on services other than Secrets Manager (IAM's). */
+const OTHER_EVENT_NAMES = [...new Set(allChecks.flatMap((c) => c.events.filter((e) => e.source !== 'aws.secretsmanager').flatMap((e) => e.eventNames)))];
+
+/** The longest string every name holds ("Policy" for IAM's), or "" when they share fewer than 4 characters. */
+function commonPart(names: readonly string[]): string {
+  if (names.length === 0) return '';
+  const shortest = names.reduce((a, b) => (a.length <= b.length ? a : b));
+  for (let length = shortest.length; length >= 4; length--) {
+    for (let start = 0; start + length <= shortest.length; start++) {
+      const part = shortest.slice(start, start + length);
+      if (names.every((n) => n.includes(part))) return part;
+    }
+  }
+  return '';
+}
+
+/**
+ * What a record must hold to be parsed: "secretsmanager" (records and envelopes of Secrets
+ * Manager), or one of the other services' watched call names. The splitter searches each chunk
+ * once per needle, so those names are searched as the one part they share, and a record holding
+ * it is then checked for a whole name: an organisation trail's IAM reads (GetRole,
+ * GetPolicyVersion) are passed over unparsed.
+ */
+const SHARED_PART = commonPart(OTHER_EVENT_NAMES);
+const NEEDLES = ['secretsmanager', ...(SHARED_PART ? [SHARED_PART] : OTHER_EVENT_NAMES)].map((text) => Buffer.from(text));
+
+function worthParsing(text: string): boolean {
+  return text.includes('secretsmanager') || OTHER_EVENT_NAMES.some((name) => text.includes(name));
 }
 
 /** The part of ReplayOptions that judging one file needs; what a worker thread is given. */
@@ -91,6 +130,8 @@ export interface FileReplayOptions {
   until?: Date;
   minSeverity?: Severity;
   now: Date;
+  /** Managed policies named by ARN; default: the AWS managed policies shipped with SecretWatch. */
+  policies?: PolicyDocumentLookup;
 }
 
 export interface FileReplayHooks {
@@ -116,7 +157,20 @@ export async function replayFile(file: string, options: FileReplayOptions, emit:
   const stats = emptyFileStats();
   sharedRouter ??= new EventRouter(monitors);
   const router = sharedRouter;
-  const ctx = { config: options.config, now: options.now };
+  const shipped = options.policies ?? awsManagedPolicyLookup();
+  // The record being judged, so that a policy the checks cannot have is reported once, with it.
+  let judging: { eventId: string | null; reported: boolean } | null = null;
+  const policies: PolicyDocumentLookup = {
+    policy(arn, versionId, need) {
+      const result = shipped.policy(arn, versionId, need);
+      if (result.status === 'unavailable' && need === 'document' && judging && !judging.reported) {
+        judging.reported = true;
+        emit({ kind: 'policyUnavailable', file, policyArn: arn, reason: result.reason, eventId: judging.eventId });
+      }
+      return result;
+    },
+  };
+  const ctx = { config: options.config, now: options.now, policies };
   const sinceMs = options.since?.getTime() ?? -Infinity;
   const untilMs = options.until?.getTime() ?? Infinity;
   const invalid = (item: { line: number; offset: number }, reason: string, message: string, eventId: string | null) => {
@@ -128,6 +182,10 @@ export async function replayFile(file: string, options: FileReplayOptions, emit:
   const handleItem = (item: SplitItem) => {
     if (item.kind === 'invalid') {
       invalid(item, item.reason, item.message, null);
+      return;
+    }
+    if (!worthParsing(item.text)) {
+      stats.skipped++;
       return;
     }
     let event;
@@ -144,7 +202,9 @@ export async function replayFile(file: string, options: FileReplayOptions, emit:
       stats.outsideWindow++;
       return;
     }
+    judging = { eventId: event.record.eventId, reported: false };
     const { matched, findings, failures } = router.evaluate(event, ctx);
+    judging = null;
     if (matched.length) stats.matched++;
     for (const failure of failures) {
       const error = failure.error instanceof Error ? `${failure.error.name}: ${failure.error.message}` : String(failure.error);
@@ -157,7 +217,7 @@ export async function replayFile(file: string, options: FileReplayOptions, emit:
     }
   };
 
-  const splitter = new RecordSplitter();
+  const splitter = new RecordSplitter(NEEDLES);
   const items: SplitItem[] = [];
   let opened;
   try {
@@ -184,7 +244,8 @@ export async function replayFile(file: string, options: FileReplayOptions, emit:
     emit({ kind: 'failed', error: fileError, partly: opened !== undefined });
   } finally {
     stats.bytes = splitter.bytes;
-    stats.skipped = splitter.skipped;
+    // Records the splitter passed over, and those it handed on that name none of the watched calls.
+    stats.skipped += splitter.skipped;
   }
   return stats;
 }
@@ -201,7 +262,14 @@ function emptyStats(): ReplayStats {
  */
 export async function replay(paths: readonly string[], options: ReplayOptions, listener: ReplayListener): Promise<ReplayStats> {
   const stats = emptyStats();
-  const fileOptions: FileReplayOptions = { config: options.config, since: options.since, until: options.until, minSeverity: options.minSeverity, now: options.now ?? new Date() };
+  const fileOptions: FileReplayOptions = {
+    config: options.config,
+    since: options.since,
+    until: options.until,
+    minSeverity: options.minSeverity,
+    now: options.now ?? new Date(),
+    policies: options.policies,
+  };
   const window = new FindingWindow(options.dedupWindow);
   let compressedBefore = 0;
 
@@ -220,6 +288,9 @@ export async function replay(paths: readonly string[], options: ReplayOptions, l
         return;
       case 'warning':
         listener.warning?.(item.file, item.message);
+        return;
+      case 'policyUnavailable':
+        listener.policyUnavailable?.(item.file, item.policyArn, item.reason, item.eventId);
         return;
       case 'failed':
         stats.filesFailed++;
