@@ -7,10 +7,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chatbotNotification } from '../../src/findings/chatbot';
+import { chatbotDigestNotification, chatbotNotification } from '../../src/findings/chatbot';
+import { buildDigest, digestText, scanWindow } from '../../src/findings/digest';
 import { emailText } from '../../src/findings/email';
 import type { Finding } from '../../src/findings/finding';
-import { slackFindingMessage, type Block } from '../../src/findings/slack';
+import { slackDigestMessage, slackFindingMessage, type Block } from '../../src/findings/slack';
 import { subjectFor } from '../../src/findings/subject';
 import { hostileCases, LINK_MARKER, survivor, type HostileCase } from '../fixtures/hostile/corpus';
 import { runCli } from '../helpers/cli';
@@ -140,6 +141,30 @@ describe('the whole corpus in one trail', () => {
       })
       .map((t) => (t.type === 'mrkdwn' ? { mrkdwn: true, text: outsideCode(t.text) } : { mrkdwn: false, text: t.text }));
   }
+
+  test('digests of the corpus (email, Slack, Chatbot): every hostile title stays on its line, inert', () => {
+    const digest = buildDigest({
+      findings,
+      newFindings: new Set(findings),
+      scope: 'full',
+      secrets: findings.length,
+      account: '111122223333',
+      region: 'us-east-1',
+      accounts: 2,
+      window: scanWindow(new Date('2024-06-01T00:00:00Z'), 24),
+      notifyMinSeverity: 'INFO',
+    });
+    const text = digestText(digest);
+    expect(unsafeIn(text)).toBeNull();
+    expect(text.split('\n').filter((l) => /^Subject:/i.test(l) || /^Who /.test(l))).toEqual([]);
+    const slack = slackDigestMessage(digest);
+    const chatbot = chatbotDigestNotification(digest);
+    for (const { mrkdwn, text: t } of [...textsOf(slack.attachments[0].blocks), { mrkdwn: true, text: outsideCode(chatbot.content.description) }]) {
+      expect(unsafeIn(t)).toBeNull();
+      expect(t).not.toContain(LINK_MARKER);
+      if (mrkdwn) expect(t).not.toMatch(/<|[*_~]pwned[*_~]|@channel/);
+    }
+  });
 
   test('Slack and Chatbot: hostile text never formats, links or mentions, and every message serialises', () => {
     for (const finding of findings) {
