@@ -186,9 +186,7 @@ export async function replayFile(file: string, options: FileReplayOptions, emit:
     splitter.end(items);
     for (const item of items) handleItem(item);
   } catch (error) {
-    // Records split before the error are still judged: they were read whole.
-    for (const item of items) handleItem(item);
-    items.length = 0;
+    // Every record split before the error was judged as its chunk came: only the rest is lost.
     stats.failed = true;
     const fileError =
       error instanceof InputFileError ? error : new InputFileError(file, (error as NodeJS.ErrnoException).code?.startsWith('Z_') ? 'corrupt-gzip' : 'unreadable', (error as Error).message);
