@@ -107,7 +107,7 @@ function emptyFileStats(): FileStats {
   return { bytes: 0, skipped: 0, parsed: 0, invalid: 0, matched: 0, outsideWindow: 0, findings: 0, checkFailures: 0, warnings: 0, failed: false };
 }
 
-/** Lambda and the CLI route alike; one router serves every file of a process. */
+/** Building the router compiles every rule's pattern: done once per process, for every file it reads. */
 let sharedRouter: EventRouter | undefined;
 
 /**
