@@ -144,6 +144,8 @@ export class GunzipMembers extends Transform {
     this.crc = 0;
     this.size = 0;
     const inner = createInflateRaw({ chunkSize: this.chunkSize });
+    // Whenever the inflater fails, this stream fails with it (the reader sees a corrupt file).
+    inner.on('error', (error) => this.destroy(error));
     inner.on('data', (out: Buffer) => {
       this.crc = crc32(out, this.crc);
       this.size += out.length;
@@ -160,13 +162,7 @@ export class GunzipMembers extends Transform {
   private async inflate(data: Buffer): Promise<Buffer> {
     const inner = this.inner as InflateRaw;
     await new Promise<void>((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      inner.once('error', onError);
-      inner.write(data, (error) => {
-        inner.off('error', onError);
-        if (error) reject(error);
-        else resolve();
-      });
+      inner.write(data, (error) => (error ? reject(error) : resolve()));
     });
     this.written += data.length;
     const left = this.written - inner.bytesWritten;

@@ -2,9 +2,8 @@ import { resourceKind, resourceLabel } from '../resources/resource';
 import { commandsIn } from './commands';
 import { digestSeverity, type Digest } from './digest';
 import type { Finding } from './finding';
-import { consoleLink } from './links';
 import { safeLine } from './safeText';
-import { code, escapeMrkdwn, SEVERITY_STYLE, slackText, truncate } from './slack';
+import { code, consoleLinkFor, escapeMrkdwn, SEVERITY_STYLE, slackText, truncate } from './slack';
 
 /**
  * The custom-notification format of AWS Chatbot (Amazon Q Developer in chat applications), for
@@ -36,8 +35,9 @@ export function chatbotNotification(finding: Finding): ChatbotNotification {
     finding.description ? `\n*What it means* ${slackText(finding.description)}` : null,
     `\n*What to do* ${slackText(finding.remediation)}`,
   ];
-  const link = consoleLink(finding);
-  if (link) lines.push(`\n<${escapeMrkdwn(link)}|Open in the Secrets Manager console>`);
+  const link = consoleLinkFor(finding);
+  // A link cannot be cut: the text before it is, so that the link stays whole (or is left out whole).
+  const linkLine = link ? `\n\n<${escapeMrkdwn(link)}|Open in the Secrets Manager console>` : '';
   const commands = commandsIn(finding.remediation).slice(0, MAX_NEXT_STEPS);
   return {
     version: '1.0',
@@ -46,7 +46,7 @@ export function chatbotNotification(finding: Finding): ChatbotNotification {
     content: {
       textType: 'client-markdown',
       title: truncate(`${style.emoji} ${finding.severity}: ${slackText(finding.title)}`, TITLE_MAX),
-      description: truncate(lines.filter((l): l is string => l !== null).join('\n'), CHATBOT_DESCRIPTION_MAX),
+      description: truncate(lines.filter((l): l is string => l !== null).join('\n'), CHATBOT_DESCRIPTION_MAX - linkLine.length) + linkLine,
       ...(commands.length ? { nextSteps: commands.map((c) => code(c, 1000)) } : {}),
       keywords: [finding.severity, finding.check, ...(finding.region ? [finding.region] : [])],
     },

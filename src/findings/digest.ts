@@ -2,6 +2,7 @@ import { resourceLabel } from '../resources/resource';
 import { WEEKDAYS, type Config } from '../config/config';
 import type { Finding } from './finding';
 import { atLeast, compareSeverity, SEVERITIES, type Severity } from './severity';
+import { safeLine } from './safeText';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -182,7 +183,7 @@ export function digestText(digest: Digest): string {
   ];
   if (digest.entries.length === 0) lines.push(digest.findings === 0 ? 'No findings: every secret is compliant.' : 'Nothing at or above the notification threshold.');
   for (const e of digest.entries) {
-    lines.push(`${e.severity.padEnd(8)} ${e.check.padEnd(24)} ${many ? `${e.account ?? 'unknown'} ` : ''}${e.isNew && digest.scope === 'full' ? '[new] ' : ''}${e.title}`);
+    lines.push(`${e.severity.padEnd(8)} ${e.check.padEnd(24)} ${many ? `${safeLine(e.account ?? 'unknown')} ` : ''}${e.isNew && digest.scope === 'full' ? '[new] ' : ''}${safeLine(e.title)}`);
   }
   if (digest.omitted) lines.push(`... and ${digest.omitted} more, left out to keep this message short: every finding is on the findings bus and in \`secretwatch scan\`.`);
   const checks = Object.entries(digest.byCheck).filter(([, n]) => n > 0);

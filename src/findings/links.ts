@@ -1,5 +1,6 @@
 import { partitionOfArn, REGION_NAME } from '../resources/arn';
 import type { Finding } from './finding';
+import { wellFormed } from './safeText';
 
 /** The console's host per partition; other partitions (isolated regions) have no public console link. */
 function consoleHost(partition: string, region: string): string | null {
@@ -22,5 +23,5 @@ export function consoleLink(finding: Finding): string | null {
   const partition = partitionOfArn(finding.resource.arn);
   const host = consoleHost(partition, region);
   if (!host) return null;
-  return `https://${host}/secretsmanager/secret?name=${encodeURIComponent(name)}&region=${region}`;
+  return `https://${host}/secretsmanager/secret?name=${encodeURIComponent(wellFormed(name))}&region=${region}`;
 }

@@ -33,3 +33,11 @@ export function safeLine(value: string): string {
 export function safeOrNull(value: string | null | undefined): string | null {
   return value === null || value === undefined ? null : safeLine(value);
 }
+
+/** Surrogates that are not part of a pair: what makes encodeURIComponent throw and UTF-8 encoders choke. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `value` with each lone surrogate replaced by U+FFFD, as a UTF-8 encoder would: safe to encode. */
+export function wellFormed(value: string): string {
+  return value.replace(LONE_SURROGATE, '\ufffd');
+}

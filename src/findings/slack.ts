@@ -75,6 +75,14 @@ export function code(value: string | null | undefined, max = 500): string {
 const ACTIVE_WORD = /[*_~`<>&@#|]|:\/\/|\w\.\w|^www\./i;
 
 /**
+ * A header is plain text, which cannot hold code: a URL or domain in a hostile name is defanged
+ * there ("https[:]//evil[.]example", as security tools write them) so that no client links it.
+ */
+export function defang(value: string): string {
+  return value.replace(/:\/\//g, '[:]//').replace(/(\w)\.(?=\w)/g, '$1[.]');
+}
+
+/**
  * Prose that carries hostile values (a title, a remediation naming a secret or a Sid) as mrkdwn:
  * safeLine, then each word that Slack would format, link or mention shown as inline code, the
  * rest with Slack's three control characters escaped. No formatting can span words, since every
@@ -121,7 +129,8 @@ function remediationText(remediation: string): string {
 /** Slack's <url|text> syntax cannot be cut: a link that does not fit whole is left out. */
 const MAX_LINK_LENGTH = 1500;
 
-function linkFor(finding: Finding): string | null {
+/** The console link for a Slack-rendered message (Slack, Chatbot), or null when it is too long to keep whole. */
+export function consoleLinkFor(finding: Finding): string | null {
   const link = consoleLink(finding);
   return link && link.length <= MAX_LINK_LENGTH ? link : null;
 }
@@ -160,14 +169,14 @@ export function slackFindingMessage(finding: Finding): SlackMessage {
   ].filter((f): f is TextObject => f !== null);
 
   const blocks: Block[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(`${style.emoji} ${finding.severity} · ${safeLine(finding.title)}`, SLACK_LIMITS.headerText), emoji: true } },
+    { type: 'header', text: { type: 'plain_text', text: truncate(`${style.emoji} ${finding.severity} · ${defang(safeLine(finding.title))}`, SLACK_LIMITS.headerText), emoji: true } },
     { type: 'section', fields: fields.slice(0, SLACK_LIMITS.fieldsPerSection) },
   ];
   if (finding.description) blocks.push({ type: 'section', text: mrkdwn(`*What it means*\n${slackText(finding.description)}`) });
   blocks.push({ type: 'section', text: mrkdwn(`*What to do*\n${remediationText(finding.remediation)}`) });
   const details = detailLine(finding.details);
   if (details) blocks.push({ type: 'context', elements: [mrkdwn(details)] });
-  const link = linkFor(finding);
+  const link = consoleLinkFor(finding);
   const footer = [
     link ? `<${escapeMrkdwn(link)}|Open in the Secrets Manager console>` : null,
     finding.event ? `${slackText(finding.event.name)} ${code(finding.event.id ?? 'no event id', 80)}` : null,

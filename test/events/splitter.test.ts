@@ -43,6 +43,22 @@ describe('RecordSplitter', () => {
     expect(RECORDS_FILE.slice(first.offset, first.offset + first.text.length)).toBe(first.text);
   });
 
+  test.each([1, 3, 7, 1 << 20])('every item says the line it starts on, in chunks of %i bytes', (chunk) => {
+    const lines = [JSON.stringify(sm(1)), '', JSON.stringify(other(2)), '42', JSON.stringify(sm(3)).slice(0, 20), JSON.stringify(sm(4))];
+    const jsonLines = split(`${lines.join('\n')}\n`, chunk).items;
+    expect(jsonLines.map((i) => [i.kind === 'record' ? JSON.parse(i.text).n : i.reason, i.line])).toEqual([
+      [1, 1],
+      ['not-an-object', 4],
+      ['invalid-json', 5],
+      [4, 6],
+    ]);
+    const pretty = split(JSON.stringify({ Records: [sm(5), other(6), sm(7)] }, null, 2), chunk).items;
+    expect(pretty.map((i) => [i.kind === 'record' ? JSON.parse(i.text).n : i.reason, i.line])).toEqual([
+      [5, 3],
+      [7, 13],
+    ]);
+  });
+
   test('Records need not be the first key, and a string value "Records" is not the key', () => {
     const text = JSON.stringify({ note: 'Records', other: [sm(9)], Records: [sm(1), sm(2)] });
     expect(records(text).map((r) => (r as { n: number }).n)).toEqual([1, 2]);

@@ -30,6 +30,9 @@ describe('alert topic', () => {
     expect(principals.sort()).toEqual(['arn:aws:iam::123456789012:root', 'cloudwatch.amazonaws.com']);
     const cloudwatch = statements.find((s) => s.Principal.Service === 'cloudwatch.amazonaws.com');
     expect([cloudwatch.Action].flat().sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
+    // CloudWatch acts for every account: the key serves this account's alarms only.
+    expect(Object.keys(cloudwatch.Condition)).toEqual(['StringEquals']);
+    expect(render(cloudwatch.Condition.StringEquals['aws:SourceAccount'])).toBe('123456789012');
   });
 
   test('has a stable name and an alias for its key', () => {

@@ -29,7 +29,7 @@ export function verdictDetails(record: CloudTrailRecord, analysis: PolicyAnalysi
   const uncredited = analysis.denyCount - analysis.creditedDenies.length;
   if (uncredited > 0 && analysis.access !== 'private') {
     notes.push(
-      `The policy also has ${uncredited} Deny statement(s) that SecretWatch does not credit: only a Deny to everyone ("*") on the whole secret (Resource "*") of every action an Allow grants, unless one condition key matches (or always), narrows who is allowed. They may narrow what is listed here.`,
+      `The policy also has ${uncredited} Deny statement(s) that SecretWatch does not credit: only a Deny on the whole secret (Resource "*") of every action an Allow grants narrows who is allowed, and only when it is to everyone ("*") unless one condition key matches (or always), or to named principals without a condition. They may narrow what is listed here.`,
     );
   }
   if (blockPublicPolicy === true && analysis.access === 'public') {

@@ -140,11 +140,15 @@ export interface FileReplayHooks {
   progress?(bytesRead: number): void;
 }
 
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 function emptyFileStats(): FileStats {
   return { bytes: 0, skipped: 0, parsed: 0, invalid: 0, matched: 0, outsideWindow: 0, findings: 0, checkFailures: 0, warnings: 0, failed: false };
 }
 
-/** Lambda and the CLI route alike; one router serves every file of a process. */
+/** Building the router compiles every rule's pattern: done once per process, for every file it reads. */
 let sharedRouter: EventRouter | undefined;
 
 /**
@@ -192,8 +196,8 @@ export async function replayFile(file: string, options: FileReplayOptions, emit:
     try {
       event = parseEventText(item.text);
     } catch (error) {
-      if (!(error instanceof InvalidEventError)) throw error;
-      invalid(item, error.reason, error.message, error.eventId);
+      if (error instanceof InvalidEventError) invalid(item, error.reason, error.message, error.eventId);
+      else invalid(item, 'parse-failed', `the record could not be read (${describe(error)})`, null);
       return;
     }
     stats.parsed++;
@@ -203,12 +207,20 @@ export async function replayFile(file: string, options: FileReplayOptions, emit:
       return;
     }
     judging = { eventId: event.record.eventId, reported: false };
-    const { matched, findings, failures } = router.evaluate(event, ctx);
-    judging = null;
+    let routed;
+    try {
+      routed = router.evaluate(event, ctx);
+    } catch (error) {
+      // Routing itself failed (a rule pattern on a record no rule expected): this record only.
+      invalid(item, 'check-failed', `the record could not be routed to its checks (${describe(error)})`, event.record.eventId);
+      return;
+    } finally {
+      judging = null;
+    }
+    const { matched, findings, failures } = routed;
     if (matched.length) stats.matched++;
     for (const failure of failures) {
-      const error = failure.error instanceof Error ? `${failure.error.name}: ${failure.error.message}` : String(failure.error);
-      invalid(item, 'check-failed', `check ${failure.check} could not judge the record (${error}); the other checks did`, event.record.eventId);
+      invalid(item, 'check-failed', `check ${failure.check} could not judge the record (${describe(failure.error)}); the other checks did`, event.record.eventId);
     }
     for (const finding of findings) {
       if (options.minSeverity && !atLeast(finding.severity, options.minSeverity)) continue;
@@ -235,9 +247,7 @@ export async function replayFile(file: string, options: FileReplayOptions, emit:
     splitter.end(items);
     for (const item of items) handleItem(item);
   } catch (error) {
-    // Records split before the error are still judged: they were read whole.
-    for (const item of items) handleItem(item);
-    items.length = 0;
+    // Every record split before the error was judged as its chunk came: only the rest is lost.
     stats.failed = true;
     const fileError =
       error instanceof InputFileError ? error : new InputFileError(file, (error as NodeJS.ErrnoException).code?.startsWith('Z_') ? 'corrupt-gzip' : 'unreadable', (error as Error).message);

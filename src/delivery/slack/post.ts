@@ -63,12 +63,53 @@ export class SlackTransientError extends Error {
 const DEFAULTS = { attemptTimeoutMs: 10_000, maxAttempts: 6, backoffMs: 500, maxRetryAfterMs: 60_000 };
 /** Slack's error bodies are short codes; anything longer is not worth keeping. */
 const MAX_BODY_CHARS = 120;
+/** Of a long body, only this much is read at all (after it the message is cut anyway). */
+const MAX_BODY_SCANNED = 64 * 1024;
+/** A run of this many characters of a secret part is taken to be that part, however it was cut. */
+const SECRET_GRAM = 8;
 
-/** Removes the URL, and its path (the secret part), from a text that may have picked it up. */
+/**
+ * The secret parts of the URL: each path segment and query value other than a plain route word
+ * ("services"). Slack's are the workspace, the channel's webhook and its token.
+ */
+function secretParts(url: URL): string[] {
+  const parts = [...url.pathname.split('/'), ...[...url.searchParams.values()]].map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  return parts.filter((p) => p.length > 0 && !/^[a-z]+$/.test(p));
+}
+
+/** Every piece of SECRET_GRAM characters of the parts (a shorter part whole), lower case. */
+function secretGrams(url: URL): string[] {
+  const grams = new Set<string>();
+  for (const part of secretParts(url).map((p) => p.toLowerCase())) {
+    if (part.length <= SECRET_GRAM) grams.add(part);
+    else for (let i = 0; i + SECRET_GRAM <= part.length; i++) grams.add(part.slice(i, i + SECRET_GRAM));
+  }
+  return [...grams];
+}
+
+/**
+ * Removes the webhook URL from a text that may have picked it up (an error body that echoes the
+ * request, a network error naming it), in every form: the URL as written, percent-encoded or
+ * JSON-escaped, and any run of URL characters holding SECRET_GRAM or more characters of a secret
+ * part in a row (the bare token, an encoded or cut copy). Done on the whole text before it is cut
+ * for display, so that a cut cannot leave half a token behind.
+ */
 export function redact(text: string, url: URL): string {
-  let out = text.split(url.href).join('[webhook URL]');
-  for (const part of [url.pathname, url.search]) if (part.length > 1) out = out.split(part).join('[webhook path]');
-  return out;
+  let out = text;
+  for (const form of new Set([url.href, encodeURIComponent(url.href), url.href.replace(/\//g, '\\/')])) out = out.split(form).join('[webhook URL]');
+  const grams = secretGrams(url);
+  if (grams.length === 0) return out;
+  // Runs of the characters a URL or its encoding keeps together; a part can only hide in one.
+  return out.replace(/[A-Za-z0-9_~%.-]+/g, (run) => {
+    const lower = run.toLowerCase();
+    return grams.some((g) => lower.includes(g)) ? '[webhook secret]' : run;
+  });
 }
 
 /** Retry-After in seconds, or as an HTTP date; null when absent or unreadable. */
@@ -80,9 +121,10 @@ export function retryAfterMs(header: string | null, nowMs: number): number | nul
   return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
 }
 
-function bodyCode(body: string): string {
-  const oneLine = body.replace(/\s+/g, ' ').trim();
-  return oneLine ? oneLine.slice(0, MAX_BODY_CHARS) : 'no body';
+/** Slack's answer, safe to log: redacted first, then folded to one line and cut. */
+function bodyCode(body: string, url: URL): string {
+  const oneLine = redact(body.slice(0, MAX_BODY_SCANNED), url).replace(/\s+/g, ' ').trim();
+  return oneLine ? Array.from(oneLine).slice(0, MAX_BODY_CHARS).join('') : 'no body';
 }
 
 type Attempt = { kind: 'ok' } | { kind: 'status'; status: number; body: string; retryAfter: string | null } | { kind: 'network'; reason: string };
@@ -134,7 +176,7 @@ export async function postToSlack(url: URL, payload: unknown, options: PostOptio
       waitMs = random() * o.backoffMs * 2 ** (n - 1);
     } else {
       lastStatus = result.status;
-      const code = redact(bodyCode(result.body), url);
+      const code = bodyCode(result.body, url);
       lastProblem = `HTTP ${result.status} ${code}`;
       if (result.status === 429) {
         const told = retryAfterMs(result.retryAfter, now());

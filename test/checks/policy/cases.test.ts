@@ -82,7 +82,7 @@ describe('secret-policy-public', () => {
       denyStatements: 1,
       blockPublicPolicy: true,
       notes: [
-        'The policy also has 1 Deny statement(s) that SecretWatch does not credit: only a Deny to everyone ("*") on the whole secret (Resource "*") of every action an Allow grants, unless one condition key matches (or always), narrows who is allowed. They may narrow what is listed here.',
+        'The policy also has 1 Deny statement(s) that SecretWatch does not credit: only a Deny on the whole secret (Resource "*") of every action an Allow grants narrows who is allowed, and only when it is to everyone ("*") unless one condition key matches (or always), or to named principals without a condition. They may narrow what is listed here.',
         'The call asked for BlockPublicPolicy and Secrets Manager accepted the policy, so its own check did not find it public; review the statements above.',
       ],
     });
@@ -173,7 +173,7 @@ describe('Deny guardrails (the data-perimeter pattern)', () => {
     const [f] = findings(putWith(JSON.stringify({ Statement: [statement(), perimeter({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5', 'aws:SourceVpc': 'vpc-1' } })] })));
     expect(f.check).toBe('secret-policy-public');
     expect(f.details.denyStatementsCredited).toBeUndefined();
-    expect(f.details.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^The policy also has 1 Deny statement\(s\) that SecretWatch does not credit: only a Deny to everyone/)]));
+    expect(f.details.notes).toEqual(expect.arrayContaining([expect.stringMatching(/^The policy also has 1 Deny statement\(s\) that SecretWatch does not credit: only a Deny on the whole secret/)]));
   });
 });
 
@@ -291,5 +291,38 @@ describe('the alert reads without the console', () => {
     expect(text).toContain('Who        arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_ExampleRole_xxxxxxxxxxxxxxxx/example.user from 10.0.0.1');
     expect(text).toMatch(/sid: PublicRead; index: 0; access: public; openTo: anyone \(Principal "\*"\); actions: secretsmanager:GetSecretValue; allowsGetSecretValue: true; conditions: no Condition/);
     expect(text).toContain('aws secretsmanager delete-resource-policy --secret-id arn:aws:secretsmanager:us-west-2:123456789012:secret:paloma/example-secret-xxxxxx --region us-west-2');
+  });
+});
+
+describe('verdict fixes say why in the finding', () => {
+  const policy = (...statements: unknown[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements });
+
+  test('aws:SourceOwner of the owner pins the caller: a changed policy, not a public one', () => {
+    const [f] = findings(putWith(policy(statement({ Principal: { Service: 'sns.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceOwner': OWNER } } }))));
+    expect(f).toMatchObject({ check: 'secret-policy-changed', severity: 'LOW' });
+    expect((f.details.statements as { conditions: string }[])[0].conditions).toBe(`StringEquals aws:SourceOwner pins the caller to "${OWNER}"`);
+  });
+
+  test('an IPv6 range wider than /32 restricts nobody: public, and the range is named', () => {
+    const [f] = findings(putWith(policy(statement({ Condition: { IpAddress: { 'aws:SourceIp': '2001:db8::/31' } } }))));
+    expect(f).toMatchObject({ check: 'secret-policy-public', severity: 'CRITICAL' });
+    expect((f.details.statements as { conditions: string }[])[0].conditions).toContain('"2001:db8::/31" is too wide a range to restrict anyone');
+  });
+
+  test('a literal * under StringEquals matches nobody: no cross-account finding to organization "*"', () => {
+    const [f] = findings(putWith(policy(statement({ Condition: { StringEquals: { 'aws:PrincipalOrgID': '*' } } }))));
+    expect(f).toMatchObject({ check: 'secret-policy-changed', severity: 'LOW' });
+    expect(f.details).not.toHaveProperty('organizations');
+    expect((f.details.statements as { openTo: string; conditions: string }[])[0]).toMatchObject({
+      openTo: expect.stringMatching(/^nobody: /),
+      conditions: expect.stringContaining('* and ? are literal characters that no caller'),
+    });
+  });
+
+  test('a Deny naming exactly the allowed principal is credited, and the finding says which and why', () => {
+    const role = 'arn:aws:iam::999988887777:role/Reader';
+    const [f] = findings(putWith(policy(statement({ Principal: { AWS: role } }), { Sid: 'NotThem', Effect: 'Deny', Principal: { AWS: role }, Action: 'secretsmanager:*', Resource: '*' })));
+    expect(f).toMatchObject({ check: 'secret-policy-changed', details: { access: 'private', denyStatementsCredited: [1] } });
+    expect((f.details.statements as { openTo: string }[])[0].openTo).toBe(`nobody: Statement 1 (Sid "NotThem") denies every action it grants to "${role}"`);
   });
 });

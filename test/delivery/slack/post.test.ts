@@ -183,7 +183,62 @@ test.each([
   expect(retryAfterMs(header, 0)).toBe(ms);
 });
 
-test('redact removes the URL and its path wherever they appear', () => {
+test('redact removes the URL, and each secret part of its path wherever it appears', () => {
   const url = new URL(`https://hooks.slack.com${WEBHOOK_PATH}`);
-  expect(redact(`x ${url.href} y ${WEBHOOK_PATH} z`, url)).toBe('x [webhook URL] y [webhook path] z');
+  expect(redact(`x ${url.href} y ${WEBHOOK_PATH} z`, url)).toBe('x [webhook URL] y /services/[webhook secret]/[webhook secret]/[webhook secret] z');
+});
+
+describe('the webhook URL and its token never reach an error or a log, in any form', () => {
+  /** Eight characters in a row of any secret part of the path (case ignored): what would identify the credential. */
+  function leaks(text: string): string[] {
+    const lower = text.toLowerCase();
+    const parts = WEBHOOK_PATH.split('/').filter((p) => /\d/.test(p));
+    const found: string[] = [];
+    for (const part of parts) for (let i = 0; i + 8 <= part.length; i++) if (lower.includes(part.slice(i, i + 8).toLowerCase())) found.push(part.slice(i, i + 8));
+    return found;
+  }
+
+  async function errorFor(status: number, body: string): Promise<{ text: string; error: unknown }> {
+    slack.reply({ status, body });
+    const { opts, log } = options({ maxAttempts: 2 });
+    const error = await failure(postToSlack(slack.url, PAYLOAD, opts));
+    expect(error).toBeInstanceOf(status >= 500 ? SlackTransientError : SlackPermanentError);
+    const texts = [log.text(), (error as Error).message, (error as Error).stack ?? '', JSON.stringify(error)];
+    if (error instanceof SlackPermanentError) texts.push(error.slackError);
+    return { text: texts.join('\n'), error };
+  }
+
+  test.each([404, 500])('an HTTP %i whose body echoes the request', async (status) => {
+    const { text } = await errorFor(status, `no_service: POST ${slack.url.href} (path ${WEBHOOK_PATH}) was not found`);
+    expect(leaks(text)).toEqual([]);
+    expect(text).toContain('[webhook URL]');
+  });
+
+  test.each([
+    ['the URL percent-encoded', () => encodeURIComponent(slack.url.href)],
+    ['the URL encoded twice', () => encodeURIComponent(encodeURIComponent(slack.url.href))],
+    ['the URL JSON-escaped', () => JSON.stringify({ url: slack.url.href }).slice(1, -1)],
+    ['the URL in upper case', () => slack.url.href.toUpperCase()],
+    ['the bare token', () => `token=${WEBHOOK_TOKEN}`],
+    ['the token cut short', () => `token ${WEBHOOK_TOKEN.slice(0, 9)}`],
+  ])('a body holding %s', async (_form, body) => {
+    const { text } = await errorFor(400, `invalid_token: ${body()}`);
+    expect(leaks(text)).toEqual([]);
+  });
+
+  test('the URL at every offset of a long body (the display cut falls everywhere across it)', async () => {
+    const href = slack.url.href;
+    for (let offset = 0; offset <= 130; offset += 1) {
+      const { text } = await errorFor(404, `${'x'.repeat(offset)}${href} and more`);
+      expect({ offset, leaks: leaks(text) }).toEqual({ offset, leaks: [] });
+    }
+  });
+
+  test('a body cut by the server at every offset of the URL', async () => {
+    const href = slack.url.href;
+    for (let end = 0; end <= href.length; end++) {
+      const { text } = await errorFor(404, `echo ${href.slice(0, end)}`);
+      expect({ end, leaks: leaks(text) }).toEqual({ end, leaks: [] });
+    }
+  });
 });

@@ -12,7 +12,7 @@ export const secretPolicyPublic: EventCheck = {
   family: 'resource-policy',
   title: 'Secret made public by its resource policy',
   description:
-    'A resource policy was put on a secret with an Allow statement open to any principal (Principal "*", NotPrincipal, a wildcard ARN) that no condition pins to an account, organization or network, and that no Deny perimeter narrows (a Deny of those actions to everyone unless one such key matches). Anyone with AWS credentials may be able to use the secret, read its value included.',
+    'A resource policy was put on a secret with an Allow statement open to any principal (Principal "*", NotPrincipal, a wildcard ARN) that no condition pins to an account, organization or network (aws:SourceIp counts up to /8 for IPv4 and /32 for IPv6), and that no Deny perimeter narrows (a Deny of those actions to everyone unless one such key matches). Anyone with AWS credentials may be able to use the secret, read its value included.',
   severityRule: 'CRITICAL',
   severities: ['CRITICAL'],
   monitor: 'policyMonitor',
