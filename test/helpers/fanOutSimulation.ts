@@ -101,8 +101,10 @@ export async function simulateFanOut(options: SimulationOptions): Promise<Simula
   const calls = new Map<string, UnitCalls>();
   const callsOf = (account: string, region: string) => {
     const key = account === CENTRAL_ACCOUNT && region === ownRegion ? 'own' : unitKey({ account, region });
-    let c = calls.get(key);
-    if (!c) calls.set(key, (c = { key, assumeRole: 0, listSecrets: 0, listSecretVersionIds: 0 }));
+    const known = calls.get(key);
+    if (known) return known;
+    const c = { key, assumeRole: 0, listSecrets: 0, listSecretVersionIds: 0 };
+    calls.set(key, c);
     return c;
   };
   let inFlight = 0;
@@ -119,8 +121,8 @@ export async function simulateFanOut(options: SimulationOptions): Promise<Simula
       if (target === 'ListSecrets') c.listSecrets++;
       else if (target === 'ListSecretVersionIds') c.listSecretVersionIds++;
       const key = `${account}#${region}`;
-      let fake = fakes.get(key);
-      if (!fake) fakes.set(key, (fake = new FakeSecretsManager(secretsOf(account, region, options.secretsPerAccount, nowS))));
+      const fake = fakes.get(key) ?? new FakeSecretsManager(secretsOf(account, region, options.secretsPerAccount, nowS));
+      fakes.set(key, fake);
       // The unit is busy while its call is answered: the answer comes on a later turn, as from the network.
       busyAccounts.set(key, (busyAccounts.get(key) ?? 0) + 1);
       if (busyAccounts.get(key) === 1) maxInFlight = Math.max(maxInFlight, ++inFlight);
