@@ -22,9 +22,15 @@
 //                  (only they can have the state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS),
 //                  plus the schedule of a scheduled monitor; every target retries, then
 //                  dead-letters into RuleDeadLetterQueue
+//   its queue      a monitor fed by a queue (the central scan's workers): the queue and its
+//                  dead-letter queue, encrypted, TLS only; the function receives from both, one
+//                  message at a time, its reserved concurrency the two event sources' limits
+// A monitor marked centralScanOnly is deployed only when context.centralScan is true (mode central
+// with member accounts or regions to scan); serverless/organization.js then wires the rest.
 
 const { loadTypeScript } = require('./typescript');
 const { scanSchedule } = require('./settings');
+const { organizationSettings, scansMembers } = require('./organization');
 
 const SERVICE = 'secretwatch';
 const ALERT_TOPIC = 'AlertTopic';
@@ -109,11 +115,71 @@ function environmentOf(monitor, source, context) {
   return { ...env, ...(monitor.environment ?? {}) };
 }
 
-/** What every monitor's role allows; `declared` (its own permissions) after its log group. */
-function roleStatements(_monitor, ids, declared, context) {
+/** A queue-fed monitor's queue and dead-letter queue: logical ids and names. */
+function queueIds(monitor, context) {
+  const prefix = normalized(monitor.name);
+  const name = `${SERVICE}-${context.stage}-${monitor.queue.name}`;
+  return { queue: `${prefix}Queue`, deadLetter: `${prefix}DeadLetterQueue`, name, deadLetterName: `${name}-dlq` };
+}
+
+/** The queue, its dead-letter queue (14 days), both encrypted and refusing plain HTTP. */
+function queueResources(monitor, context) {
+  const ids = queueIds(monitor, context);
+  const tlsOnly = (id) => ({
+    Type: 'AWS::SQS::QueuePolicy',
+    Properties: {
+      Queues: [{ Ref: id }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: getAtt(id), Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+      },
+    },
+  });
+  return {
+    [ids.queue]: {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        QueueName: ids.name,
+        // Longer than a run of the function: a message is not handed to a second worker while the first still works on it.
+        VisibilityTimeout: 2 * (monitor.timeout ?? 30),
+        MessageRetentionPeriod: 86400,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: getAtt(ids.deadLetter), maxReceiveCount: monitor.queue.maxReceiveCount },
+      },
+    },
+    [`${ids.queue}Policy`]: tlsOnly(ids.queue),
+    [ids.deadLetter]: {
+      Type: 'AWS::SQS::Queue',
+      Properties: { QueueName: ids.deadLetterName, VisibilityTimeout: 2 * (monitor.timeout ?? 30), MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true },
+    },
+    [`${ids.deadLetter}Policy`]: tlsOnly(ids.deadLetter),
+  };
+}
+
+/** The Framework's sqs events: one message an invocation, failures reported per message. */
+function queueEvents(monitor, context) {
+  const ids = queueIds(monitor, context);
+  const event = (id, maximumConcurrency) => ({ sqs: { arn: getAtt(id), batchSize: 1, maximumConcurrency, functionResponseType: 'ReportBatchItemFailures' } });
+  return [event(ids.queue, monitor.queue.maximumConcurrency), event(ids.deadLetter, monitor.queue.deadLetterConcurrency)];
+}
+
+/** What the monitor's role allows: its log group, `declared` (its own permissions), then delivery's or its queues'. */
+function roleStatements(monitor, ids, declared, context) {
+  const own = [{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(ids.logGroup) }, ...declared.map(allow)];
+  const queues = monitor.queue
+    ? [
+        {
+          Sid: 'ReceiveOwnQueues',
+          Effect: 'Allow',
+          Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          Resource: [getAtt(queueIds(monitor, context).queue), getAtt(queueIds(monitor, context).deadLetter)],
+        },
+      ]
+    : [];
+  if (monitor.delivers === false) return [...own, ...queues];
   return [
-    { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(ids.logGroup) },
-    ...declared.map(allow),
+    ...own,
+    ...queues,
     // PutMetricData has no resource type: the namespace condition is its scope.
     {
       Sid: 'Metrics',
@@ -197,10 +263,10 @@ function rawRule(logicalId, monitor, ids, properties, context) {
  * The deployment of the monitors in context.region: { functions, resources: { Resources },
  * ruleArns }. context: { stage, region, settings (the environment of serverless/settings.js),
  * findingsBus ({ name, arn } of serverless/findingsBus.js), ruleRetryPolicy ({ maximumEventAge,
- * maximumRetryAttempts }) }. source: what loadSource() returns; tests pass their own monitors.
+ * maximumRetryAttempts }), centralScan (deploy the centralScanOnly monitors) }. source: what loadSource() returns; tests pass their own monitors.
  */
 function monitorDeployment(context, source = loadSource()) {
-  const deployed = source.monitors.filter((m) => !m.regions || m.regions.includes(context.region));
+  const deployed = source.monitors.filter((m) => (!m.regions || m.regions.includes(context.region)) && (!m.centralScanOnly || context.centralScan === true));
   const rules = source.eventRules(deployed);
   const functions = {};
   const Resources = {};
@@ -258,31 +324,39 @@ function monitorDeployment(context, source = loadSource()) {
     }
     Resources[ids.role] = role(monitor, roleStatements(monitor, ids, monitor.permissions ?? [], context), context);
     Object.assign(Resources, followUpPolicies(monitor, ids, context, source));
+    if (monitor.queue) Object.assign(Resources, queueResources(monitor, context));
     functions[monitor.name] = {
-      handler: monitor.handler,
+      handler: context.centralScan === true && monitor.centralScanHandler ? monitor.centralScanHandler : monitor.handler,
       description: monitor.description,
       role: ids.role,
       ...(monitor.memorySize !== undefined ? { memorySize: monitor.memorySize } : {}),
       ...(monitor.timeout !== undefined ? { timeout: monitor.timeout } : {}),
       environment: environmentOf(monitor, source, context),
-      maximumRetryAttempts: MAXIMUM_RETRY_ATTEMPTS,
-      maximumEventAge: MAXIMUM_EVENT_AGE_SECONDS,
-      destinations: { onFailure: { type: 'sqs', arn: getAtt(FAILURE_QUEUE) } },
-      events,
+      // A queue-fed function is invoked synchronously by its event sources, which retry and dead-letter
+      // themselves; the others are invoked asynchronously.
+      ...(monitor.queue
+        ? { reservedConcurrency: monitor.queue.maximumConcurrency + monitor.queue.deadLetterConcurrency, events: [...events, ...queueEvents(monitor, context)] }
+        : {
+            maximumRetryAttempts: MAXIMUM_RETRY_ATTEMPTS,
+            maximumEventAge: MAXIMUM_EVENT_AGE_SECONDS,
+            destinations: { onFailure: { type: 'sqs', arn: getAtt(FAILURE_QUEUE) } },
+            events,
+          }),
     };
   }
   return { functions, resources: { Resources }, ruleArns: [...eventRuleArns, ...scheduleArns] };
 }
 
 module.exports = async ({ resolveVariable }) => {
-  const [stage, region, settings, findingsBus, ruleRetryPolicy] = await Promise.all([
+  const [stage, region, settings, findingsBus, ruleRetryPolicy, organization] = await Promise.all([
     resolveVariable('sls:stage'),
     resolveVariable('self:provider.region'),
     resolveVariable('self:custom.settings'),
     resolveVariable('self:custom.findingsBus'),
     resolveVariable('self:custom.ruleRetryPolicy'),
+    resolveVariable('self:custom.organization'),
   ]);
-  return monitorDeployment({ stage, region, settings, findingsBus, ruleRetryPolicy });
+  return monitorDeployment({ stage, region, settings, findingsBus, ruleRetryPolicy, centralScan: scansMembers(organizationSettings(organization)) });
 };
 module.exports.monitorDeployment = monitorDeployment;
 module.exports.loadSource = loadSource;

@@ -3,13 +3,14 @@ import { deletionMonitor } from './deletionMonitor';
 import { inventoryScan } from './inventoryScan';
 import { policyMonitor } from './policyMonitor';
 import { rotationMonitor } from './rotationMonitor';
+import { scanWorker } from './scanWorker';
 import type { MonitorDeclaration } from './monitor';
 
-export const monitors: readonly MonitorDeclaration[] = [deletionMonitor, rotationMonitor, inventoryScan, policyMonitor];
+export const monitors: readonly MonitorDeclaration[] = [deletionMonitor, rotationMonitor, inventoryScan, policyMonitor, scanWorker];
 
 export function monitorByName(name: string): MonitorDeclaration | undefined {
   return monitors.find((m) => m.name === name);
 }
 
-export { deletionMonitor, inventoryScan, policyMonitor, rotationMonitor };
+export { deletionMonitor, inventoryScan, policyMonitor, rotationMonitor, scanWorker };
 export type { MonitorDeclaration };

@@ -2,7 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ConfigError, configFromEnv } from '../config/config';
 import { handleScanUnits } from './fanOut/worker';
-import { centralScanDepsFromEnv, fanOutStoreFromEnv } from './scanLambdaHandler';
+import { fanOutStoreFromEnv } from './fanOut/fromEnv';
+import { centralScanDepsFromEnv } from './centralScanFromEnv';
 
 /** Kept back from the worker's timeout for storing its unit's result. */
 export const STORE_RESERVE_MS = 60_000;
