@@ -421,4 +421,5 @@ class SecretWatchOrganization {
 module.exports = SecretWatchOrganization;
 module.exports.organizationSettings = organizationSettings;
 module.exports.scansMembers = scansMembers;
+module.exports.scanRunsTable = scanRunsTable;
 module.exports.applyMode = applyMode;
