@@ -8,8 +8,7 @@
  * organization made in moto (CreateOrganization, CreateAccount).
  */
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { CreateAccountCommand, CreateOrganizationCommand, DescribeCreateAccountStatusCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config';
@@ -20,7 +19,7 @@ import { createInventoryClient } from '../../src/inventory/client';
 import { memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
 import { handleInventoryScan, type InventoryScanResult } from '../../src/runtime/inventoryScan';
 import { runCli } from '../helpers/cli';
-import { clientIn, DENIED, MEMBER_A, MEMBER_B, refusingSts, ROLE_NAME } from './memberAccounts';
+import { clientIn, DENIED, MEMBER_A, MEMBER_B, refusingSts, ROLE_NAME, seedCentralScan } from './memberAccounts';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION, receiveMessages } from './motoServer';
 
 jest.setTimeout(60_000);
@@ -30,22 +29,7 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
   let alertQueueUrl = '';
 
   beforeAll(async () => {
-    // Without rotation: rotation-not-enabled for each, in its own account.
-    const own = new SecretsManagerClient(moto.clientConfig());
-    await own.send(new CreateSecretCommand({ Name: 'central/db', SecretString: 'x' }));
-    const a = await clientIn(moto, MEMBER_A);
-    for (const name of ['a/one', 'a/two']) await a.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    const b = await clientIn(moto, MEMBER_B);
-    for (const name of ['b/one', 'b/two', 'b/three']) await b.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    const sns = new SNSClient(moto.clientConfig());
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'secretwatch-alerts' }))).TopicArn!;
-    // What the alert topic's subscribers get: the digest.
-    const sqs = new SQSClient(moto.clientConfig());
-    alertQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'alert-subscriber' }))).QueueUrl!;
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: alertQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
-    sqs.destroy();
-    sns.destroy();
+    ({ topicArn, alertQueueUrl } = await seedCentralScan(moto));
   });
 
   test('each member account is scanned with its own credentials, findings carry its account, the refused one is one HIGH finding', async () => {

@@ -9,8 +9,6 @@
  * STS would refuse it (middleware on the test's STS client, as in centralScan.test.ts).
  */
 import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, type Message, ReceiveMessageCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { SQSEvent } from 'aws-lambda';
@@ -23,7 +21,7 @@ import { DynamoScanRunStore } from '../../src/runtime/fanOut/dynamoStore';
 import { sqsUnitQueue } from '../../src/runtime/fanOut/sqsQueue';
 import { handleScanUnits } from '../../src/runtime/fanOut/worker';
 import { handleInventoryScan } from '../../src/runtime/inventoryScan';
-import { clientIn, DENIED, MEMBER_A, MEMBER_B, refusingSts, ROLE_NAME } from './memberAccounts';
+import { DENIED, MEMBER_A, MEMBER_B, refusingSts, ROLE_NAME, seedCentralScan } from './memberAccounts';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION, receiveMessages } from './motoServer';
 
 jest.setTimeout(90_000);
@@ -86,23 +84,7 @@ describeWithMoto('the fanned-out central scan', (moto) => {
   }
 
   beforeAll(async () => {
-    const own = new SecretsManagerClient(moto.clientConfig());
-    await own.send(new CreateSecretCommand({ Name: 'central/db', SecretString: 'x' }));
-    own.destroy();
-    const a = await clientIn(moto, MEMBER_A);
-    for (const name of ['a/one', 'a/two']) await a.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    const b = await clientIn(moto, MEMBER_B);
-    for (const name of ['b/one', 'b/two', 'b/three']) await b.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    a.destroy();
-    b.destroy();
-    const sns = new SNSClient(moto.clientConfig());
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'secretwatch-alerts' }))).TopicArn!;
-    const sqs = new SQSClient(moto.clientConfig());
-    alertQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'alert-subscriber' }))).QueueUrl!;
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: alertQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
-    sqs.destroy();
-    sns.destroy();
+    ({ topicArn, alertQueueUrl } = await seedCentralScan(moto));
   });
 
   test('every member through the queue, each unit scanned and stored once, the refused one its own finding, one digest counting every account', async () => {

@@ -3,7 +3,9 @@
  * account id and keeps each account's secrets apart; it enforces no trust policy, so a refusal is
  * the AccessDenied error STS gives, returned by middleware on the test's STS client.
  */
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { memberScanRoleName } from '../../src/runtime/centralScan';
 import { MOTO_ACCOUNT, MOTO_REGION, type Moto } from './motoServer';
@@ -41,4 +43,32 @@ export function refusingSts(): { sts: STSClient; assumed: string[] } {
     { step: 'initialize', name: 'refuseDeniedAccount' },
   );
   return { sts, assumed };
+}
+
+/**
+ * The accounts of the central scan tests: the central account (moto's default) with one secret,
+ * MEMBER_A with two and MEMBER_B with three, none rotating (rotation-not-enabled for each, in its
+ * own account); the alert topic and a queue subscribed to it, where the digest arrives.
+ */
+export async function seedCentralScan(moto: Moto): Promise<{ topicArn: string; alertQueueUrl: string }> {
+  const own = new SecretsManagerClient(moto.clientConfig());
+  await own.send(new CreateSecretCommand({ Name: 'central/db', SecretString: 'x' }));
+  own.destroy();
+  for (const [account, names] of [
+    [MEMBER_A, ['a/one', 'a/two']],
+    [MEMBER_B, ['b/one', 'b/two', 'b/three']],
+  ] as const) {
+    const client = await clientIn(moto, account);
+    for (const name of names) await client.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
+    client.destroy();
+  }
+  const sns = new SNSClient(moto.clientConfig());
+  const topicArn = (await sns.send(new CreateTopicCommand({ Name: 'secretwatch-alerts' }))).TopicArn!;
+  const sqs = new SQSClient(moto.clientConfig());
+  const alertQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'alert-subscriber' }))).QueueUrl!;
+  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: alertQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
+  sqs.destroy();
+  sns.destroy();
+  return { topicArn, alertQueueUrl };
 }
