@@ -33,7 +33,7 @@ export interface InventoryScanDeps {
 export type InventoryScanResult =
   | { status: 'invalid'; reason: string }
   /** The central scan was fanned out: its units are queued, and the run is reported once they are all stored. */
-  | { status: 'fanned-out'; run: string; scannedAt: string; units: number; resumed: boolean }
+  | { status: 'fanned-out'; run: string; scannedAt: string; units: number; queued: number; resumed: boolean }
   /** An assembling request for a run that is not (or no longer) stored: nothing to report. */
   | { status: 'unknown-run'; run: string }
   | {

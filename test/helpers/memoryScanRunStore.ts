@@ -46,6 +46,10 @@ export class MemoryScanRunStore implements ScanRunStore {
     if (r) r.assembling = false;
   }
 
+  async storedKeys(run: string): Promise<Set<string>> {
+    return new Set(this.stored.get(run)?.keys() ?? []);
+  }
+
   async *units(run: string): AsyncIterable<{ key: string; outcome: UnitOutcome }> {
     for (const [key, bytes] of [...(this.stored.get(run) ?? new Map<string, Buffer>())].sort(([a], [b]) => (a < b ? -1 : 1))) {
       yield { key, outcome: decodeOutcome(bytes) };

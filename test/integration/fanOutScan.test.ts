@@ -117,10 +117,16 @@ describeWithMoto('the fanned-out central scan', (moto) => {
       expect(assumed.map((arn) => arn.split(':')[4]).sort()).toEqual([MEMBER_A, MEMBER_B, DENIED].sort());
       expect(triggered).toHaveLength(1);
 
-      // The coordinator retried (same scheduled event): the same run, its units queued again, none counted twice, no second assembly.
+      // The coordinator retried (same scheduled event): the same run, nothing stored queued or scanned again, no second assembly.
       const again = await handleInventoryScan({ time }, scanDeps);
-      expect(again).toMatchObject({ status: 'fanned-out', units: 4, resumed: true });
-      expect(await drain(queue.url, queue.arn, workers)).toEqual({ handled: 3, failed: 0 });
+      expect(again).toMatchObject({ status: 'fanned-out', units: 4, queued: 0, resumed: true });
+      expect(await drain(queue.url, queue.arn, workers)).toEqual({ handled: 0, failed: 0 });
+      expect(assumed).toHaveLength(3);
+      expect(triggered).toHaveLength(1);
+      // A unit delivered twice (SQS is at least once) is scanned again but not counted again.
+      await sqsUnitQueue(sqs, queue.url)([{ run: triggered[0], scannedAt: new Date(Math.floor(Date.parse(time) / 60_000) * 60_000).toISOString(), account: MEMBER_A, region: MOTO_REGION }]);
+      expect(await drain(queue.url, queue.arn, workers)).toEqual({ handled: 1, failed: 0 });
+      expect(await fanOut.store.getRun(triggered[0])).toMatchObject({ total: 4, done: 4 });
       expect(triggered).toHaveLength(1);
 
       const result = await handleInventoryScan({ assembleScan: triggered[0] }, scanDeps);

@@ -21,7 +21,7 @@ test('1,000 accounts x 4 regions: units, concurrency, calls and the assembled re
   // Every member account in every region, and the central account in its 3 other regions; its own region it scans itself.
   const units = ACCOUNTS * REGIONS.length + (REGIONS.length - 1);
   expect(r.enqueued).toBe(units);
-  expect(r.coordinator).toMatchObject({ status: 'fanned-out', units: units + 1, resumed: false });
+  expect(r.coordinator).toMatchObject({ status: 'fanned-out', units: units + 1, queued: units, resumed: false });
   expect(r.maxInFlight).toBeLessThanOrEqual(CONCURRENCY);
   expect(r.maxInFlight).toBeGreaterThan(1);
 

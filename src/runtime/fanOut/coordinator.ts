@@ -34,29 +34,38 @@ export async function assembleWhenComplete(run: string, deps: Pick<FanOutDeps, '
  * The coordinating step of a fanned-out central scan: plan the account and region pairs, record
  * the run, queue one unit per pair for the scan workers, scan the function's own inventory (as the
  * standalone scan does) and store it as the run's own unit. Whoever stores the last unit has the
- * run assembled. A retried invocation (same scheduled time) finds its run recorded and queues its
- * units again: a unit stored already is not counted twice.
+ * run assembled. A retried invocation (same scheduled time) finds its run recorded and queues only
+ * the units not stored yet (one still queued may be scanned twice, and is counted once).
  */
 export async function startFanOut(
   members: MemberAccounts,
   inventory: InventoryClient,
   options: ScanOptions & { fullDigest: boolean },
   deps: FanOutDeps,
-): Promise<{ run: string; units: number; resumed: boolean }> {
+): Promise<{ run: string; units: number; queued: number; resumed: boolean }> {
   const plan = await planMembers(members, options, deps.central);
   const run = runName(options.now, options.fullDigest);
   const scannedAt = options.now.toISOString();
   const total = plan.targets.length + plan.unreachable.length + 1;
   const created = await deps.store.createRun({ run, total, scannedAt, fullDigest: options.fullDigest, region: deps.central.region, account: plan.own });
-  await forEachLimit(plan.unreachable, STORE_CONCURRENCY, async (scan) => {
-    await deps.store.putUnit(run, unitKey(scan), scan);
-  });
-  await deps.enqueue(plan.targets.map((t): ScanUnit => ({ run, scannedAt, account: t.account, region: t.region })));
-  const own = await runScan(inventory, options);
-  const ownScan: MemberScan = { account: own.account ?? plan.own ?? '', region: own.region ?? deps.central.region, status: 'scanned', result: own };
-  await deps.store.putUnit(run, OWN_UNIT_KEY, ownScan);
+  // A resumed run skips what is stored already: its units are not scanned twice.
+  const stored = created ? new Set<string>() : await deps.store.storedKeys(run);
+  await forEachLimit(
+    plan.unreachable.filter((scan) => !stored.has(unitKey(scan))),
+    STORE_CONCURRENCY,
+    async (scan) => {
+      await deps.store.putUnit(run, unitKey(scan), scan);
+    },
+  );
+  const queued = plan.targets.filter((t) => !stored.has(unitKey(t))).map((t): ScanUnit => ({ run, scannedAt, account: t.account, region: t.region }));
+  await deps.enqueue(queued);
+  if (!stored.has(OWN_UNIT_KEY)) {
+    const own = await runScan(inventory, options);
+    const ownScan: MemberScan = { account: own.account ?? plan.own ?? '', region: own.region ?? deps.central.region, status: 'scanned', result: own };
+    await deps.store.putUnit(run, OWN_UNIT_KEY, ownScan);
+  }
   await assembleWhenComplete(run, deps);
-  return { run, units: total, resumed: !created };
+  return { run, units: total, queued: queued.length, resumed: !created };
 }
 
 /** A run whose units are all stored, ready to report: the function's own scan and every member's. */

@@ -162,22 +162,35 @@ export class DynamoScanRunStore implements ScanRunStore {
     );
   }
 
+  async storedKeys(run: string): Promise<Set<string>> {
+    const keys = new Set<string>();
+    // Only the keys: a unit is stored once its part 0 is.
+    for await (const page of paginateQuery({ client: this.client }, { ...this.unitQuery(run), ProjectionExpression: '#item' })) {
+      for (const item of page.Items ?? []) {
+        const [key, part] = parsePartItem(item.item?.S ?? '');
+        if (part === 0) keys.add(key);
+      }
+    }
+    return keys;
+  }
+
+  private unitQuery(run: string) {
+    return {
+      TableName: this.table,
+      KeyConditionExpression: '#run = :run AND begins_with(#item, :prefix)',
+      ExpressionAttributeNames: { '#run': 'run', '#item': 'item' },
+      ExpressionAttributeValues: { ':run': s(run), ':prefix': s(UNIT_PREFIX) },
+      ConsistentRead: true,
+    };
+  }
+
   async *units(run: string): AsyncIterable<{ key: string; outcome: UnitOutcome }> {
     let current: { key: string; parts: number; data: Uint8Array[] } | null = null;
     const complete = (unit: { key: string; parts: number; data: Uint8Array[] }) => {
       if (unit.data.length !== unit.parts) throw new Error(`scan run ${run}: unit ${unit.key} has ${unit.data.length} of its ${unit.parts} parts`);
       return { key: unit.key, outcome: decodeOutcome(Buffer.concat(unit.data)) };
     };
-    const pages = paginateQuery(
-      { client: this.client },
-      {
-        TableName: this.table,
-        KeyConditionExpression: '#run = :run AND begins_with(#item, :prefix)',
-        ExpressionAttributeNames: { '#run': 'run', '#item': 'item' },
-        ExpressionAttributeValues: { ':run': s(run), ':prefix': s(UNIT_PREFIX) },
-        ConsistentRead: true,
-      },
-    );
+    const pages = paginateQuery({ client: this.client }, this.unitQuery(run));
     // Items come sorted by `item`: a unit's parts in order, one unit after the other.
     for await (const page of pages) {
       for (const item of page.Items ?? []) {

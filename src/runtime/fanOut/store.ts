@@ -27,6 +27,8 @@ export interface ScanRunStore {
   claimAssembly(run: string): Promise<boolean>;
   /** Gives the claim back (the assembling step could not be started), so that a retry may claim it. */
   releaseAssembly(run: string): Promise<void>;
+  /** The keys of the units stored so far (a resumed run queues only the others). */
+  storedKeys(run: string): Promise<Set<string>>;
   /** Every stored unit, the coordinator's own scan under OWN_UNIT_KEY. */
   units(run: string): AsyncIterable<{ key: string; outcome: UnitOutcome }>;
 }
