@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Context } from 'aws-lambda';
 import { ConfigError, configFromEnv, envName } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
@@ -24,7 +25,7 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
   if (!config.alertTopicArn) throw new ConfigError(envName('alertTopicArn'), 'required in Lambda (the alert topic ARN)');
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: 'inventoryScan' } });
   const clients = createDeliveryClients();
-  const central = centralScanDepsFromEnv(env, config) ?? undefined;
+  const central = centralScanDepsFromEnv(env, config, () => new OrganizationsClient({})) ?? undefined;
   const fanOut = central && fanOutOf ? fanOutOf(env, central) : undefined;
   return async (event: unknown, context?: Context): Promise<InventoryScanResult> => {
     if (context) log.addContext(context);
