@@ -3,7 +3,7 @@
 // archive, next to `zcat` of the same files (the floor: just inflating the bytes). The replay is
 // verified first; timing a replay that finds the wrong things would be worthless.
 const { readFileSync, rmSync } = require('node:fs');
-const { tmpdir } = require('node:os');
+const { availableParallelism, tmpdir } = require('node:os');
 const { join, relative } = require('node:path');
 const { runNode, runToDevNull, round } = require('./measure');
 const { FAMILIES, FAMILY_OF } = require('./needles');
@@ -11,10 +11,13 @@ const { FAMILIES, FAMILY_OF } = require('./needles');
 const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'bin', 'secretwatch.js');
 const RUNS = 3;
-const TARGET_RATIO = 2;
+/** The replay on every core (its default --jobs) against single-process zcat of the same files. */
+const TARGET_RATIO = 0.8;
+/** Replays timed: one thread, two, and every core (the default). */
+const JOBS = [...new Set([1, 2, availableParallelism()])];
 const TARGET_RSS_MB = 150;
 /** "Flat": the 4x input may not need more than this much more memory than the 1x input. */
-const FLAT_FACTOR = 1.2;
+const FLAT_FACTOR = 1.1;
 /** Check families that must have findings: a family missing here is a broken build, not a pending one. */
 const REQUIRED_FAMILIES = ['deletion', 'resource-policy', 'rotation'];
 
@@ -60,8 +63,8 @@ function missingFrom(a, b) {
 
 const tail = (text, n = 15) => text.trim().split('\n').slice(-n).join('\n');
 
-function replayArgs(paths, { quiet }) {
-  return [CLI, 'replay', ...paths, '--format', 'json', '--no-progress', ...(quiet ? ['--quiet'] : [])];
+function replayArgs(paths, { quiet, jobs }) {
+  return [CLI, 'replay', ...paths, '--format', 'json', '--no-progress', ...(quiet ? ['--quiet'] : []), ...(jobs ? ['--jobs', String(jobs)] : [])];
 }
 
 /**
@@ -145,21 +148,33 @@ function verify({ manifest, archive, needles, work }) {
   };
 }
 
-/** zcat of every file in one process, best of RUNS, interleaved with the replay's runs. */
+/**
+ * zcat of every file in one process, best of RUNS, interleaved with the replay's runs with each of
+ * JOBS; every timed replay's findings must be the one-thread replay's, byte for byte.
+ */
 function measure({ manifest, archive, work, log, findings }) {
   const files = manifest.files.map((f) => relative(ROOT, join(archive, f.path)));
   const zcat = [];
-  const replay = [];
+  const byJobs = Object.fromEntries(JOBS.map((j) => [j, []]));
   const out = join(work, 'timed-findings.json');
+  let reference = null;
   for (let i = 0; i < RUNS; i++) {
     const z = runToDevNull('zcat', files, { cwd: ROOT });
     if (z.status !== 0) throw new Error(`zcat exited ${z.status}: ${tail(z.stderr ?? '')}`);
     zcat.push(z.seconds);
-    const r = runNode(replayArgs([archive], { quiet: true }), { stdoutPath: out, cwd: ROOT });
-    if (r.status !== 0) throw new Error(`replay exited ${r.status ?? r.signal} on timed run ${i + 1}:\n${tail(r.stderr)}`);
-    replay.push({ seconds: r.seconds, rssKB: r.rssKB });
-    log(`bench: run ${i + 1}/${RUNS}: zcat ${z.seconds.toFixed(2)} s, replay ${r.seconds.toFixed(2)} s, ${(r.rssKB / 1024).toFixed(0)} MB\n`);
+    const line = [`zcat ${z.seconds.toFixed(2)} s`];
+    for (const jobs of JOBS) {
+      const r = runNode(replayArgs([archive], { quiet: true, jobs }), { stdoutPath: out, cwd: ROOT });
+      if (r.status !== 0) throw new Error(`replay --jobs ${jobs} exited ${r.status ?? r.signal} on timed run ${i + 1}:\n${tail(r.stderr)}`);
+      const text = readFileSync(out, 'utf8');
+      reference = reference ?? text;
+      if (text !== reference) throw new Error(`replay --jobs ${jobs} printed other findings than --jobs ${JOBS[0]} (timed run ${i + 1})`);
+      byJobs[jobs].push({ seconds: r.seconds, rssKB: r.rssKB });
+      line.push(`--jobs ${jobs} ${r.seconds.toFixed(2)} s, ${(r.rssKB / 1024).toFixed(0)} MB`);
+    }
+    log(`bench: run ${i + 1}/${RUNS}: ${line.join('; ')}\n`);
   }
+  const replay = byJobs[JOBS[JOBS.length - 1]];
   // 4x the input, same files given four times: memory must not grow with the input.
   const out4 = join(work, 'timed-findings-4x.json');
   const r4 = runNode(replayArgs([archive, archive, archive, archive], { quiet: false }), { stdoutPath: out4, cwd: ROOT });
@@ -172,7 +187,7 @@ function measure({ manifest, archive, work, log, findings }) {
   log(`bench: 4x input: replay ${r4.seconds.toFixed(2)} s, ${(r4.rssKB / 1024).toFixed(0)} MB\n`);
   rmSync(out, { force: true });
   rmSync(out4, { force: true });
-  return { zcat, replay, x4: { seconds: r4.seconds, rssKB: r4.rssKB, summary: s4, errors: errors4 } };
+  return { zcat, replay, byJobs, x4: { seconds: r4.seconds, rssKB: r4.rssKB, summary: s4, errors: errors4 } };
 }
 
 async function replayBench({ manifest, archive, needles, log = (s) => process.stderr.write(s) }) {
@@ -214,6 +229,14 @@ async function replayBench({ manifest, archive, needles, log = (s) => process.st
     result.seconds4x = round(m.x4.seconds);
     result.mbPerSecond = round(t.bytes / 1e6 / best, 1);
     result.zcatMbPerSecond = round(t.bytes / 1e6 / Math.min(...m.zcat), 1);
+    const zcatBest = Math.min(...m.zcat);
+    result.jobs = JOBS[JOBS.length - 1];
+    result.byJobs = Object.fromEntries(
+      JOBS.map((j) => {
+        const seconds = Math.min(...m.byJobs[j].map((r) => r.seconds));
+        return [j, { seconds: round(seconds), ratio: round(seconds / zcatBest, 2), peakRssMB: round(Math.max(...m.byJobs[j].map((r) => r.rssKB)) / 1024, 1) }];
+      }),
+    );
     result.runs = {
       zcatSeconds: m.zcat.map((s) => round(s)),
       replaySeconds: m.replay.map((r) => round(r.seconds)),
@@ -241,4 +264,4 @@ async function replayBench({ manifest, archive, needles, log = (s) => process.st
   }
 }
 
-module.exports = { replayBench, parseSummary, TARGET_RATIO, TARGET_RSS_MB, FLAT_FACTOR, RUNS };
+module.exports = { replayBench, parseSummary, TARGET_RATIO, TARGET_RSS_MB, FLAT_FACTOR, RUNS, JOBS };

@@ -4,7 +4,7 @@
 // and load time of every packaged Lambda function. Progress goes to stderr; stdout gets a short
 // table and, as its LAST line, one JSON object (the summary; bench/results/latest.json has it all).
 //
-//   node bench/run.js [--no-replay] [--no-policy] [--no-scan] [--no-scan-moto] [--no-functions] [--regenerate]
+//   node bench/run.js [--no-replay] [--no-policy] [--no-scan] [--no-scan-moto] [--no-org-scan] [--no-functions] [--regenerate]
 // Exit code: 0, or 1 when the replay could not be verified (wrong findings or counts, CLI broken)
 // or misbehaved while being timed.
 // Missed performance targets are reported as FAIL in the table and do not change the exit code.
@@ -14,6 +14,7 @@ const os = require('node:os');
 const { join } = require('node:path');
 const { ensureArchive } = require('./generate');
 const { replayBench, TARGET_RATIO, TARGET_RSS_MB, FLAT_FACTOR, RUNS: REPLAY_RUNS } = require('./replay');
+const { orgScanBench } = require('./org-scan');
 const { functionsBench, TARGET_ZIP_BYTES, TARGET_LOAD_OVER_BARE_MS, RUNS: FN_RUNS } = require('./functions');
 const { policyBench, TARGET_POLICIES_PER_SECOND, TARGET_LARGE_POLICY_MS, RUNS: POLICY_RUNS } = require('./policy');
 const { scanBench, TARGET_CPU_MS_50K, RUNS: SCAN_RUNS } = require('./scan');
@@ -50,11 +51,28 @@ function table(report) {
       const pending = Object.keys(report.archive?.expectedFindings ?? {}).filter((f) => f !== 'total' && !v.checkFamiliesVerified.includes(f) && report.archive.expectedFindings[f] > 0);
       if (pending.length) lines.push(`  not verified: ${pending.map((f) => `${f} (${report.archive.expectedFindings[f]} expected)`).join(', ')}: no findings of these checks in this build yet`);
       lines.push(row('zcat (the floor)', `${r.zcatSeconds.toFixed(2)} s`, `${r.zcatMbPerSecond} MB/s`, '', null));
-      lines.push(row('replay', `${r.seconds.toFixed(2)} s`, `${r.mbPerSecond} MB/s, ${r.ratio.toFixed(2)}x zcat`, `<= ${TARGET_RATIO}x zcat`, t.ratio?.pass));
+      for (const [jobs, j] of Object.entries(r.byJobs ?? {})) {
+        if (Number(jobs) !== r.jobs) lines.push(row(`replay --jobs ${jobs}`, `${j.seconds.toFixed(2)} s`, `${j.ratio.toFixed(2)}x zcat, ${j.peakRssMB.toFixed(0)} MB`, '', null));
+      }
+      lines.push(row(`replay (${r.jobs} jobs, all cores)`, `${r.seconds.toFixed(2)} s`, `${r.mbPerSecond} MB/s, ${r.ratio.toFixed(2)}x zcat`, `<= ${TARGET_RATIO}x zcat`, t.ratio?.pass));
       lines.push(row('peak RSS, 1x input', `${r.peakRssMB.toFixed(1)} MB`, '', `<= ${TARGET_RSS_MB} MB`, t.peakRssMB?.pass));
       lines.push(row('peak RSS, 4x input', `${r.peakRssMB4x.toFixed(1)} MB`, `4x the records, in ${r.seconds4x.toFixed(2)} s`, `flat: <= ${FLAT_FACTOR}x the 1x`, t.peakRssMB4x?.pass));
     }
     if (r.error) lines.push(`  ERROR: ${r.error.split('\n').join('\n         ')}`);
+  }
+  const o = report.orgScan;
+  if (o) {
+    lines.push(
+      `org scan: the fanned-out central scan, simulated in process (${o.accounts ?? '-'} accounts x ${o.regions ?? '-'} regions, ${o.concurrency ?? '-'} workers at once); time modelled from each unit's calls`,
+    );
+    if (o.verified) {
+      lines.push(row('units', `${o.units}`, `at most ${o.maxInFlight} at once; ${o.deadLettered} dead-lettered`, '', null));
+      lines.push(row('calls', `${o.calls.AssumeRole}`, `AssumeRole; ${o.calls.ListSecrets} ListSecrets`, '', null));
+      lines.push(row('modelled time', `${o.modelledMinutes} min`, `3 secrets a unit`, '', null));
+      const big = o.organization500x4;
+      lines.push(row('modelled, 500x4', `${big.minutes} min`, `${big.units} units of ${big.secretsPerUnit} secrets, ${big.unitSeconds} s each`, '', null));
+    }
+    if (o.error) lines.push(`  ERROR: ${o.error}`);
   }
   const p = report.policy;
   if (p) {
@@ -163,6 +181,8 @@ function summaryLine(report) {
       zcatSeconds: r.zcatSeconds,
       peakRssMB: r.peakRssMB,
       ratio: r.ratio,
+      jobs: r.jobs,
+      byJobs: r.byJobs,
       peakRssMB4x: r.peakRssMB4x,
       seconds4x: r.seconds4x,
       files: r.files,
@@ -196,6 +216,12 @@ function summaryLine(report) {
           ...(sc.moto10k?.secrets ? { moto10k: { seconds: sc.moto10k.seconds, calls: sc.moto10k.calls, verified: sc.moto10k.verified } } : sc.moto10k ? { moto10k: sc.moto10k } : {}),
           verified: sc.verified,
         };
+  }
+  if (report.orgScan) {
+    const o = report.orgScan;
+    out.orgScan = o.verified
+      ? { units: o.units, maxInFlight: o.maxInFlight, concurrency: o.concurrency, calls: o.calls, modelledMinutes: o.modelledMinutes, organization500x4: o.organization500x4, verified: true }
+      : { verified: false, error: o.error };
   }
   if (report.functions) {
     out.functions = Object.fromEntries(
@@ -274,6 +300,13 @@ async function main(argv) {
     if (!report.scan.verified) {
       failed = true;
       log(`\nbench: SCAN NOT VERIFIED: ${report.scan.error ?? [report.scan.n10k?.error, report.scan.n50k?.error, report.scan.moto10k?.error].filter(Boolean).join('; ')}\n\n`);
+    }
+  }
+  if (!flags.has('--no-org-scan')) {
+    report.orgScan = orgScanBench({ log });
+    if (!report.orgScan.verified) {
+      failed = true;
+      log(`\nbench: ORGANIZATION SCAN NOT VERIFIED: ${report.orgScan.error}\n\n`);
     }
   }
   if (!flags.has('--no-functions')) Object.assign(report, await functionsBench({ log }));

@@ -19,7 +19,7 @@ function newestSource(dir) {
 }
 
 function stale() {
-  if (!existsSync(bundle)) return true;
+  if (!existsSync(bundle) || !existsSync(join(root, 'dist', 'replay-worker.js'))) return true;
   if (!existsSync(join(root, 'src'))) return false;
   const built = statSync(bundle).mtimeMs;
   return newestSource(join(root, 'src')) > built || newestSource(join(root, 'rules')) > built;

@@ -1,5 +1,6 @@
-// Bundles the CLI into dist/cli.js (dependencies stay in node_modules). Run by `npm ci` through
-// `prepare`, and by bin/secretwatch.js whenever a source file is newer than the bundle.
+// Bundles the CLI into dist/cli.js and its replay worker thread into dist/replay-worker.js
+// (dependencies stay in node_modules). Run by `npm ci` through `prepare`, and by
+// bin/secretwatch.js whenever a source file is newer than the bundle.
 const { buildSync } = require('esbuild');
 const { join } = require('node:path');
 
@@ -7,8 +8,8 @@ const root = join(__dirname, '..');
 
 function buildCli() {
   buildSync({
-    entryPoints: [join(root, 'src/cli/bin.ts')],
-    outfile: join(root, 'dist/cli.js'),
+    entryPoints: { cli: join(root, 'src/cli/bin.ts'), 'replay-worker': join(root, 'src/cli/replay/worker.ts') },
+    outdir: join(root, 'dist'),
     bundle: true,
     platform: 'node',
     target: 'node20',

@@ -68,15 +68,20 @@ const ownChecksOnly = {
     const entries = Array.isArray(build.initialOptions.entryPoints) ? build.initialOptions.entryPoints : [];
     const match = entries.length === 1 && /(?:^|[\\/])handlers[\\/](\w+)\.ts$/.exec(String(entries[0]));
     if (!match) return;
-    const monitor = match[1];
+    const entry = `handlers/${match[1]}`;
     build.onLoad({ filter: REGISTRY_FILE }, async (args) => {
       const { loadTypeScript } = require('./typescript');
+      // The monitor whose function this entry is (a monitor may have a second entry for a mode).
+      const moduleOf = (handler) => (handler ? handler.slice(0, handler.lastIndexOf('.')) : null);
+      const declaration = loadTypeScript('src/monitors/index.ts').monitors.find((m) => [m.handler, m.centralScanHandler].some((h) => moduleOf(h) === entry));
+      if (!declaration) return undefined;
+      const monitor = declaration.name;
       const ids = new Set(
         loadTypeScript('src/checks/index.ts')
-          .checksRunBy(monitor)
+          .checksRunBy(declaration.checksOf ?? monitor)
           .map((check) => check.id),
       );
-      // Not a monitor (no check names it): the registry stays whole.
+      // A monitor no check names: the registry stays whole.
       if (ids.size === 0) return undefined;
       const source = await require('node:fs/promises').readFile(args.path, 'utf8');
       return { contents: registryOf(source, ids, monitor), loader: 'ts' };
@@ -84,12 +89,13 @@ const ownChecksOnly = {
   },
 };
 
-// optInClients: the SDK clients of follow-ups that are off unless a setting turns them on. Only
-// those follow-ups import them, and only when they first run, so a function that never enables
-// one never loads the client; bundled, IAM Access Analyzer's client alone is a tenth of the
-// policy monitor's zip. They are required, when a follow-up first runs, from the Lambda runtime's
-// own SDK v3 on NODE_PATH, like the credential sources above.
-const OPT_IN_CLIENTS = ['@aws-sdk/client-accessanalyzer'];
+// optInClients: SDK clients off the normal path: those of follow-ups that are off unless a setting
+// turns them on, and Lambda's, which the central scan calls once a run (the worker that completes
+// it starts the assembling step). Each is imported only where it is first used, so most cold
+// starts never load it; bundled, IAM Access Analyzer's client alone is a tenth of the policy
+// monitor's zip and Lambda's a seventh of a scan worker's. They are required then from the Lambda
+// runtime's own SDK v3 on NODE_PATH, like the credential sources above.
+const OPT_IN_CLIENTS = ['@aws-sdk/client-accessanalyzer', '@aws-sdk/client-lambda'];
 
 const optInClients = {
   name: 'secretwatch-opt-in-clients',

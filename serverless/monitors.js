@@ -22,10 +22,16 @@
 //                  (only they can have the state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS),
 //                  plus the schedule of a scheduled monitor; every target retries, then
 //                  dead-letters into RuleDeadLetterQueue
+//   its queue      a monitor fed by a queue (the central scan's workers): the queue and its
+//                  dead-letter queue, encrypted, TLS only; the function receives from both, one
+//                  message at a time, its reserved concurrency the two event sources' limits
+// A monitor marked centralScanOnly is deployed only when context.centralScan is true (mode central
+// with member accounts or regions to scan); serverless/organization.js then wires the rest.
 
 const { loadTypeScript } = require('./typescript');
 const { scanSchedule } = require('./settings');
 const { parameterError } = require('./errors');
+const { organizationSettings, scansMembers } = require('./organization');
 
 const SERVICE = 'secretwatch';
 const ALERT_TOPIC = 'AlertTopic';
@@ -110,11 +116,71 @@ function environmentOf(monitor, source, context) {
   return { ...env, ...(monitor.environment ?? {}) };
 }
 
-/** What every monitor's role allows; `declared` (its own permissions) after its log group. */
-function roleStatements(_monitor, ids, declared, context) {
+/** A queue-fed monitor's queue and dead-letter queue: logical ids and names. */
+function queueIds(monitor, context) {
+  const prefix = normalized(monitor.name);
+  const name = `${SERVICE}-${context.stage}-${monitor.queue.name}`;
+  return { queue: `${prefix}Queue`, deadLetter: `${prefix}DeadLetterQueue`, name, deadLetterName: `${name}-dlq` };
+}
+
+/** The queue, its dead-letter queue (14 days), both encrypted and refusing plain HTTP. */
+function queueResources(monitor, context) {
+  const ids = queueIds(monitor, context);
+  const tlsOnly = (id) => ({
+    Type: 'AWS::SQS::QueuePolicy',
+    Properties: {
+      Queues: [{ Ref: id }],
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: getAtt(id), Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+      },
+    },
+  });
+  return {
+    [ids.queue]: {
+      Type: 'AWS::SQS::Queue',
+      Properties: {
+        QueueName: ids.name,
+        // Longer than a run of the function: a message is not handed to a second worker while the first still works on it.
+        VisibilityTimeout: 2 * (monitor.timeout ?? 30),
+        MessageRetentionPeriod: 86400,
+        SqsManagedSseEnabled: true,
+        RedrivePolicy: { deadLetterTargetArn: getAtt(ids.deadLetter), maxReceiveCount: monitor.queue.maxReceiveCount },
+      },
+    },
+    [`${ids.queue}Policy`]: tlsOnly(ids.queue),
+    [ids.deadLetter]: {
+      Type: 'AWS::SQS::Queue',
+      Properties: { QueueName: ids.deadLetterName, VisibilityTimeout: 2 * (monitor.timeout ?? 30), MessageRetentionPeriod: 1209600, SqsManagedSseEnabled: true },
+    },
+    [`${ids.deadLetter}Policy`]: tlsOnly(ids.deadLetter),
+  };
+}
+
+/** The Framework's sqs events: one message an invocation, failures reported per message. */
+function queueEvents(monitor, context) {
+  const ids = queueIds(monitor, context);
+  const event = (id, maximumConcurrency) => ({ sqs: { arn: getAtt(id), batchSize: 1, maximumConcurrency, functionResponseType: 'ReportBatchItemFailures' } });
+  return [event(ids.queue, monitor.queue.maximumConcurrency), event(ids.deadLetter, monitor.queue.deadLetterConcurrency)];
+}
+
+/** What the monitor's role allows: its log group, `declared` (its own permissions), then delivery's or its queues'. */
+function roleStatements(monitor, ids, declared, context) {
+  const own = [{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(ids.logGroup) }, ...declared.map(allow)];
+  const queues = monitor.queue
+    ? [
+        {
+          Sid: 'ReceiveOwnQueues',
+          Effect: 'Allow',
+          Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+          Resource: [getAtt(queueIds(monitor, context).queue), getAtt(queueIds(monitor, context).deadLetter)],
+        },
+      ]
+    : [];
+  if (monitor.delivers === false) return [...own, ...queues];
   return [
-    { Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(ids.logGroup) },
-    ...declared.map(allow),
+    ...own,
+    ...queues,
     // PutMetricData has no resource type: the namespace condition is its scope.
     {
       Sid: 'Metrics',
@@ -220,10 +286,11 @@ function isDeployed(monitor, context) {
  * ruleArns }. context: { stage, region, settings (the environment of serverless/settings.js),
  * findingsBus ({ name, arn } of serverless/findingsBus.js), ruleRetryPolicy ({ maximumEventAge,
  * maximumRetryAttempts }), mode (standalone, central or member), switches (deploy parameter name ->
- * value, for the monitors' deployParameter) }. source: what loadSource() returns; tests pass their own monitors.
+ * value, for the monitors' deployParameter), centralScan (deploy the centralScanOnly monitors) }.
+ * source: what loadSource() returns; tests pass their own monitors.
  */
 function monitorDeployment(context, source = loadSource()) {
-  const deployed = source.monitors.filter((m) => isDeployed(m, context));
+  const deployed = source.monitors.filter((m) => isDeployed(m, context) && (!m.centralScanOnly || context.centralScan === true));
   const rules = source.eventRules(deployed);
   const functions = {};
   const Resources = {};
@@ -281,17 +348,24 @@ function monitorDeployment(context, source = loadSource()) {
     }
     Resources[ids.role] = role(monitor, roleStatements(monitor, ids, monitor.permissions ?? [], context), context);
     Object.assign(Resources, followUpPolicies(monitor, ids, context, source));
+    if (monitor.queue) Object.assign(Resources, queueResources(monitor, context));
     functions[monitor.name] = {
-      handler: monitor.handler,
+      handler: context.centralScan === true && monitor.centralScanHandler ? monitor.centralScanHandler : monitor.handler,
       description: monitor.description,
       role: ids.role,
       ...(monitor.memorySize !== undefined ? { memorySize: monitor.memorySize } : {}),
       ...(monitor.timeout !== undefined ? { timeout: monitor.timeout } : {}),
       environment: environmentOf(monitor, source, context),
-      maximumRetryAttempts: MAXIMUM_RETRY_ATTEMPTS,
-      maximumEventAge: MAXIMUM_EVENT_AGE_SECONDS,
-      destinations: { onFailure: { type: 'sqs', arn: getAtt(FAILURE_QUEUE) } },
-      events,
+      // A queue-fed function is invoked synchronously by its event sources, which retry and dead-letter
+      // themselves; the others are invoked asynchronously.
+      ...(monitor.queue
+        ? { reservedConcurrency: monitor.queue.maximumConcurrency + monitor.queue.deadLetterConcurrency, events: [...events, ...queueEvents(monitor, context)] }
+        : {
+            maximumRetryAttempts: MAXIMUM_RETRY_ATTEMPTS,
+            maximumEventAge: MAXIMUM_EVENT_AGE_SECONDS,
+            destinations: { onFailure: { type: 'sqs', arn: getAtt(FAILURE_QUEUE) } },
+            events,
+          }),
     };
   }
   return { functions, resources: { Resources }, ruleArns: [...eventRuleArns, ...scheduleArns] };
@@ -300,13 +374,14 @@ function monitorDeployment(context, source = loadSource()) {
 module.exports = async ({ resolveVariable }) => {
   const source = loadSource();
   const switchNames = [...new Set(source.monitors.map((m) => m.deployParameter).filter(Boolean))];
-  const [stage, region, settings, findingsBus, ruleRetryPolicy, mode, ...switchValues] = await Promise.all([
+  const [stage, region, settings, findingsBus, ruleRetryPolicy, mode, organization, ...switchValues] = await Promise.all([
     resolveVariable('sls:stage'),
     resolveVariable('self:provider.region'),
     resolveVariable('self:custom.settings'),
     resolveVariable('self:custom.findingsBus'),
     resolveVariable('self:custom.ruleRetryPolicy'),
     resolveVariable('param:mode'),
+    resolveVariable('self:custom.organization'),
     ...switchNames.map((name) => resolveVariable(`param:${name}`)),
   ]);
   const switches = Object.fromEntries(switchNames.map((name, i) => [name, switchValues[i]]));
@@ -321,6 +396,7 @@ module.exports = async ({ resolveVariable }) => {
         .trim()
         .toLowerCase(),
       switches,
+      centralScan: scansMembers(organizationSettings(organization)),
     },
     source,
   );

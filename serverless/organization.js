@@ -30,6 +30,13 @@ const MEMBER_SCAN_ROLE_LOGICAL_ID = 'MemberScanRole';
 // The inventory scan: in mode central it also assumes the member scan roles of scanAccounts.
 const INVENTORY_SCAN_FUNCTION_LOGICAL_ID = 'InventoryScanLambdaFunction';
 const INVENTORY_SCAN_ROLE_LOGICAL_ID = 'InventoryScanRole';
+// The central scan fans out (src/monitors/scanWorker.ts, whose function, role and queues
+// serverless/monitors.js builds): one unit per member account and region, the results in a table.
+const SCAN_WORKER_FUNCTION_LOGICAL_ID = 'ScanWorkerLambdaFunction';
+const SCAN_WORKER_ROLE_LOGICAL_ID = 'ScanWorkerRole';
+const SCAN_WORKER_QUEUE_LOGICAL_ID = 'ScanWorkerQueue';
+const SCAN_WORKER_DEAD_LETTER_QUEUE_LOGICAL_ID = 'ScanWorkerDeadLetterQueue';
+const SCAN_RUNS_TABLE_LOGICAL_ID = 'ScanRunsTable';
 // The Framework's own: `serverless deploy` uploads the package there in every mode.
 const FRAMEWORK_RESOURCES = ['ServerlessDeploymentBucket', 'ServerlessDeploymentBucketPolicy'];
 const FRAMEWORK_OUTPUTS = ['ServerlessDeploymentBucketName'];
@@ -122,6 +129,11 @@ function organizationSettings(raw) {
   return scanAccounts.length ? { mode, organizationId, scanAccounts: [...new Set(scanAccounts)], ...regions } : { mode, organizationId, ...regions };
 }
 
+/** A central stack whose inventory scan covers member accounts or other regions: it fans its scan out to scan workers. */
+function scansMembers(settings) {
+  return settings.mode === 'central' && Boolean(settings.scanOrganization || settings.scanAccounts?.length || settings.scanRegions?.length);
+}
+
 function eventPatternRules(template) {
   return Object.entries(template.Resources ?? {}).filter(([, r]) => r.Type === 'AWS::Events::Rule' && r.Properties?.EventPattern != null);
 }
@@ -207,22 +219,79 @@ function organizationScan(organizationId, scanRegions, stage) {
   };
 }
 
+/** The units' results, until the run is assembled: items expire on their own (expiresAt, epoch seconds). */
+function scanRunsTable(stage) {
+  return {
+    Type: 'AWS::DynamoDB::Table',
+    DeletionPolicy: 'Delete',
+    UpdateReplacePolicy: 'Delete',
+    Properties: {
+      TableName: `secretwatch-${stage}-scan-runs`,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'run', AttributeType: 'S' },
+        { AttributeName: 'item', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'run', KeyType: 'HASH' },
+        { AttributeName: 'item', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+    },
+  };
+}
+
+function addEnvironment(fn, variables) {
+  fn.Properties.Environment = fn.Properties.Environment ?? { Variables: {} };
+  fn.Properties.Environment.Variables = { ...fn.Properties.Environment.Variables, ...variables };
+}
+
 /**
- * The inventory scan of the member accounts: its variables, SCAN_REGIONS, SCAN_ROLE_NAME (the
- * role name with "{region}" for the region, which the function fills in) and the role's statements.
+ * The central scan, fanned out: inventoryScan plans the run, queues one unit per member account
+ * and region, scans its own inventory and later assembles the run; the scan workers scan the units.
+ * Both get the scan's variables (SCAN_REGIONS, SCAN_ROLE_NAME: the role name with "{region}" for the
+ * region, which the function fills in); only the workers may assume the member scan roles.
  */
 function applyCentralScan(template, { variables, statements }, scanRegions, stage) {
-  const fn = template.Resources[INVENTORY_SCAN_FUNCTION_LOGICAL_ID];
-  const role = template.Resources[INVENTORY_SCAN_ROLE_LOGICAL_ID];
-  if (!fn || !role) throw new Error(`serverless/organization.js: ${INVENTORY_SCAN_FUNCTION_LOGICAL_ID} or ${INVENTORY_SCAN_ROLE_LOGICAL_ID} is not in the template`);
-  fn.Properties.Environment = fn.Properties.Environment ?? { Variables: {} };
-  fn.Properties.Environment.Variables = {
-    ...fn.Properties.Environment.Variables,
-    ...variables,
-    ...(scanRegions?.length ? { SCAN_REGIONS: scanRegions.join(',') } : {}),
-    SCAN_ROLE_NAME: memberScanRoleName(stage, '{region}'),
-  };
-  role.Properties.Policies[0].PolicyDocument.Statement.push(...statements);
+  const resources = template.Resources;
+  const fn = resources[INVENTORY_SCAN_FUNCTION_LOGICAL_ID];
+  const role = resources[INVENTORY_SCAN_ROLE_LOGICAL_ID];
+  const worker = resources[SCAN_WORKER_FUNCTION_LOGICAL_ID];
+  const workerRole = resources[SCAN_WORKER_ROLE_LOGICAL_ID];
+  for (const [id, resource] of [
+    [INVENTORY_SCAN_FUNCTION_LOGICAL_ID, fn],
+    [INVENTORY_SCAN_ROLE_LOGICAL_ID, role],
+    [SCAN_WORKER_FUNCTION_LOGICAL_ID, worker],
+    [SCAN_WORKER_ROLE_LOGICAL_ID, workerRole],
+    [SCAN_WORKER_QUEUE_LOGICAL_ID, resources[SCAN_WORKER_QUEUE_LOGICAL_ID]],
+  ]) {
+    if (!resource) throw new Error(`serverless/organization.js: ${id} is not in the template`);
+  }
+  if (resources[SCAN_RUNS_TABLE_LOGICAL_ID]) throw new Error(`serverless/organization.js: ${SCAN_RUNS_TABLE_LOGICAL_ID} is already in the template`);
+  resources[SCAN_RUNS_TABLE_LOGICAL_ID] = scanRunsTable(stage);
+  const scan = { ...variables, ...(scanRegions?.length ? { SCAN_REGIONS: scanRegions.join(',') } : {}), SCAN_ROLE_NAME: memberScanRoleName(stage, '{region}') };
+  const functionName = fn.Properties.FunctionName;
+  const table = { Ref: SCAN_RUNS_TABLE_LOGICAL_ID };
+  addEnvironment(fn, { ...scan, SCAN_RUNS_TABLE: table, SCAN_UNIT_QUEUE_URL: { Ref: SCAN_WORKER_QUEUE_LOGICAL_ID }, SCAN_ASSEMBLY_FUNCTION: functionName });
+  addEnvironment(worker, {
+    ...scan,
+    SCAN_RUNS_TABLE: table,
+    SCAN_DEAD_LETTER_QUEUE_ARN: { 'Fn::GetAtt': [SCAN_WORKER_DEAD_LETTER_QUEUE_LOGICAL_ID, 'Arn'] },
+    SCAN_ASSEMBLY_FUNCTION: { Ref: INVENTORY_SCAN_FUNCTION_LOGICAL_ID },
+  });
+  const tableArn = { 'Fn::GetAtt': [SCAN_RUNS_TABLE_LOGICAL_ID, 'Arn'] };
+  // By name, not GetAtt: inventoryScan's own role may not depend on its function.
+  const assembler = { 'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}', { Name: functionName }] };
+  const assembly = { Sid: 'StartAssembly', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: assembler };
+  const assume = statements.filter((st) => st.Sid === 'AssumeMemberScanRoles');
+  role.Properties.Policies[0].PolicyDocument.Statement.push(
+    ...statements.filter((st) => st.Sid !== 'AssumeMemberScanRoles'),
+    { Sid: 'QueueScanUnits', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [SCAN_WORKER_QUEUE_LOGICAL_ID, 'Arn'] } },
+    { Sid: 'ScanRuns', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'], Resource: tableArn },
+    assembly,
+  );
+  workerRole.Properties.Policies[0].PolicyDocument.Statement.push(...assume, { Sid: 'ScanRuns', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: tableArn }, assembly);
 }
 
 /** The rules forwarding to the central bus, their role, the scan role; nothing else. */
@@ -351,4 +420,6 @@ class SecretWatchOrganization {
 
 module.exports = SecretWatchOrganization;
 module.exports.organizationSettings = organizationSettings;
+module.exports.scansMembers = scansMembers;
+module.exports.scanRunsTable = scanRunsTable;
 module.exports.applyMode = applyMode;

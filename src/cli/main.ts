@@ -5,8 +5,9 @@ import type { Severity } from '../findings/severity';
 import { loadCliConfig } from './config';
 import { EXIT, type CliIO } from './io';
 import type { MemberAccounts } from '../runtime/centralScan';
-import { accountsOption, asOfOption, collect, endpointOption, formatOption, regionsOption, roleNameOption, severityOption, stageOption, timeOption } from './options';
+import { accountsOption, asOfOption, collect, endpointOption, formatOption, jobsOption, regionsOption, roleNameOption, severityOption, stageOption, timeOption } from './options';
 import { runReplay } from './replay/command';
+import { defaultJobs } from './replay/parallel';
 import { runScanCommand } from './scan/command';
 import { runTestPattern } from './testPattern';
 
@@ -41,6 +42,7 @@ interface ReplayFlags {
   set: string[];
   progress: boolean;
   quiet?: boolean;
+  jobs?: number;
 }
 
 /** The `secretwatch` command. Returns the exit code; never calls process.exit itself. */
@@ -68,6 +70,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .addOption(new Option('--until <time>', 'only records at or before this time').argParser(timeOption(() => new Date())))
     .option('--config <file>', 'settings file (default: ./secretwatch.config.json if present)')
     .option('--set <key=value>', 'override one setting, e.g. --set minRecoveryWindowDays=7 (repeatable)', collect, [])
+    .addOption(new Option('--jobs <n>', 'files replayed at once, each on its own thread (default: the number of cores)').argParser(jobsOption))
     .option('--no-progress', 'no progress bar on stderr')
     .option('-q, --quiet', 'no summary line on stderr')
     .action(async (paths: string[], flags: ReplayFlags) => {
@@ -83,6 +86,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           until: flags.until,
           progress: flags.progress && Boolean(io.stderr.isTTY),
           quiet: Boolean(flags.quiet),
+          jobs: flags.jobs ?? defaultJobs(),
         },
         io,
       );

@@ -32,6 +32,13 @@ export function timeOption(now: () => Date) {
   };
 }
 
+/** --jobs: a whole number of threads, 1 to 256. */
+export function jobsOption(value: string): number {
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 256) throw new InvalidArgumentError('expected a whole number of jobs from 1 to 256');
+  return n;
+}
+
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }

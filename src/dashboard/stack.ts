@@ -98,7 +98,10 @@ export function stackResources(template: Template, options: { stage: string; reg
     region: options.region,
     namespace,
     functions: functions.sort((a, b) => a.name.localeCompare(b.name)),
+    // Dead-letter queues only: a queue with a dead-letter queue of its own is a work queue (the scan
+    // workers'), holding messages as a matter of course.
     queues: ofType(template, 'AWS::SQS::Queue')
+      .filter(([, r]) => r.Properties?.RedrivePolicy === undefined)
       .map(([logicalId, r]) => ({ logicalId, queueName: literal(r.Properties?.QueueName, `${logicalId}.QueueName`) }))
       .sort((a, b) => a.queueName.localeCompare(b.queueName)),
     rules: ofType(template, 'AWS::Events::Rule')

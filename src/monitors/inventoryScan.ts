@@ -4,6 +4,8 @@ export const inventoryScan: MonitorDeclaration = {
   name: 'inventoryScan',
   description: 'SecretWatch inventory scan (rotation overdue, not enabled or missed, unused secrets, default KMS key)',
   handler: 'handlers/inventoryScan.handler',
+  // Mode central with member accounts: the same scan, fanned out to the scan workers (src/monitors/scanWorker.ts).
+  centralScanHandler: 'handlers/centralInventoryScan.handler',
   schedule: { rule: 'inventory-scan', description: 'SecretWatch: the inventory scan, every scanIntervalHours', intervalSetting: 'scanIntervalHours' },
   // Metadata only: never GetSecretValue, never DescribeSecret, no KMS on any secret's key.
   permissions: [

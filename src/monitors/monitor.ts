@@ -59,6 +59,22 @@ export interface ScheduleDeclaration {
 }
 
 /**
+ * The SQS queue a function is fed by, one message per invocation, with a dead-letter queue that
+ * takes a message after its last attempt and whose messages the same function also receives (to
+ * record what could not be done, rather than leave it to a person).
+ */
+export interface QueueDeclaration {
+  /** The queue's name: secretwatch-<stage>-<name>; its dead-letter queue's: that and -dlq. */
+  name: string;
+  /** Receives of a message before it is dead-lettered. */
+  maxReceiveCount: number;
+  /** Invocations at once from the queue (the event source's maximum concurrency). */
+  maximumConcurrency: number;
+  /** Invocations at once from the dead-letter queue. */
+  deadLetterConcurrency: number;
+}
+
+/**
  * One Lambda function, as data. The deployment (function, role, rules, environment) and the
  * handler's routing are built from it and from the checks that name it as their monitor.
  */
@@ -89,6 +105,19 @@ export interface MonitorDeclaration {
   timeout?: number;
   /** Fixed environment variables beyond the settings. */
   environment?: Readonly<Record<string, string>>;
+  /**
+   * Deployed only by a central stack whose inventory scan covers member accounts (mode central with
+   * scanAccounts, scanOrganization or scanRegions); serverless/organization.js wires it there.
+   */
+  centralScanOnly?: boolean;
+  /** Its handler in such a stack instead of `handler` (one that bundles what the central scan needs). */
+  centralScanHandler?: string;
+  /** The monitor whose checks this function runs on its behalf (the scan worker runs the inventory scan's); its bundle carries those. */
+  checksOf?: string;
+  /** False: it sends no finding itself, and its role may not publish, put events or metrics. */
+  delivers?: boolean;
+  /** Fed by a queue of its own instead of rules; its reserved concurrency is the queues' two limits. */
+  queue?: QueueDeclaration;
 }
 
 /** The settings every monitor's delivery reads. */

@@ -79,7 +79,7 @@ export interface CentralScanDeps {
   concurrency?: number;
 }
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   if (error && typeof error === 'object') {
     const e = error as { name?: unknown; message?: unknown };
     const name = typeof e.name === 'string' ? e.name : 'Error';
@@ -96,12 +96,12 @@ async function assumeScanRole(deps: CentralScanDeps, roleArn: string): Promise<N
 }
 
 /** A target that could not be scanned: its one scan-account-unreachable finding, for the result and the log. */
-function unreachableScan(u: Omit<UnreachableAccount, 'at'>, options: ScanOptions): MemberScan {
+export function unreachableScan(u: Omit<UnreachableAccount, 'at'>, options: ScanOptions): MemberScan {
   const finding = accountUnreachableFinding({ ...u, at: options.asOf ?? options.now });
   return { account: u.account, region: u.region, status: 'unreachable', step: u.step, error: u.error, finding };
 }
 
-interface ScanTarget {
+export interface ScanTarget {
   account: string;
   region: string | null;
 }
@@ -110,7 +110,7 @@ interface ScanTarget {
  * What to scan besides the function's own inventory: every member account in every region, and
  * the central account in the regions other than its own (through its own member stacks' roles).
  */
-function targetsOf(accounts: readonly string[], deps: CentralScanDeps, own: string | null): ScanTarget[] {
+export function targetsOf(accounts: readonly string[], deps: CentralScanDeps, own: string | null): ScanTarget[] {
   const regions = deps.regions?.length ? deps.regions : [deps.region];
   const targets: ScanTarget[] = [];
   const seen = new Set<string>();
@@ -125,81 +125,109 @@ function targetsOf(accounts: readonly string[], deps: CentralScanDeps, own: stri
   return targets;
 }
 
+/** The scan role the central scan assumes for an account and region. */
+export function targetRoleArn({ account, region }: ScanTarget, deps: Pick<CentralScanDeps, 'roleName' | 'partition'>): string {
+  return memberScanRoleArn(account, roleNameIn(deps.roleName, region), deps.partition ?? partitionOf(region));
+}
+
 /**
- * The central scan of the member accounts: for each account and region, assume that region's scan
- * role and run the same scan as in the function's own account, a few at a time. One that cannot
- * be scanned (AssumeRole refused, or ListSecrets failing) becomes one scan-account-unreachable
- * finding and the others go on; its secrets are not judged. `own`, the central account, is scanned
- * in the regions other than the function's when it is known.
+ * One account and region of the central scan: assume that region's scan role and run the same
+ * scan as in the function's own account. One that cannot be scanned (AssumeRole refused, or
+ * ListSecrets failing) is one scan-account-unreachable finding; its secrets are not judged.
+ */
+export async function scanTarget({ account, region }: ScanTarget, options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan> {
+  const roleArn = targetRoleArn({ account, region }, deps);
+  const unreachable = (step: UnreachableStep, error: unknown) => unreachableScan({ account, region, roleArn, step, error: errorText(error) }, options);
+  let inventory: InventoryClient;
+  try {
+    inventory = createInventoryClient({
+      rateLimits: rateLimitsOf(options.config),
+      ...deps.clientOptions,
+      region: region ?? undefined,
+      credentials: await assumeScanRole(deps, roleArn),
+    });
+  } catch (error) {
+    return unreachable('AssumeRole', error);
+  }
+  try {
+    return { account, region, status: 'scanned', result: await runScan(inventory, options) };
+  } catch (error) {
+    return unreachable('ListSecrets', error);
+  } finally {
+    inventory.client.destroy();
+  }
+}
+
+/**
+ * The central scan of the member accounts in this invocation: every account and region
+ * (scanTarget), a few at a time, the others going on when one cannot be scanned. `own`, the
+ * central account, is scanned in the regions other than the function's when it is known.
  */
 export async function scanMemberAccounts(accounts: readonly string[], options: ScanOptions, deps: CentralScanDeps, own: string | null = null): Promise<MemberScan[]> {
-  const targets = targetsOf(accounts, deps, own);
+  return scanTargets(targetsOf(accounts, deps, own), options, deps);
+}
+
+async function scanTargets(targets: readonly ScanTarget[], options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan[]> {
   const scans: MemberScan[] = new Array(targets.length);
-  await forEachLimit(targets, deps.concurrency ?? ACCOUNT_CONCURRENCY, async ({ account, region }, index) => {
-    const roleArn = memberScanRoleArn(account, roleNameIn(deps.roleName, region), deps.partition ?? partitionOf(region));
-    const unreachable = (step: UnreachableStep, error: unknown) => unreachableScan({ account, region, roleArn, step, error: errorText(error) }, options);
-    let inventory: InventoryClient;
-    try {
-      inventory = createInventoryClient({
-        rateLimits: rateLimitsOf(options.config),
-        ...deps.clientOptions,
-        region: region ?? undefined,
-        credentials: await assumeScanRole(deps, roleArn),
-      });
-    } catch (error) {
-      scans[index] = unreachable('AssumeRole', error);
-      return;
-    }
-    try {
-      scans[index] = { account, region, status: 'scanned', result: await runScan(inventory, options) };
-    } catch (error) {
-      scans[index] = unreachable('ListSecrets', error);
-    } finally {
-      inventory.client.destroy();
-    }
+  await forEachLimit(targets, deps.concurrency ?? ACCOUNT_CONCURRENCY, async (target, index) => {
+    scans[index] = await scanTarget(target, options, deps);
   });
   return scans;
 }
 
 /** The central account's id (GetCallerIdentity needs no permission). */
-async function callerAccount(deps: CentralScanDeps): Promise<string | null> {
+export async function callerAccount(deps: Pick<CentralScanDeps, 'sts'>): Promise<string | null> {
   return (await deps.sts.send(new GetCallerIdentityCommand({}))).Account ?? null;
 }
 
+/** What a central scan covers: the account and region pairs to scan, and those known unreachable before any is scanned. */
+export interface MemberPlan {
+  targets: ScanTarget[];
+  unreachable: MemberScan[];
+  /** The central account, when it had to be known. */
+  own: string | null;
+}
+
 /**
- * The central scan, wherever its accounts come from. With { organization: true } the accounts are
- * listed anew at each scan (an account joining the organization is scanned from its first scan on),
- * the central account itself left out in its own region (the caller scans it apart); if they cannot
- * be listed, the result is one ListAccounts finding for the central account and no member is scanned.
+ * The accounts and regions of a central scan, wherever its accounts come from. With
+ * { organization: true } the accounts are listed anew at each scan (an account joining the
+ * organization is scanned from its first scan on), the central account itself left out in its own
+ * region (the caller scans it apart); if they cannot be listed, the plan is one ListAccounts
+ * finding for the central account and no target.
  */
-export async function scanMembers(members: MemberAccounts, options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan[]> {
+export async function planMembers(members: MemberAccounts, options: ScanOptions, deps: CentralScanDeps): Promise<MemberPlan> {
   const otherRegions = (deps.regions ?? []).some((r) => r !== deps.region);
   if ('accounts' in members) {
     // Only needed to scan the central account's other regions: without it those cannot be scanned, and say so.
     let own: string | null = null;
-    let unknownOwn: MemberScan[] = [];
+    let unreachable: MemberScan[] = [];
     if (otherRegions) {
       try {
         own = await callerAccount(deps);
       } catch (error) {
         const text = `GetCallerIdentity failed, so the central account's own role is unknown: ${errorText(error)}`;
-        unknownOwn = (deps.regions ?? [])
+        unreachable = (deps.regions ?? [])
           .filter((region) => region !== deps.region)
           .map((region) => unreachableScan({ account: null, region, roleArn: null, step: 'AssumeRole', error: text }, options));
       }
     }
-    return [...(await scanMemberAccounts(members.accounts, options, deps, own)), ...unknownOwn];
+    return { targets: targetsOf(members.accounts, deps, own), unreachable, own };
   }
   let own: string | null = null;
-  let accounts: string[];
   try {
     if (!deps.organizations) throw new Error("no Organizations client was given to list the organization's accounts");
     own = await callerAccount(deps);
-    accounts = (await listOrganizationAccounts(deps.organizations, own)).active;
+    const accounts = (await listOrganizationAccounts(deps.organizations, own)).active;
+    return { targets: targetsOf(accounts, deps, own), unreachable: [], own };
   } catch (error) {
-    return [unreachableScan({ account: own, region: deps.region, roleArn: null, step: 'ListAccounts', error: errorText(error) }, options)];
+    return { targets: [], unreachable: [unreachableScan({ account: own, region: deps.region, roleArn: null, step: 'ListAccounts', error: errorText(error) }, options)], own };
   }
-  return scanMemberAccounts(accounts, options, deps, own);
+}
+
+/** The central scan in this invocation: the plan's targets scanned a few at a time, then those known unreachable. */
+export async function scanMembers(members: MemberAccounts, options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan[]> {
+  const plan = await planMembers(members, options, deps);
+  return [...(await scanTargets(plan.targets, options, deps)), ...plan.unreachable];
 }
 
 /** The function's own scan and the members' as one evaluation: findings, counts, calls and look-ups summed, each finding keeping its account. */

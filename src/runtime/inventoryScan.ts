@@ -5,8 +5,9 @@ import { errorField, type Log } from '../delivery/log';
 import { invalidEventsMetric, putMetrics } from '../delivery/metrics';
 import { deliverScan, type ScanDeliveryReport } from '../delivery/scanDelivery';
 import type { CallCounts, InventoryClient } from '../inventory/client';
-import { accountSummaries, memberAccountsOf, scanMembers, type CentralScanDeps } from './centralScan';
-import { runScan } from './scan';
+import { accountSummaries, memberAccountsOf, scanMembers, type CentralScanDeps, type MemberScan } from './centralScan';
+import { assembledScan, startFanOut, type FanOutDeps } from './fanOut/coordinator';
+import { runScan, type ScanResult } from './scan';
 import { composeScanDelivery, totalsOf } from './scanComposition';
 
 export interface InventoryScanDeps {
@@ -21,10 +22,20 @@ export interface InventoryScanDeps {
   lookupDeadlineMs?: () => number;
   /** Central mode: how to reach the member accounts (config.scanAccounts or config.scanOrganization). */
   central?: CentralScanDeps;
+  /**
+   * Central mode on scan workers: this invocation plans the scan, queues one unit per member
+   * account and region, scans its own inventory, and a later invocation ({"assembleScan": run})
+   * reports them all. Without it the member accounts are scanned in this invocation.
+   */
+  fanOut?: FanOutDeps;
 }
 
 export type InventoryScanResult =
   | { status: 'invalid'; reason: string }
+  /** The central scan was fanned out: its units are queued, and the run is reported once they are all stored. */
+  | { status: 'fanned-out'; run: string; scannedAt: string; units: number; queued: number; resumed: boolean }
+  /** An assembling request for a run that is not (or no longer) stored: nothing to report. */
+  | { status: 'unknown-run'; run: string }
   | {
       status: 'completed';
       scannedAt: string;
@@ -45,12 +56,16 @@ export type InventoryScanResult =
 const scanEventSchema = z.looseObject({
   time: z.optional(z.string()),
   fullDigest: z.optional(z.boolean()),
+  /** The fanned-out central scan whose units are all stored: report it (sent by the last scan worker). */
+  assembleScan: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 
 /** A scheduled event up to this far in the future of the clock is clock skew, not a forgery. */
 const MAX_SKEW_MS = 5 * 60_000;
 /** Lambda retries a failed invocation for hours; an event older than this is not a retry of ours. */
 const MAX_EVENT_AGE_MS = 7 * 86_400_000;
+/** Accounts listed in the completion log line; beyond, only counted. */
+const MAX_ACCOUNTS_IN_SUMMARY = 200;
 /** Tag problems logged one by one, then only counted. */
 const MAX_ISSUE_LOG_LINES = 50;
 
@@ -85,11 +100,35 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
     );
     return { status: 'invalid', reason };
   }
+  const memberAccounts = memberAccountsOf(config);
+  if (parsed.data.assembleScan !== undefined) {
+    if (!deps.fanOut) throw new Error('assembleScan: this function does not fan its scan out (no scan run store)');
+    const assembled = await assembledScan(parsed.data.assembleScan, deps.fanOut);
+    if (!assembled) {
+      log.error('scan run to assemble not found (expired, or not of this stack): nothing reported', { run: parsed.data.assembleScan });
+      return { status: 'unknown-run', run: parsed.data.assembleScan };
+    }
+    log.info('assembling scan run', { run: parsed.data.assembleScan, units: assembled.members.length + 1 });
+    return reportScan(assembled.own, assembled.members, assembled.scannedAt, assembled.fullDigest, deps);
+  }
   const now = scanTime(parsed.data.time, realNow);
   const scanOptions = { config, now, lookupDeadlineMs: deps.lookupDeadlineMs?.() };
+  if (memberAccounts && deps.fanOut) {
+    const started = await startFanOut(memberAccounts, deps.inventory, { ...scanOptions, fullDigest: parsed.data.fullDigest === true }, deps.fanOut);
+    log.info('central scan fanned out', { ...started });
+    return { status: 'fanned-out', scannedAt: now.toISOString(), ...started };
+  }
   const result = await runScan(deps.inventory, scanOptions);
-  const memberAccounts = memberAccountsOf(config);
   const members = memberAccounts && deps.central ? await scanMembers(memberAccounts, scanOptions, deps.central) : null;
+  return reportScan(result, members, now, parsed.data.fullDigest, deps);
+}
+
+/**
+ * What every scan ends with, in one invocation or assembled from its units: the log, one
+ * PutMetricData with the gauges, one digest, every finding on the bus.
+ */
+async function reportScan(result: ScanResult, members: readonly MemberScan[] | null, now: Date, fullDigest: boolean | undefined, deps: InventoryScanDeps): Promise<InventoryScanResult> {
+  const { config, log } = deps;
   const accounts = members ? accountSummaries(members) : undefined;
   const merged = totalsOf(result, members);
   const { findings, counts, issues } = merged.evaluation;
@@ -98,7 +137,7 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
     else log.error('account not scanned', { ...account });
   }
 
-  const outcome = composeScanDelivery(result, members, merged, { config, now, region: deps.region ?? null, digest: 'scheduled', fullDigest: parsed.data.fullDigest });
+  const outcome = composeScanDelivery(result, members, merged, { config, now, region: deps.region ?? null, digest: 'scheduled', fullDigest });
   const { newFindings, digest: notify } = outcome;
 
   for (const finding of newFindings) log.info('finding', { finding });
@@ -118,7 +157,8 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
     newFindings: newFindings.length,
     byCheck: counts.byCheck,
     calls: merged.calls,
-    ...(accounts ? { accounts } : {}),
+    // Each account has its own line above; a list of thousands would pass CloudWatch's 256 KB event size.
+    ...(accounts ? (accounts.length <= MAX_ACCOUNTS_IN_SUMMARY ? { accounts } : { accountCount: accounts.length }) : {}),
     versionLookups: result.lookups,
     digest: notify?.scope ?? null,
     durationMs: result.durationMs,

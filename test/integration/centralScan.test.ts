@@ -8,8 +8,7 @@
  * organization made in moto (CreateOrganization, CreateAccount).
  */
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { CreateAccountCommand, CreateOrganizationCommand, DescribeCreateAccountStatusCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { DEFAULT_CONFIG, type Config } from '../../src/config/config';
@@ -20,65 +19,18 @@ import { createInventoryClient } from '../../src/inventory/client';
 import { memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
 import { handleInventoryScan, type InventoryScanResult } from '../../src/runtime/inventoryScan';
 import { runCli } from '../helpers/cli';
+import { clientIn, DENIED, MEMBER_A, MEMBER_B, refusingSts, ROLE_NAME, seedCentralScan } from './memberAccounts';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION, receiveMessages } from './motoServer';
 
 jest.setTimeout(60_000);
-
-const MEMBER_A = '222233334444';
-const MEMBER_B = '333344445555';
-const DENIED = '444455556666';
-const ROLE_NAME = memberScanRoleName('dev', MOTO_REGION);
 
 describeWithMoto('central inventory scan across member accounts', (moto) => {
   let topicArn = '';
   let alertQueueUrl = '';
 
-  /** A Secrets Manager client in `account`, through the same AssumeRole the scan makes. */
-  async function clientIn(account: string): Promise<SecretsManagerClient> {
-    const sts = new STSClient(moto.clientConfig());
-    const out = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${ROLE_NAME}`, RoleSessionName: 'seed' }));
-    const c = out.Credentials!;
-    return new SecretsManagerClient({ ...moto.clientConfig(), credentials: { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken } });
-  }
-
   beforeAll(async () => {
-    // Without rotation: rotation-not-enabled for each, in its own account.
-    const own = new SecretsManagerClient(moto.clientConfig());
-    await own.send(new CreateSecretCommand({ Name: 'central/db', SecretString: 'x' }));
-    const a = await clientIn(MEMBER_A);
-    for (const name of ['a/one', 'a/two']) await a.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    const b = await clientIn(MEMBER_B);
-    for (const name of ['b/one', 'b/two', 'b/three']) await b.send(new CreateSecretCommand({ Name: name, SecretString: 'x' }));
-    const sns = new SNSClient(moto.clientConfig());
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'secretwatch-alerts' }))).TopicArn!;
-    // What the alert topic's subscribers get: the digest.
-    const sqs = new SQSClient(moto.clientConfig());
-    alertQueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'alert-subscriber' }))).QueueUrl!;
-    const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: alertQueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
-    sqs.destroy();
-    sns.destroy();
+    ({ topicArn, alertQueueUrl } = await seedCentralScan(moto));
   });
-
-  function refusingSts(): { sts: STSClient; assumed: string[] } {
-    const sts = new STSClient({});
-    const assumed: string[] = [];
-    sts.middlewareStack.add(
-      (next) => async (args) => {
-        const roleArn = String((args.input as { RoleArn?: string }).RoleArn ?? '');
-        assumed.push(roleArn);
-        if (roleArn.includes(`::${DENIED}:`)) {
-          throw Object.assign(new Error(`User: arn:aws:sts::${MOTO_ACCOUNT}:assumed-role/central/scan is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`), {
-            name: 'AccessDenied',
-            $metadata: { httpStatusCode: 403 },
-          });
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'refuseDeniedAccount' },
-    );
-    return { sts, assumed };
-  }
 
   test('each member account is scanned with its own credentials, findings carry its account, the refused one is one HIGH finding', async () => {
     moto.assertEnvironment();
@@ -202,7 +154,7 @@ describeWithMoto('central inventory scan across member accounts', (moto) => {
         const status = await organizations.send(new DescribeCreateAccountStatusCommand({ CreateAccountRequestId: request.CreateAccountStatus!.Id! }));
         created.push(status.CreateAccountStatus!.AccountId!);
       }
-      const payments = await clientIn(created[0]);
+      const payments = await clientIn(moto, created[0]);
       await payments.send(new CreateSecretCommand({ Name: 'payments/api-key', SecretString: 'x' }));
 
       const config: Config = { ...DEFAULT_CONFIG, scanOrganization: true };

@@ -9,6 +9,8 @@ import { runScan } from '../../src/runtime/scan';
 import * as inventoryClient from '../../src/inventory/client';
 import { createInventoryClient } from '../../src/inventory/client';
 import { createInventoryScanHandler } from '../../src/runtime/scanLambdaHandler';
+import { fanOutFromEnv } from '../../src/runtime/fanOut/fromEnv';
+import { createScanWorkerHandler } from '../../src/runtime/scanWorkerHandler';
 
 const sts = mockClient(STSClient);
 const organizations = mockClient(OrganizationsClient);
@@ -120,17 +122,34 @@ test('mergeScans: findings and counts summed over the accounts, the unreachable 
   own.client.destroy();
 });
 
+/** What the central stack sets for the fanned-out scan (serverless/organization.js). */
+const FAN_OUT = {
+  SCAN_RUNS_TABLE: 'secretwatch-dev-scan-runs',
+  SCAN_ASSEMBLY_FUNCTION: 'secretwatch-dev-inventoryScan',
+  SCAN_UNIT_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/111122223333/secretwatch-dev-scan-units',
+};
+
 test('scanAccounts: comma-separated 12-digit ids; the handler requires the role name with them', () => {
   expect(configFromEnv({ SCAN_ACCOUNTS: ' 111111111111, 222222222222 ' }).scanAccounts).toEqual(['111111111111', '222222222222']);
   expect(configFromEnv({}).scanAccounts).toEqual([]);
   expect(() => configFromEnv({ SCAN_ACCOUNTS: '111111111111,12345' })).toThrow('invalid setting SCAN_ACCOUNTS: must be a 12-digit AWS account id');
   expect(() => createInventoryScanHandler({ ...ENV, SCAN_ACCOUNTS: '111111111111' })).toThrow('invalid setting SCAN_ROLE_NAME');
-  expect(() => createInventoryScanHandler({ ...ENV, SCAN_ACCOUNTS: '111111111111', SCAN_ROLE_NAME: ROLE })).not.toThrow();
+  expect(() => createInventoryScanHandler({ ...ENV, SCAN_ACCOUNTS: '111111111111', SCAN_ROLE_NAME: ROLE, ...FAN_OUT }, fanOutFromEnv)).not.toThrow();
+});
+
+test('the central scan fans out: the handler requires the run table, the assembling function and the queue the stack sets', () => {
+  const env = { ...ENV, SCAN_ACCOUNTS: '111111111111', SCAN_ROLE_NAME: ROLE, ...FAN_OUT };
+  expect(() => createInventoryScanHandler({ ...env, SCAN_RUNS_TABLE: '' }, fanOutFromEnv)).toThrow('invalid setting SCAN_RUNS_TABLE: required in mode central');
+  expect(() => createInventoryScanHandler({ ...env, SCAN_ASSEMBLY_FUNCTION: ' ' }, fanOutFromEnv)).toThrow('invalid setting SCAN_ASSEMBLY_FUNCTION');
+  expect(() => createInventoryScanHandler({ ...env, SCAN_UNIT_QUEUE_URL: '' }, fanOutFromEnv)).toThrow('invalid setting SCAN_UNIT_QUEUE_URL');
+  expect(() => createScanWorkerHandler({ ...env, SCAN_RUNS_TABLE: '' })).toThrow('invalid setting SCAN_RUNS_TABLE');
+  expect(() => createScanWorkerHandler({ ...env, SCAN_ACCOUNTS: '' })).toThrow('invalid setting SCAN_ACCOUNTS');
+  expect(() => createScanWorkerHandler(env)).not.toThrow();
 });
 
 test('scanOrganization: the handler needs the role name with it too', () => {
   expect(() => createInventoryScanHandler({ ...ENV, SCAN_ORGANIZATION: 'true' })).toThrow('invalid setting SCAN_ROLE_NAME: required with SCAN_ACCOUNTS or SCAN_ORGANIZATION');
-  expect(() => createInventoryScanHandler({ ...ENV, SCAN_ORGANIZATION: 'true', SCAN_ROLE_NAME: ROLE })).not.toThrow();
+  expect(() => createInventoryScanHandler({ ...ENV, SCAN_ORGANIZATION: 'true', SCAN_ROLE_NAME: ROLE, ...FAN_OUT }, fanOutFromEnv)).not.toThrow();
   expect(memberAccountsOf(configFromEnv({ SCAN_ORGANIZATION: 'true' }))).toEqual({ organization: true });
   expect(memberAccountsOf(configFromEnv({ SCAN_ACCOUNTS: '111111111111' }))).toEqual({ accounts: ['111111111111'] });
   expect(memberAccountsOf(configFromEnv({}))).toBeNull();
@@ -290,7 +309,7 @@ describe('scanRegions: every member account in each region, the central account 
     expect(configFromEnv({ SCAN_REGIONS: 'eu-west-1, us-east-1' }).scanRegions).toEqual(['eu-west-1', 'us-east-1']);
     expect(() => configFromEnv({ SCAN_REGIONS: 'eu-west-1,Ireland' })).toThrow('invalid setting SCAN_REGIONS: must be a region name like eu-west-1');
     expect(memberAccountsOf(configFromEnv({ SCAN_REGIONS: 'us-east-1' }))).toEqual({ accounts: [] });
-    expect(() => createInventoryScanHandler({ ...ENV, SCAN_REGIONS: 'us-east-1', SCAN_ROLE_NAME: PATTERN })).not.toThrow();
+    expect(() => createInventoryScanHandler({ ...ENV, SCAN_REGIONS: 'us-east-1', SCAN_ROLE_NAME: PATTERN, ...FAN_OUT }, fanOutFromEnv)).not.toThrow();
     expect(() => createInventoryScanHandler({ ...ENV, SCAN_REGIONS: 'us-east-1', SCAN_ROLE_NAME: 'bad/{region}' })).toThrow('invalid setting SCAN_ROLE_NAME');
   });
 });

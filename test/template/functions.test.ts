@@ -33,8 +33,8 @@ const MAX_ZIP_BYTES = 150_000;
 const template = loadTemplate();
 const functions = resourcesOfType(template, 'AWS::Lambda::Function');
 const variants = Object.keys(VARIANTS) as VariantName[];
-/** The monitors a stack in REGION has (a monitor's `regions`, if any, must include it). */
-const deployed = monitors.filter((m) => !m.regions || m.regions.includes(REGION));
+/** The monitors a stack in REGION has (a monitor's `regions`, if any, must include it); the central scan's only in mode central. */
+const deployed = monitors.filter((m) => (!m.regions || m.regions.includes(REGION)) && !m.centralScanOnly);
 
 function monitorOf(fn: Resource): MonitorDeclaration | undefined {
   return monitors.find((m) => fn.Properties?.FunctionName === `secretwatch-${STAGE}-${m.name}`);

@@ -65,7 +65,7 @@ describe('the real monitors', () => {
   test('one function each, with a role of its own named after it', () => {
     expect(Object.keys(stack.functions).sort()).toEqual(
       monitors
-        .filter((m) => !m.regions || m.regions.includes('eu-west-1'))
+        .filter((m) => (!m.regions || m.regions.includes('eu-west-1')) && !m.centralScanOnly)
         .map((m) => m.name)
         .sort(),
     );
@@ -87,6 +87,28 @@ describe('the real monitors', () => {
       const raw = Object.values(stack.resources.Resources).filter((r) => r.Type === 'AWS::Events::Rule' && r.Properties.Name === `secretwatch-${STAGE}-${rule.name}`);
       expect({ rule: rule.name, events: events.length, raw: raw.length }).toEqual({ rule: rule.name, events: rule.allManagementEvents ? 0 : 1, raw: rule.allManagementEvents ? 1 : 0 });
     }
+  });
+
+  test("the central scan's workers only in a stack that scans member accounts, then with the central handler of the inventory scan", () => {
+    const central = monitorDeployment(
+      {
+        stage: STAGE,
+        region: 'eu-west-1',
+        settings: settingsEnvironment({}),
+        findingsBus: findingsBus('', STAGE),
+        ruleRetryPolicy: { maximumEventAge: 3600, maximumRetryAttempts: 185 },
+        centralScan: true,
+      },
+      loadSource(),
+    ) as Deployment;
+    expect(stack.functions.scanWorker).toBeUndefined();
+    expect(stack.functions.inventoryScan.handler).toBe('handlers/inventoryScan.handler');
+    expect(central.functions.inventoryScan.handler).toBe('handlers/centralInventoryScan.handler');
+    expect(central.functions.scanWorker).toMatchObject({ handler: 'handlers/scanWorker.handler', role: 'ScanWorkerRole', reservedConcurrency: 22 });
+    // Invoked by its queues, which retry and dead-letter: no asynchronous retries or destination of its own.
+    expect(central.functions.scanWorker.destinations).toBeUndefined();
+    const statements = central.resources.Resources.ScanWorkerRole.Properties.Policies[0].PolicyDocument.Statement;
+    expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual(['OwnLogGroup', 'ReceiveOwnQueues']);
   });
 
   test('a monitor reading a setting that no deploy parameter sets is refused, naming both', () => {

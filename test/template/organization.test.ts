@@ -160,34 +160,99 @@ describe('central', () => {
     }
   });
 
-  test('keeps the monitors, the scan schedule, the alert topic and the dashboard', () => {
+  test('keeps the monitors, the scan schedule, the alert topic and the dashboard, and adds the scan workers', () => {
     const functions = (t: Template) =>
       resourcesOfType(t, 'AWS::Lambda::Function')
         .map(([id]) => id)
         .sort();
-    expect(functions(template)).toEqual([...functions(standalone), 'IdentityMonitorLambdaFunction'].sort());
+    expect(functions(template)).toEqual([...functions(standalone), 'IdentityMonitorLambdaFunction', 'ScanWorkerLambdaFunction'].sort());
     expect(functions(template).length).toBeGreaterThan(0);
     expect(resource(template, 'InventoryScanScheduleRule').Properties?.EventBusName).toBeUndefined();
     expect(resource(template, 'AlertTopic').Type).toBe('AWS::SNS::Topic');
     expect(resourcesOfType(template, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
   });
 
-  test('the inventory scan may assume exactly the scan role of each listed account, this stage and region, and is told which', () => {
-    const role = resource(template, 'InventoryScanRole');
+  test('the scan workers may assume exactly the scan role of each listed account, this stage and region, and both functions are told which', () => {
+    const role = resource(template, 'ScanWorkerRole');
     const assume = statementsOf(role).filter((s) => asArray(s.Action).includes('sts:AssumeRole'));
     expect(assume).toHaveLength(1);
     expect(assume[0].Effect).toBe('Allow');
     expect(assume[0].Action).toBe('sts:AssumeRole');
     expect(assume[0].Condition).toBeUndefined();
     expect(asArray(assume[0].Resource).map(render)).toEqual(SCAN_ACCOUNTS.map((a) => `arn:aws:iam::${a}:role/secretwatch-dev-scan-eu-west-1`));
-    const env = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
-    expect(env.SCAN_ACCOUNTS).toBe(SCAN_ACCOUNTS.join(','));
-    expect(env.SCAN_ROLE_NAME).toBe('secretwatch-dev-scan-{region}');
-    expect(env.SCAN_REGIONS).toBeUndefined();
+    for (const fn of ['InventoryScanLambdaFunction', 'ScanWorkerLambdaFunction']) {
+      const env = resource(template, fn).Properties?.Environment.Variables;
+      expect(env.SCAN_ACCOUNTS).toBe(SCAN_ACCOUNTS.join(','));
+      expect(env.SCAN_ROLE_NAME).toBe('secretwatch-dev-scan-{region}');
+      expect(env.SCAN_REGIONS).toBeUndefined();
+    }
     // No other role of the central stack may assume anything in another account.
     for (const [id, r] of resourcesOfType(template, 'AWS::IAM::Role')) {
-      if (id !== 'InventoryScanRole') expect(actionsOf(r)).not.toContain('sts:AssumeRole');
+      if (id !== 'ScanWorkerRole') expect(actionsOf(r)).not.toContain('sts:AssumeRole');
     }
+  });
+
+  test('the fan-out: a queue of units with a dead-letter queue, both encrypted and TLS only, feeding the workers one unit at a time, at most 20 at once', () => {
+    const queue = resource(template, 'ScanWorkerQueue').Properties;
+    expect(queue).toMatchObject({ QueueName: 'secretwatch-dev-scan-units', SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 3 } });
+    expect(referencedId(queue?.RedrivePolicy.deadLetterTargetArn, 'Arn')).toBe('ScanWorkerDeadLetterQueue');
+    // Longer than a worker run: a unit is never handed to two workers at once.
+    expect(queue?.VisibilityTimeout).toBeGreaterThan(resource(template, 'ScanWorkerLambdaFunction').Properties?.Timeout);
+    expect(resource(template, 'ScanWorkerDeadLetterQueue').Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    for (const id of ['ScanWorkerQueuePolicy', 'ScanWorkerDeadLetterQueuePolicy']) {
+      expect(resource(template, id).Properties?.PolicyDocument.Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    }
+    const mappings = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties);
+    expect(mappings.map((m) => [referencedId(m?.EventSourceArn, 'Arn'), m?.BatchSize, m?.ScalingConfig?.MaximumConcurrency, m?.FunctionResponseTypes]).sort()).toEqual([
+      ['ScanWorkerDeadLetterQueue', 1, 2, ['ReportBatchItemFailures']],
+      ['ScanWorkerQueue', 1, 20, ['ReportBatchItemFailures']],
+    ]);
+    // Reserved for the two event sources: the workers are never throttled into the dead-letter queue, nor take the account's concurrency.
+    expect(resource(template, 'ScanWorkerLambdaFunction').Properties?.ReservedConcurrentExecutions).toBe(22);
+    // A work queue holds messages during every scan: no "not empty" alarm on it, one on its dead-letter queue.
+    const alarmed = resourcesOfType(template, 'AWS::CloudWatch::Alarm').flatMap(([, a]) => asArray(a.Properties?.Dimensions).map((d: any) => render(d.Value)));
+    expect(alarmed).not.toContain('secretwatch-dev-scan-units');
+    expect(alarmed).toContain('secretwatch-dev-scan-units-dlq');
+  });
+
+  test("the units' results: a table with a time to live, encrypted; each role with only the calls it makes", () => {
+    const table = resource(template, 'ScanRunsTable');
+    expect(table.Properties).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true }, SSESpecification: { SSEEnabled: true } });
+    const scanRole = statementsOf(resource(template, 'InventoryScanRole'));
+    const workerRole = statementsOf(resource(template, 'ScanWorkerRole'));
+    const bySid = (statements: Record<string, any>[], sid: string) => statements.find((st) => st.Sid === sid);
+    expect(bySid(scanRole, 'ScanRuns')).toEqual({
+      Sid: 'ScanRuns',
+      Effect: 'Allow',
+      Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+      Resource: { 'Fn::GetAtt': ['ScanRunsTable', 'Arn'] },
+    });
+    expect(bySid(workerRole, 'ScanRuns')).toEqual({ Sid: 'ScanRuns', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': ['ScanRunsTable', 'Arn'] } });
+    expect(bySid(scanRole, 'QueueScanUnits')).toEqual({ Sid: 'QueueScanUnits', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['ScanWorkerQueue', 'Arn'] } });
+    for (const statements of [scanRole, workerRole]) {
+      expect(render(bySid(statements, 'StartAssembly')?.Resource)).toBe('arn:aws:lambda:eu-west-1:123456789012:function:secretwatch-dev-inventoryScan');
+    }
+    // The workers publish nothing and read no secret of the central account.
+    expect(actionsOf(resource(template, 'ScanWorkerRole')).sort()).toEqual(
+      [
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'lambda:InvokeFunction',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:ReceiveMessage',
+        'sts:AssumeRole',
+      ].sort(),
+    );
+    const worker = resource(template, 'ScanWorkerLambdaFunction').Properties?.Environment.Variables;
+    expect(referencedId(worker.SCAN_RUNS_TABLE)).toBe('ScanRunsTable');
+    expect(referencedId(worker.SCAN_ASSEMBLY_FUNCTION)).toBe('InventoryScanLambdaFunction');
+    expect(referencedId(worker.SCAN_DEAD_LETTER_QUEUE_ARN, 'Arn')).toBe('ScanWorkerDeadLetterQueue');
+    const scan = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
+    expect(referencedId(scan.SCAN_UNIT_QUEUE_URL)).toBe('ScanWorkerQueue');
+    expect(scan.SCAN_ASSEMBLY_FUNCTION).toBe('secretwatch-dev-inventoryScan');
   });
 
   test('the member scan role is named as the central scan derives it', () => {
@@ -198,15 +263,33 @@ describe('central', () => {
   });
 });
 
+/**
+ * The compiled standalone template with what serverless/monitors.js adds for a central scan (the
+ * scan workers' function, role and queues, as packaged in the central variant): what the plugin
+ * rewrites in any central mode that scans member accounts.
+ */
+function compiledForCentralScan(): Template {
+  const standalone = JSON.parse(JSON.stringify(loadTemplate('defaults'))) as Template;
+  const central = loadModeTemplate('central');
+  for (const [id, r] of Object.entries(central.Resources)) {
+    if (id.startsWith('ScanWorker') && !standalone.Resources[id]) standalone.Resources[id] = JSON.parse(JSON.stringify(r));
+  }
+  // As monitors.js built it, before the plugin: the worker's role without what the plugin adds.
+  const workerRole = standalone.Resources.ScanWorkerRole.Properties?.Policies[0].PolicyDocument;
+  workerRole.Statement = asArray(workerRole.Statement).filter((st: any) => ['OwnLogGroup', 'ReceiveOwnQueues'].includes(st.Sid));
+  const workerEnv = standalone.Resources.ScanWorkerLambdaFunction.Properties?.Environment.Variables;
+  for (const name of Object.keys(workerEnv)) if (name.startsWith('SCAN_') && !name.endsWith('_PER_SECOND')) delete workerEnv[name];
+  return standalone;
+}
+
 describe('central with scanOrganization (the plugin over the compiled standalone template)', () => {
-  const standalone = loadTemplate('defaults');
-  const template = organization.applyMode(JSON.parse(JSON.stringify(standalone)), organization.organizationSettings({ mode: 'central', organizationId: ORGANIZATION_ID, scanOrganization: 'true' }), {
+  const template = organization.applyMode(compiledForCentralScan(), organization.organizationSettings({ mode: 'central', organizationId: ORGANIZATION_ID, scanOrganization: 'true' }), {
     stage: 'dev',
   }) as Template;
 
-  test('the inventory scan may list the accounts, and assume the scan role of this stage and region only in accounts of the organization', () => {
+  test('the inventory scan may list the accounts; the scan workers assume the scan role of this stage and region only in accounts of the organization', () => {
     const role = resource(template, 'InventoryScanRole');
-    const added = statementsOf(role).filter((s) => ['ListOrganizationAccounts', 'AssumeMemberScanRoles'].includes(s.Sid));
+    const added = [...statementsOf(role), ...statementsOf(resource(template, 'ScanWorkerRole'))].filter((s) => ['ListOrganizationAccounts', 'AssumeMemberScanRoles'].includes(s.Sid));
     expect(added).toEqual([
       { Sid: 'ListOrganizationAccounts', Effect: 'Allow', Action: 'organizations:ListAccounts', Resource: '*' },
       {
@@ -223,26 +306,28 @@ describe('central with scanOrganization (the plugin over the compiled standalone
   });
 
   test('is told to list the organization, and the role name; no SCAN_ACCOUNTS', () => {
-    const env = resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables;
-    expect(env.SCAN_ORGANIZATION).toBe('true');
-    expect(env.SCAN_ACCOUNTS).toBeUndefined();
-    expect(env.SCAN_ROLE_NAME).toBe('secretwatch-dev-scan-{region}');
+    for (const fn of ['InventoryScanLambdaFunction', 'ScanWorkerLambdaFunction']) {
+      const env = resource(template, fn).Properties?.Environment.Variables;
+      expect(env.SCAN_ORGANIZATION).toBe('true');
+      expect(env.SCAN_ACCOUNTS).toBeUndefined();
+      expect(env.SCAN_ROLE_NAME).toBe('secretwatch-dev-scan-{region}');
+    }
   });
 
   test('the rest is the central stack: no other role may assume a role or read the organization', () => {
     for (const [id, r] of resourcesOfType(template, 'AWS::IAM::Role')) {
-      if (id !== 'InventoryScanRole') expect(actionsOf(r).filter((a) => a === 'sts:AssumeRole' || a.startsWith('organizations:'))).toEqual([]);
+      if (id !== 'ScanWorkerRole') expect(actionsOf(r).filter((a) => a === 'sts:AssumeRole')).toEqual([]);
+      if (id !== 'InventoryScanRole') expect(actionsOf(r).filter((a) => a.startsWith('organizations:'))).toEqual([]);
     }
     expect(resource(template, 'CentralBusPolicy').Properties?.Statement.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } });
   });
 });
 
 describe('central with scanRegions (the plugin over the compiled standalone template)', () => {
-  const standalone = loadTemplate('defaults');
   const central = (params: Record<string, string>) =>
-    organization.applyMode(JSON.parse(JSON.stringify(standalone)), organization.organizationSettings({ mode: 'central', organizationId: ORGANIZATION_ID, ...params }), { stage: 'dev' }) as Template;
+    organization.applyMode(compiledForCentralScan(), organization.organizationSettings({ mode: 'central', organizationId: ORGANIZATION_ID, ...params }), { stage: 'dev' }) as Template;
   const assumable = (template: Template) =>
-    statementsOf(resource(template, 'InventoryScanRole'))
+    statementsOf(resource(template, 'ScanWorkerRole'))
       .filter((st) => st.Action === 'sts:AssumeRole')
       .flatMap((st) => asArray(st.Resource).map(render));
 
@@ -261,7 +346,7 @@ describe('central with scanRegions (the plugin over the compiled standalone temp
 
   test("the organization: any account's role in each region, only inside the organization", () => {
     const template = central({ scanOrganization: 'true', scanRegions: 'eu-west-1,us-east-1' });
-    const assume = statementsOf(resource(template, 'InventoryScanRole')).filter((st) => st.Action === 'sts:AssumeRole');
+    const assume = statementsOf(resource(template, 'ScanWorkerRole')).filter((st) => st.Action === 'sts:AssumeRole');
     expect(assume).toHaveLength(1);
     expect(asArray(assume[0].Resource).map(render)).toEqual(['arn:aws:iam::*:role/secretwatch-dev-scan-eu-west-1', 'arn:aws:iam::*:role/secretwatch-dev-scan-us-east-1']);
     expect(assume[0].Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } });
@@ -269,8 +354,9 @@ describe('central with scanRegions (the plugin over the compiled standalone temp
 });
 
 describe('standalone without scanAccounts', () => {
-  test('the inventory scan assumes no role and has no SCAN_ACCOUNTS', () => {
+  test('the inventory scan assumes no role and has no SCAN_ACCOUNTS; no scan worker, queue or table', () => {
     const template = loadTemplate('defaults');
+    expect(Object.keys(template.Resources).filter((id) => id.startsWith('ScanWorker') || id === 'ScanRunsTable')).toEqual([]);
     expect(actionsOf(resource(template, 'InventoryScanRole'))).not.toContain('sts:AssumeRole');
     expect(resource(template, 'InventoryScanLambdaFunction').Properties?.Environment.Variables.SCAN_ACCOUNTS).toBeUndefined();
   });

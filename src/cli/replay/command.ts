@@ -5,7 +5,8 @@ import { findingJsonLine, findingsMarkdown, findingsTable, type OutputFormat } f
 import { safeLine } from '../../findings/safeText';
 import { atLeast, type Severity } from '../../findings/severity';
 import { EXIT, type CliIO } from '../io';
-import { replay, type ReplayStats } from './engine';
+import type { ReplayStats } from './engine';
+import { replayInParallel, replayWorkerScript } from './parallel';
 
 export interface ReplayCommandOptions {
   config: Config;
@@ -16,6 +17,8 @@ export interface ReplayCommandOptions {
   until?: Date;
   progress: boolean;
   quiet: boolean;
+  /** Files replayed at once (--jobs). */
+  jobs: number;
 }
 
 /** Large enough that a bar is worth drawing. */
@@ -46,9 +49,10 @@ export async function runReplay(paths: readonly string[], opts: ReplayCommandOpt
     bar = undefined;
   };
 
-  const stats = await replay(
+  const workerScript = replayWorkerScript();
+  const stats = await replayInParallel(
     paths,
-    { config: opts.config, since: opts.since, until: opts.until, minSeverity: opts.minSeverity },
+    { config: opts.config, since: opts.since, until: opts.until, minSeverity: opts.minSeverity, jobs: workerScript ? opts.jobs : 1, workerScript: workerScript ?? '' },
     {
       finding(finding) {
         if (opts.failOn && atLeast(finding.severity, opts.failOn)) failOnHit = true;

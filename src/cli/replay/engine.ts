@@ -144,7 +144,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function emptyFileStats(): FileStats {
+export function emptyFileStats(): FileStats {
   return { bytes: 0, skipped: 0, parsed: 0, invalid: 0, matched: 0, outsideWindow: 0, findings: 0, checkFailures: 0, warnings: 0, failed: false };
 }
 
@@ -260,7 +260,7 @@ export async function replayFile(file: string, options: FileReplayOptions, emit:
   return stats;
 }
 
-function emptyStats(): ReplayStats {
+export function emptyStats(): ReplayStats {
   return { files: 0, filesFailed: 0, bytes: 0, records: 0, skipped: 0, parsed: 0, invalid: 0, matched: 0, outsideWindow: 0, duplicates: 0, findings: 0, checkFailures: 0, warnings: 0 };
 }
 
@@ -270,20 +270,13 @@ function emptyStats(): ReplayStats {
  * they are found, and de-duplication remembers a bounded window of them. A file that cannot be
  * read is reported and the replay goes on with the next.
  */
-export async function replay(paths: readonly string[], options: ReplayOptions, listener: ReplayListener): Promise<ReplayStats> {
-  const stats = emptyStats();
-  const fileOptions: FileReplayOptions = {
-    config: options.config,
-    since: options.since,
-    until: options.until,
-    minSeverity: options.minSeverity,
-    now: options.now ?? new Date(),
-    policies: options.policies,
-  };
-  const window = new FindingWindow(options.dedupWindow);
-  let compressedBefore = 0;
-
-  const deliver = (item: FileItem) => {
+/**
+ * Hands one file's items to the listener as one replay does: findings de-duplicated through the
+ * window, every problem counted. The parallel replay passes each file's items through the same
+ * function, in file order, so that its output is this one's whatever the number of jobs.
+ */
+export function itemDeliverer(stats: ReplayStats, listener: ReplayListener, window: FindingWindow): (item: FileItem) => void {
+  return (item) => {
     switch (item.kind) {
       case 'finding':
         if (window.seenBefore(item.finding)) {
@@ -308,6 +301,22 @@ export async function replay(paths: readonly string[], options: ReplayOptions, l
         return;
     }
   };
+}
+
+export async function replay(paths: readonly string[], options: ReplayOptions, listener: ReplayListener): Promise<ReplayStats> {
+  const stats = emptyStats();
+  const fileOptions: FileReplayOptions = {
+    config: options.config,
+    since: options.since,
+    until: options.until,
+    minSeverity: options.minSeverity,
+    now: options.now ?? new Date(),
+    policies: options.policies,
+  };
+  const window = new FindingWindow(options.dedupWindow);
+  let compressedBefore = 0;
+
+  const deliver = itemDeliverer(stats, listener, window);
 
   for await (const entry of listInputFiles(paths)) {
     if (entry instanceof InputFileError) {

@@ -2,8 +2,12 @@ import type { Finding } from '../../../findings/finding';
 import { aboutCheck, regionArg, shellQuote } from '../../finding';
 import type { ReportedCheck } from '../../check';
 
-/** Where the scan of a member account stopped; ListAccounts: the organization's accounts could not be listed, so none was scanned. */
-export type UnreachableStep = 'ListAccounts' | 'AssumeRole' | 'ListSecrets';
+/**
+ * Where the scan of a member account stopped; ListAccounts: the organization's accounts could not
+ * be listed, so none was scanned; ScanWorker: the scan worker given that account and region failed
+ * on every attempt (a fanned-out scan), so it was not judged.
+ */
+export type UnreachableStep = 'ListAccounts' | 'AssumeRole' | 'ListSecrets' | 'ScanWorker';
 
 export const scanAccountUnreachable: ReportedCheck = {
   kind: 'reported',
@@ -61,6 +65,8 @@ function remediationFor(u: UnreachableAccount): string {
       if (u.roleArn === null)
         return `The central account's own id could not be read, so its scan role in ${u.region ?? 'that region'} could not be named: check the function's credentials and network; try: aws sts get-caller-identity`;
       return `Check that the account has a member stack of this stage in this region (its ScanRoleArn output is ${u.roleArn}) and that the role trusts the central account; try: aws sts assume-role --role-arn ${shellQuote(u.roleArn ?? '')} --role-session-name secretwatch-check`;
+    case 'ScanWorker':
+      return `The scanWorker function failed on this account and region on every attempt, and the unit went to its dead-letter queue: its log (filter on the account id) has each error; a timeout means the account holds more secrets than one worker run can list at the scan rates (docs/organization.md, "Limits").`;
     case 'ListSecrets':
       return `The role was assumed but listing the secrets failed: check the role's secretsManager permissions and any SCP of the account; try, with the role's credentials: aws secretsmanager list-secrets --max-results 1${regionArg(u.region)}`;
   }

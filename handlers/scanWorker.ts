@@ -1,0 +1,3 @@
+import { createScanWorkerHandler } from '../src/runtime/scanWorkerHandler';
+
+export const handler = createScanWorkerHandler(process.env);

@@ -1,0 +1,24 @@
+// A replay worker thread (bundled as dist/replay-worker.js): replays the files the main thread
+// sends, one at a time, and answers with what each gave.
+import { parentPort, workerData } from 'node:worker_threads';
+import { optionsOf, replayFileOutcome } from './fileOutcome';
+import type { WorkerReply, WorkerRequest, WorkerSettings } from './workerProtocol';
+
+const options = optionsOf(workerData as WorkerSettings);
+
+function send(reply: WorkerReply): void {
+  parentPort?.postMessage(reply);
+}
+
+async function replayFile({ index, file }: WorkerRequest): Promise<void> {
+  const outcome = await replayFileOutcome(file, options, {
+    started: (size) => send({ type: 'started', index, size }),
+    progress: (bytesRead) => send({ type: 'progress', index, bytesRead }),
+  });
+  send({ type: 'done', index, outcome });
+}
+
+// One file at a time: the main thread sends the next when this one is done. A replay that throws
+// (a fault, not bad input, which replay reports itself) ends the thread with the error, and the
+// main thread reports the file as failed.
+parentPort?.on('message', (request: WorkerRequest) => void replayFile(request));
