@@ -7,20 +7,21 @@ const LAST_EPOCH_SECOND = 253_402_300_799;
 const RECOVERY_WINDOW_DAYS = { min: 7, max: 30 };
 const AUTOMATICALLY_AFTER_DAYS = { min: 1, max: 1000 };
 
-function asNumber(value: unknown): number | null {
+/** A number, or a number written as a string (some exporters do); NaN for anything else. */
+function asNumber(value: unknown): number {
   if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
-  return null;
+  if (typeof value === 'string' && value.trim() !== '') return Number(value);
+  return Number.NaN;
 }
 
 function integerIn(value: unknown, field: string, range: { min: number; max: number }, eventId: string | null): void {
   if (value === undefined || value === null) return;
   const n = asNumber(value);
-  if (n === null) return;
   if (!Number.isInteger(n) || n < range.min || n > range.max) {
+    const shown = typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 40) : `a value of type ${Array.isArray(value) ? 'list' : typeof value}`;
     throw new InvalidEventError(
       'out-of-range',
-      `${field}: ${String(value).slice(0, 40)} is not a whole number from ${range.min} to ${range.max}, the range Secrets Manager accepts; a call it accepted cannot carry it`,
+      `${field}: ${shown} is not a whole number from ${range.min} to ${range.max}, the range Secrets Manager accepts; a call it accepted cannot carry it`,
       eventId,
     );
   }

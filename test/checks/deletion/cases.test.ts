@@ -34,6 +34,8 @@ describe('secret-deletion-scheduled', () => {
     [6, 'recoveryWindowInDays: 6 is not a whole number from 7 to 30'],
     [1e9, 'recoveryWindowInDays: 1000000000 is not a whole number from 7 to 30'],
     ['7.5', 'recoveryWindowInDays: 7.5 is not a whole number from 7 to 30'],
+    ['seven', 'recoveryWindowInDays: seven is not a whole number from 7 to 30'],
+    [{ days: 7 }, 'recoveryWindowInDays: a value of type object is not a whole number from 7 to 30'],
   ])('an accepted call with a window Secrets Manager refuses (%s) is rejected at parsing, with the reason', (window, reason) => {
     const event = derive(SCHEDULED, (r) => {
       (r.requestParameters as Record<string, unknown>).recoveryWindowInDays = window;
