@@ -89,13 +89,16 @@ const ownChecksOnly = {
   },
 };
 
-// optInClients: SDK clients off the normal path: those of follow-ups that are off unless a setting
-// turns them on, and Lambda's, which the central scan calls once a run (the worker that completes
-// it starts the assembling step). Each is imported only where it is first used, so most cold
-// starts never load it; bundled, IAM Access Analyzer's client alone is a tenth of the policy
-// monitor's zip and Lambda's a seventh of a scan worker's. They are required then from the Lambda
-// runtime's own SDK v3 on NODE_PATH, like the credential sources above.
-const OPT_IN_CLIENTS = ['@aws-sdk/client-accessanalyzer', '@aws-sdk/client-lambda'];
+// optInClients: SDK clients off the cold-start path, each imported only by code that runs on
+// first use: the follow-ups' that a setting must turn on (IAM Access Analyzer's); Organizations',
+// which only a scan of the whole organization needs; IAM's, which the identity monitor needs only
+// for an event that names a managed policy by ARN (an inline policy is in the event); and
+// Lambda's, which the central scan calls once a run (the worker that completes it starts the
+// assembling step). Bundled, they would be a tenth to a fifth of their function's zip and parsed at
+// every cold start. They are required when first used from the Lambda runtime's own SDK v3 on
+// NODE_PATH, like the credential sources above; the integration tests run the packaged functions
+// with the repository's SDK there.
+const OPT_IN_CLIENTS = ['@aws-sdk/client-accessanalyzer', '@aws-sdk/client-iam', '@aws-sdk/client-lambda', '@aws-sdk/client-organizations'];
 
 const optInClients = {
   name: 'secretwatch-opt-in-clients',

@@ -64,8 +64,8 @@ export function memberAccountsOf(config: { scanAccounts: readonly string[]; scan
 
 export interface CentralScanDeps {
   sts: STSClient;
-  /** Needed for { organization: true }: ListAccounts. */
-  organizations?: OrganizationsClient;
+  /** Needed for { organization: true }: ListAccounts (a client being loaded is awaited). */
+  organizations?: OrganizationsClient | Promise<OrganizationsClient>;
   /** The member scan role's name; {region} in it stands for the region scanned (memberScanRoleNamePattern). */
   roleName: string;
   /** The function's own region: scanned in its own account with its own credentials. */
@@ -217,7 +217,7 @@ export async function planMembers(members: MemberAccounts, options: ScanOptions,
   try {
     if (!deps.organizations) throw new Error("no Organizations client was given to list the organization's accounts");
     own = await callerAccount(deps);
-    const accounts = (await listOrganizationAccounts(deps.organizations, own)).active;
+    const accounts = (await listOrganizationAccounts(await deps.organizations, own)).active;
     return { targets: targetsOf(accounts, deps, own), unreachable: [], own };
   } catch (error) {
     return { targets: [], unreachable: [unreachableScan({ account: own, region: deps.region, roleArn: null, step: 'ListAccounts', error: errorText(error) }, options)], own };

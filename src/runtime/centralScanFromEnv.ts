@@ -9,7 +9,7 @@ import { isScanRoleName, memberAccountsOf, type CentralScanDeps } from './centra
  * makes the client that lists the organization's accounts: only the function that plans the scan
  * lists them (and bundles that client).
  */
-export function centralScanDepsFromEnv(env: Record<string, string | undefined>, config: Config, organizations?: () => OrganizationsClient): CentralScanDeps | null {
+export function centralScanDepsFromEnv(env: Record<string, string | undefined>, config: Config, organizations?: () => OrganizationsClient | Promise<OrganizationsClient>): CentralScanDeps | null {
   const members = memberAccountsOf(config);
   if (!members) return null;
   const roleName = (env.SCAN_ROLE_NAME ?? '').trim();

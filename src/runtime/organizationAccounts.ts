@@ -1,4 +1,4 @@
-import { paginateListAccounts, type OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 
 export interface OrganizationAccounts {
   /** ACTIVE accounts, in the order ListAccounts gave them, without the excluded one. */
@@ -16,6 +16,8 @@ export async function listOrganizationAccounts(client: OrganizationsClient, excl
   const active: string[] = [];
   const inactive: OrganizationAccounts['inactive'] = [];
   const seen = new Set<string>();
+  // Only a scan of the whole organization lists it: the client is loaded then, not at every cold start.
+  const { paginateListAccounts } = await import('@aws-sdk/client-organizations');
   for await (const page of paginateListAccounts({ client, pageSize: 20 }, {})) {
     for (const account of page.Accounts ?? []) {
       const id = account.Id;

@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Context } from 'aws-lambda';
 import { ConfigError, configFromEnv, envName } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
@@ -25,7 +24,8 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
   if (!config.alertTopicArn) throw new ConfigError(envName('alertTopicArn'), 'required in Lambda (the alert topic ARN)');
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: 'inventoryScan' } });
   const clients = createDeliveryClients();
-  const central = centralScanDepsFromEnv(env, config, () => new OrganizationsClient({})) ?? undefined;
+  // Organizations' client only for a scan of the whole organization (scanOrganization), loaded then.
+  const central = centralScanDepsFromEnv(env, config, () => import('@aws-sdk/client-organizations').then((m) => new m.OrganizationsClient({}))) ?? undefined;
   const fanOut = central && fanOutOf ? fanOutOf(env, central) : undefined;
   return async (event: unknown, context?: Context): Promise<InventoryScanResult> => {
     if (context) log.addContext(context);

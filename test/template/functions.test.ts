@@ -11,7 +11,15 @@ import { CONFIG_KEYS, envName } from '../../src/config/config';
 import { monitors, type MonitorDeclaration } from '../../src/monitors';
 import { DELIVERY_SETTINGS } from '../../src/monitors/monitor';
 import {
+  MODE_VARIANTS,
+  type ModeVariantName,
   PSEUDO,
+  REGION_VARIANTS,
+  type RegionVariantName,
+  loadModeTemplate,
+  loadRegionTemplate,
+  modePackageDir,
+  regionPackageDir,
   REGION,
   STAGE,
   VARIANTS,
@@ -108,6 +116,19 @@ describe('functions', () => {
     expect(names).toContain(modulePath);
     expect(names.filter((n) => n.startsWith('node_modules/'))).toEqual([]);
     expect(names.filter((n) => n.endsWith('.map') || n.endsWith('.ts'))).toEqual([]);
+  });
+
+  test('every function of every package (variants, organization modes, us-east-1) is at most 150 KB zipped', () => {
+    const packages: [string, string, Template][] = [
+      ...variants.map((v) => [v, packageDirs()[v], loadTemplate(v)] as [string, string, Template]),
+      ...(Object.keys(MODE_VARIANTS) as ModeVariantName[]).map((m) => [m, modePackageDir(m), loadModeTemplate(m)] as [string, string, Template]),
+      ...(Object.keys(REGION_VARIANTS) as RegionVariantName[]).map((r) => [r, regionPackageDir(r), loadRegionTemplate(r)] as [string, string, Template]),
+    ];
+    const sizes = packages.flatMap(([name, dir, t]) =>
+      resourcesOfType(t, 'AWS::Lambda::Function').map(([id, fn]) => [name, id, statSync(join(dir, String(fn.Properties?.Code?.S3Key).split('/').pop() as string)).size] as const),
+    );
+    expect(sizes.length).toBeGreaterThan(packages.length);
+    expect(sizes.filter(([, , size]) => size > MAX_ZIP_BYTES)).toEqual([]);
   });
 
   test.each(deployed.map((m) => [m.name, m] as const))('%s: its bundle carries the checks it runs and no other', (name) => {
