@@ -3,6 +3,7 @@ import type { Config } from '../../config/config';
 import type { Finding } from '../../findings/finding';
 import { findingJsonLine, findingsMarkdown, findingsTable, type OutputFormat } from '../../findings/render';
 import { atLeast, type Severity } from '../../findings/severity';
+import { InterchangeWriter, isInterchangeFormat } from '../interchange';
 import { EXIT, type CliIO } from '../io';
 import { replay, type ReplayStats } from './engine';
 
@@ -37,6 +38,7 @@ export async function runReplay(paths: readonly string[], opts: ReplayCommandOpt
   let failOnHit = false;
   let bar: cliProgress.SingleBar | undefined;
   let total = 0;
+  const interchange = isInterchangeFormat(opts.format) ? new InterchangeWriter(opts.format, io, new Date()) : null;
   const say = (line: string) => {
     if (bar) bar.stop();
     io.stderr.write(line);
@@ -51,6 +53,7 @@ export async function runReplay(paths: readonly string[], opts: ReplayCommandOpt
         if (opts.failOn && atLeast(finding.severity, opts.failOn)) failOnHit = true;
         // JSON streams as it goes; tables and markdown need every row first.
         if (opts.format === 'json') io.stdout.write(findingJsonLine(finding));
+        else if (interchange) interchange.write(finding);
         else collected.push(finding);
       },
       invalidRecord(file, reason, message, offset, eventId) {
@@ -79,8 +82,9 @@ export async function runReplay(paths: readonly string[], opts: ReplayCommandOpt
 
   if (opts.format === 'table') io.stdout.write(findingsTable(collected, io.stdout.columns ?? 160));
   else if (opts.format === 'markdown') io.stdout.write(findingsMarkdown(collected));
+  interchange?.end();
   if (!opts.quiet) io.stderr.write(summary(stats));
 
   if (failOnHit) return EXIT.failOn;
-  return stats.filesFailed || stats.invalid ? EXIT.badInput : EXIT.ok;
+  return stats.filesFailed || stats.invalid || interchange?.skipped ? EXIT.badInput : EXIT.ok;
 }
