@@ -30,6 +30,7 @@ const SETTINGS = {
   slackWebhookSecretArn: 'slackWebhookSecretArn',
   slackMinSeverity: 'slackMinSeverity',
   emailMinSeverity: 'emailMinSeverity',
+  securityHub: 'securityHub',
 };
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 
@@ -78,6 +79,7 @@ function settingsEnvironment(params) {
     [envName('slackWebhookSecretArn')]: config.slackWebhookSecretArn ?? '',
     [envName('slackMinSeverity')]: config.slackMinSeverity,
     [envName('emailMinSeverity')]: config.emailMinSeverity,
+    [envName('securityHub')]: String(config.securityHub),
     LOG_LEVEL: logLevel,
   };
 }

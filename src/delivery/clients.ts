@@ -1,5 +1,6 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { DeliveryClients } from './deliver';
 
@@ -8,11 +9,13 @@ import type { DeliveryClients } from './deliver';
  * own AWS_ENDPOINT_URL points every client at moto_server in tests. Adaptive retry: the SDK backs
  * off on throttling instead of failing the invocation.
  */
-export function createDeliveryClients(options: { region?: string; endpoint?: string; profile?: string } = {}): DeliveryClients {
+export function createDeliveryClients(options: { region?: string; endpoint?: string; profile?: string; securityHub?: boolean } = {}): DeliveryClients {
   const common = { region: options.region, endpoint: options.endpoint, profile: options.profile, retryMode: 'adaptive', maxAttempts: 4 } as const;
   return {
     cloudWatch: new CloudWatchClient(common),
     sns: new SNSClient(common),
     eventBridge: new EventBridgeClient(common),
+    // Only where it is turned on (its role may call it only then).
+    ...(options.securityHub ? { securityHub: new SecurityHubClient(common) } : {}),
   };
 }

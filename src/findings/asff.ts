@@ -1,5 +1,5 @@
 import { partitionOfArn } from '../resources/arn';
-import type { ResourceRef, ResourceType } from '../resources/resource';
+import { RESOURCE_TYPES, type ResourceRef, type ResourceType } from '../resources/resource';
 import type { Finding } from './finding';
 import { accountOf, findingId, regionOf, type FindingSubject } from './findingId';
 import type { Severity } from './severity';
@@ -111,6 +111,16 @@ export function asffResource(resource: ResourceRef, partition: string, region: s
   const id = resource.type === 'AwsAccount' ? `AWS::::Account:${resource.id ?? resource.arn ?? resource.name ?? 'unknown'}` : (resource.arn ?? resource.id ?? resource.name ?? 'unknown');
   const details = resourceDetails(resource);
   return { Type: resource.type, Id: id, Partition: partition, Region: region, ...(details ? { Details: details } : {}) };
+}
+
+/** The resource of an ASFF finding, as a finding names it (the inverse of asffResource). */
+export function resourceOfAsff(finding: AsffFinding): ResourceRef {
+  const first = finding.Resources[0];
+  const type = (RESOURCE_TYPES as readonly string[]).includes(first?.Type) ? first.Type : 'AwsSecretsManagerSecret';
+  const id = first?.Id ?? null;
+  const account = id?.startsWith('AWS::::Account:') ? id.slice('AWS::::Account:'.length) : null;
+  const name = first?.Details?.AwsSecretsManagerSecret?.Name ?? first?.Details?.AwsIamRole?.RoleName ?? null;
+  return { type, arn: id?.startsWith('arn:') ? id : null, name: account ?? name, id: account ?? id };
 }
 
 interface Location {

@@ -1,11 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { ConfigError, configFromEnv, envName } from '../config/config';
+import { ConfigError, configFromEnv } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { createInventoryClient, rateLimitsOf } from '../inventory/client';
 import { isScanRoleName, memberAccountsOf, type CentralScanDeps } from './centralScan';
+import { requireDeliverySettings } from './deliverySettings';
 import { handleInventoryScan, type InventoryScanResult } from './inventoryScan';
 
 /** Kept back from the function's timeout for the gauges, the digest and tens of thousands of findings on the bus. */
@@ -19,9 +20,9 @@ export const DELIVERY_RESERVE_MS = 120_000;
  */
 export function createInventoryScanHandler(env: Record<string, string | undefined>) {
   const config = configFromEnv(env);
-  if (!config.alertTopicArn) throw new ConfigError(envName('alertTopicArn'), 'required in Lambda (the alert topic ARN)');
+  requireDeliverySettings(config);
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: 'inventoryScan' } });
-  const clients = createDeliveryClients();
+  const clients = createDeliveryClients({ securityHub: config.securityHub });
   // Central mode: the member stacks' scan role, named by serverless/organization.js (SCAN_ROLE_NAME).
   let central: CentralScanDeps | undefined;
   const members = memberAccountsOf(config);

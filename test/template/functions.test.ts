@@ -245,6 +245,13 @@ function expectedMonitorStatements(t: Template, fnId: string, fn: Resource, vari
     { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: `<${topicKey}.Arn>` },
     { actions: ['events:PutEvents'], resource: bus },
     { actions: ['sqs:SendMessage'], resource: `<${failureQueue}.Arn>` },
+    // Only with securityHub=true (test/template/securityHub.test.ts): the default product, and the hub to look up open findings.
+    ...(env.SECURITY_HUB === 'true'
+      ? [
+          { actions: ['securityhub:BatchImportFindings'], resource: `arn:aws:securityhub:${PSEUDO['AWS::Region']}:123456789012:product/123456789012/default` },
+          { actions: ['securityhub:GetFindings'], resource: `arn:aws:securityhub:${PSEUDO['AWS::Region']}:123456789012:hub/default` },
+        ]
+      : []),
   ];
 }
 

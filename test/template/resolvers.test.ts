@@ -104,6 +104,7 @@ describe('settings', () => {
       SLACK_WEBHOOK_SECRET_ARN: '',
       SLACK_MIN_SEVERITY: 'MEDIUM',
       EMAIL_MIN_SEVERITY: 'HIGH',
+      SECURITY_HUB: 'false',
       LOG_LEVEL: 'INFO',
     });
   });

@@ -184,7 +184,7 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   const unreachable = memberScans?.some((m) => m.status === 'unreachable') ?? false;
   let exitCode: number = totals.lookups.failed || totals.lookups.notMade || unreachable || interchangeSkipped ? EXIT.badInput : EXIT.ok;
   if (opts.publish) {
-    const clients = createDeliveryClients({ region: opts.region, endpoint: opts.endpoint, profile: opts.profile });
+    const clients = createDeliveryClients({ region: opts.region, endpoint: opts.endpoint, profile: opts.profile, securityHub: opts.config.securityHub });
     const outcome = composeScanDelivery(result, memberScans, totals, { config: opts.config, now, region: result.region, digest: 'full' });
     try {
       const report = await deliverScan(outcome, clients, opts.config, stderrLog(io), now);
