@@ -138,7 +138,7 @@ describe('functions', () => {
     if (!monitorOf(fn)) return; // the Slack notifier: test/template/notifications.test.ts
     const env = fn.Properties?.Environment?.Variables ?? {};
     expect(referencedId(env.ALERT_TOPIC_ARN)).toBe('AlertTopic');
-    expect(referencedId(env.FINDINGS_BUS_NAME)).toBe('FindingsBus');
+    expect(referencedId(env.FINDINGS_BUS_NAME, 'Name')).toBe('FindingsBus');
     expect(env).toMatchObject({ METRIC_NAMESPACE: 'SecretWatch', NOTIFY_MIN_SEVERITY: 'LOW', LOG_LEVEL: 'INFO' });
   });
 

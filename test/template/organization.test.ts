@@ -158,7 +158,7 @@ describe('central', () => {
         .sort(),
     );
     for (const [, rule] of rules) {
-      expect(referencedId(rule.Properties?.EventBusName)).toBe('CentralBus');
+      expect(referencedId(rule.Properties?.EventBusName, 'Name')).toBe('CentralBus');
       expect(rule.Properties?.State ?? 'ENABLED').toBe('ENABLED');
     }
   });

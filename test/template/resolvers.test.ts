@@ -62,7 +62,7 @@ describe('findingsBusName', () => {
   test('empty: a bus created by the stack', () => {
     const b = bus.findingsBus('', 'prod');
     expect(b.mode).toBe('created');
-    expect(b.name).toEqual({ Ref: 'FindingsBus' });
+    expect(b.name).toEqual({ 'Fn::GetAtt': ['FindingsBus', 'Name'] });
     expect(b.resources.Resources.FindingsBus.Properties.Name).toBe('secretwatch-findings-prod');
   });
 
