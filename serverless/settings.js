@@ -31,6 +31,7 @@ const SETTINGS = {
   slackMinSeverity: 'slackMinSeverity',
   emailMinSeverity: 'emailMinSeverity',
   securityHub: 'securityHub',
+  slackResolved: 'slackResolved',
 };
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 
@@ -80,6 +81,7 @@ function settingsEnvironment(params) {
     [envName('slackMinSeverity')]: config.slackMinSeverity,
     [envName('emailMinSeverity')]: config.emailMinSeverity,
     [envName('securityHub')]: String(config.securityHub),
+    [envName('slackResolved')]: String(config.slackResolved),
     LOG_LEVEL: logLevel,
   };
 }

@@ -96,6 +96,8 @@ export const configSchema = z.object({
       )
       .optional(),
   ),
+  /** With securityHub: each finding that closes is also posted to Slack (through the alert topic, never to the emails). */
+  slackResolved: booleanText.default(false),
   /** Lowest severity the email subscriptions receive (their filter policy; deploy time only). */
   emailMinSeverity: severity.default('HIGH'),
 });

@@ -29,6 +29,8 @@ export interface DeliveryTargets {
   /** Import into Security Hub (securityHubProductArn), and close the findings that were fixed. */
   securityHub?: boolean;
   securityHubProductArn?: string;
+  /** Closed findings also go to the alert topic, for the Slack notifier only. */
+  slackResolved?: boolean;
 }
 
 export interface DeliveryReport {

@@ -4,7 +4,9 @@ import { AsffMappingError, resolvedAsff, toAsff, type AsffFinding } from '../fin
 import type { Finding } from '../findings/finding';
 import { findingId } from '../findings/findingId';
 import { resolvedFindingOf, type FindingResolution, type ResolvedFinding } from '../findings/resolution';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { putFindings } from './bus';
+import { publishResolved } from './sns';
 
 /** BatchImportFindings takes at most 100 findings a call. */
 const MAX_IMPORT_BATCH = 100;
@@ -267,18 +269,19 @@ export async function deliverScanToSecurityHub(channel: SecurityHubChannel, find
  * findings are announced on. securityHub without a client is a wiring error, not a quiet no-op.
  */
 export function securityHubChannelOf(
-  clients: { securityHub?: SecurityHubClient; eventBridge: Parameters<typeof putFindings>[0] },
-  targets: { securityHub?: boolean; securityHubProductArn?: string; findingsBusName?: string },
+  clients: { securityHub?: SecurityHubClient; eventBridge: Parameters<typeof putFindings>[0]; sns: SNSClient },
+  targets: { securityHub?: boolean; securityHubProductArn?: string; findingsBusName?: string; alertTopicArn?: string; slackResolved?: boolean },
   now: Date,
 ): SecurityHubChannel | null {
   if (!targets.securityHub) return null;
   if (!clients.securityHub || !targets.securityHubProductArn) throw new Error('securityHub is on but no Security Hub client or securityHubProductArn was given');
   const busName = targets.findingsBusName;
+  const topicArn = targets.slackResolved ? targets.alertTopicArn : undefined;
   return {
     client: clients.securityHub,
     target: { productArn: targets.securityHubProductArn },
     announce: async (resolved) => {
-      if (busName) await putFindings(clients.eventBridge, busName, resolved, now);
+      await Promise.all([busName ? putFindings(clients.eventBridge, busName, resolved, now) : undefined, ...(topicArn ? resolved.map((r) => publishResolved(clients.sns, topicArn, r)) : [])]);
     },
   };
 }

@@ -49,3 +49,15 @@ export function resolvedFindingOf(open: AsffFinding, resolution: Pick<FindingRes
     resolvedAt: now.toISOString(),
   };
 }
+
+/** The closed finding in a few plain lines: what it was, why it closed. */
+export function resolvedText(resolved: ResolvedFinding): string {
+  const where = [resolved.account, resolved.region].filter(Boolean).join(' ');
+  return [
+    `Resolved: ${resolved.title}`,
+    `Check: ${resolved.check} (was ${resolved.severity})`,
+    `Where: ${where}`,
+    `Why: ${resolved.reason}${resolved.event ? ` (${resolved.event.name} ${resolved.event.id ?? ''})`.replace(/ \)$/, ')') : ''}`,
+    `Closed at: ${resolved.resolvedAt}`,
+  ].join('\n');
+}

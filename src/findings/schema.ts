@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Digest } from './digest';
 import type { Finding } from './finding';
+import type { ResolvedFinding } from './resolution';
 import { RESOURCE_TYPES } from '../resources/resource';
 import { SEVERITIES } from './severity';
 
@@ -74,8 +75,23 @@ export const digestSchema = z.object({
   notifyMinSeverity: severity,
 }) satisfies z.ZodType<Digest>;
 
-/** What the alert topic carries: one finding, or the digest of a scan. */
-export type AlertMessage = { kind: 'finding'; finding: Finding } | { kind: 'digest'; digest: Digest };
+/** A finding that closed (src/findings/resolution.ts), as it arrives from the alert topic. */
+export const resolvedSchema = z.object({
+  type: z.literal('secretwatch-finding-resolved'),
+  id: text.min(1),
+  check: text.min(1),
+  severity,
+  title: text.min(1),
+  resource: z.object({ type: z.enum(RESOURCE_TYPES), arn: nullableText, name: nullableText, id: nullableText }),
+  account: text,
+  region: nullableText,
+  reason: text,
+  event: z.object({ id: nullableText, name: text, time: text }).nullable(),
+  resolvedAt: text,
+}) satisfies z.ZodType<ResolvedFinding>;
+
+/** What the alert topic carries: one finding, the digest of a scan, or a finding that closed. */
+export type AlertMessage = { kind: 'finding'; finding: Finding } | { kind: 'digest'; digest: Digest } | { kind: 'resolved'; resolved: ResolvedFinding };
 
 export class InvalidAlertMessageError extends Error {
   override readonly name = 'InvalidAlertMessageError';
@@ -93,6 +109,11 @@ export function parseAlertMessage(json: string): AlertMessage {
     const digest = digestSchema.safeParse(value);
     if (!digest.success) throw new InvalidAlertMessageError(`not a scan digest: ${firstIssue(digest.error)}`);
     return { kind: 'digest', digest: digest.data };
+  }
+  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'secretwatch-finding-resolved') {
+    const resolved = resolvedSchema.safeParse(value);
+    if (!resolved.success) throw new InvalidAlertMessageError(`not a resolved finding: ${firstIssue(resolved.error)}`);
+    return { kind: 'resolved', resolved: resolved.data };
   }
   const finding = findingSchema.safeParse(value);
   if (!finding.success) throw new InvalidAlertMessageError(`not a finding: ${firstIssue(finding.error)}`);

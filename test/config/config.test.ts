@@ -24,6 +24,7 @@ test('defaults are the documented ones', () => {
     slackMinSeverity: 'MEDIUM',
     emailMinSeverity: 'HIGH',
     securityHub: false,
+    slackResolved: false,
   });
 });
 

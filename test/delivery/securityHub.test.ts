@@ -146,6 +146,21 @@ describe('deliver with securityHub on', () => {
     expect(JSON.parse(entries[1].Detail ?? '{}')).toMatchObject({ type: 'secretwatch-finding-resolved', id: findingIdOf(open), check: 'secret-policy-public' });
   });
 
+  test('slackResolved: each closed finding also goes to the alert topic, for Slack only; off by default', async () => {
+    const open = finding('prod/db', 'secret-policy-public');
+    hub.on(GetFindingsCommand).resolves({ Findings: [stored(open)] });
+    const subject = { check: open.check, account: open.account, region: open.region, resource: open.resource };
+    const resolutions = [{ subject, reason: 'the resource policy was deleted', event: null }];
+    await deliver([], [], withHub, targets, silentLog, NOW, resolutions);
+    expect(sns).not.toHaveReceivedCommand(PublishCommand);
+    await deliver([], [], withHub, { ...targets, slackResolved: true }, silentLog, NOW, resolutions);
+    expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
+    const [published] = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(published.MessageAttributes?.kind?.StringValue).toBe('resolved');
+    expect(published.MessageAttributes?.severityRank).toBeUndefined();
+    expect(JSON.parse(JSON.parse(published.Message ?? '{}').default)).toMatchObject({ type: 'secretwatch-finding-resolved', check: 'secret-policy-public' });
+  });
+
   test('an import failure fails the invocation (to be retried) while the other channels still deliver', async () => {
     hub.on(BatchImportFindingsCommand).rejects(new Error('AccessDeniedException'));
     hub.on(GetFindingsCommand).resolves({ Findings: [] });

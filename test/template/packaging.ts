@@ -61,8 +61,9 @@ export const VARIANTS = {
       opsEmails: 'ops@example.com',
       chatbotSlackWorkspaceId: 'T0123ABCD',
       chatbotSlackChannelId: 'C0123ABCD',
-      // Findings imported into Security Hub.
+      // Findings imported into Security Hub; closed ones posted to Slack.
       securityHub: 'true',
+      slackResolved: 'true',
     },
   },
   /** No --param at all: every default (no email, a bus created by the stack). Last, see above. */

@@ -105,6 +105,7 @@ describe('settings', () => {
       SLACK_MIN_SEVERITY: 'MEDIUM',
       EMAIL_MIN_SEVERITY: 'HIGH',
       SECURITY_HUB: 'false',
+      SLACK_RESOLVED: 'false',
       LOG_LEVEL: 'INFO',
     });
   });

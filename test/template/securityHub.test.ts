@@ -3,7 +3,7 @@
  * into the account's default product and read the hub's findings, and nothing else; without it no
  * role has any Security Hub permission and the functions are told it is off.
  */
-import { asArray, loadModeTemplate, loadTemplate, render, resourcesOfType, type Template, type VariantName } from './packaging';
+import { asArray, loadModeTemplate, loadTemplate, referencedId, render, resourcesOfType, type Template, type VariantName } from './packaging';
 
 const PRODUCT = 'arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default';
 const HUB = 'arn:aws:securityhub:eu-west-1:123456789012:hub/default';
@@ -50,6 +50,17 @@ test('securityHub=true: each monitor role may import into the default product an
   // No other role (the Slack notifier, the stack's own) may touch Security Hub.
   const roles = new Set(functions.map(([, fn]) => String(fn.Properties?.Role?.['Fn::GetAtt']?.[0])));
   for (const [id, list] of grants) if (!roles.has(id)) expect({ id, securityHub: list.filter((g) => g.startsWith('securityhub:')) }).toEqual({ id, securityHub: [] });
+});
+
+test('slackResolved: the Slack subscription also admits closed findings (resolvedSeverityRank); the emails still filter on severityRank only', () => {
+  const t = loadTemplate('twoEmails');
+  const subscriptions = resourcesOfType(t, 'AWS::SNS::Subscription');
+  const slack = subscriptions.find(([id]) => id === 'SlackAlertSubscription')?.[1];
+  expect(slack?.Properties?.FilterPolicy).toEqual({ $or: [{ severityRank: [{ numeric: ['>=', 4] }] }, { resolvedSeverityRank: [{ numeric: ['>=', 4] }] }] });
+  const emails = subscriptions.filter(([, s]) => s.Properties?.Protocol === 'email' && referencedId(s.Properties?.TopicArn) === 'AlertTopic');
+  expect(emails.length).toBeGreaterThan(0);
+  for (const [, s] of emails) expect(Object.keys(s.Properties?.FilterPolicy ?? {})).toEqual(['severityRank']);
+  for (const [, fn] of monitorFunctions(t)) expect(fn.Properties?.Environment?.Variables?.SLACK_RESOLVED).toBe('true');
 });
 
 test.each(['defaults', 'oneEmail'] satisfies VariantName[])('securityHub off (%s): no role has any Security Hub permission, and the functions know it is off', (variant) => {
