@@ -1,8 +1,8 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { DeliveryClients } from './deliver';
+import { lazySecurityHubClient } from './securityHub';
 
 /**
  * Region and credentials come from the default chain; no endpoint is hard-coded, so the SDK's
@@ -15,7 +15,7 @@ export function createDeliveryClients(options: { region?: string; endpoint?: str
     cloudWatch: new CloudWatchClient(common),
     sns: new SNSClient(common),
     eventBridge: new EventBridgeClient(common),
-    // Only where it is turned on (its role may call it only then).
-    ...(options.securityHub ? { securityHub: new SecurityHubClient(common) } : {}),
+    // Only where it is turned on (its role may call it only then), and made at its first use.
+    ...(options.securityHub ? { securityHub: lazySecurityHubClient(common) } : {}),
   };
 }

@@ -1,6 +1,5 @@
 import type { CloudWatchClient, MetricDatum } from '@aws-sdk/client-cloudwatch';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Finding } from '../findings/finding';
 import type { FindingResolution } from '../findings/resolution';
@@ -8,7 +7,7 @@ import { atLeast, type Severity } from '../findings/severity';
 import { putFindings } from './bus';
 import { errorField, type Log } from './log';
 import { findingMetrics, putMetrics } from './metrics';
-import { deliverEventToSecurityHub, logSecurityHubReport, securityHubChannelOf } from './securityHub';
+import { deliverEventToSecurityHub, logSecurityHubReport, securityHubChannelOf, type LazySecurityHubClient } from './securityHub';
 import { publishFinding } from './sns';
 
 export interface DeliveryClients {
@@ -16,7 +15,7 @@ export interface DeliveryClients {
   sns: SNSClient;
   eventBridge: EventBridgeClient;
   /** Only where securityHub is on. */
-  securityHub?: SecurityHubClient;
+  securityHub?: LazySecurityHubClient;
 }
 
 export interface DeliveryTargets {

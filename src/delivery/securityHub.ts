@@ -1,4 +1,4 @@
-import { BatchImportFindingsCommand, GetFindingsCommand, type AwsSecurityFinding, type AwsSecurityFindingFilters, type SecurityHubClient, type StringFilter } from '@aws-sdk/client-securityhub';
+import type { AwsSecurityFinding, AwsSecurityFindingFilters, SecurityHubClient, SecurityHubClientConfig, StringFilter } from '@aws-sdk/client-securityhub';
 import { parseArn } from '../resources/arn';
 import { AsffMappingError, resolvedAsff, toAsff, type AsffFinding } from '../findings/asff';
 import type { Finding } from '../findings/finding';
@@ -14,6 +14,25 @@ const MAX_IMPORT_BATCH = 100;
 const MAX_FILTER_VALUES = 20;
 const MAX_PAGE = 100;
 const IMPORT_CONCURRENCY = 4;
+
+/**
+ * The Security Hub SDK, loaded the first time the channel runs: bundled with every monitor, it is
+ * evaluated only where securityHub is on (it is the largest client they carry).
+ */
+export function securityHubSdk(): Promise<typeof import('@aws-sdk/client-securityhub')> {
+  return import('@aws-sdk/client-securityhub');
+}
+
+/** A Security Hub client made on first use, then kept for the container's life. */
+export type LazySecurityHubClient = () => Promise<SecurityHubClient>;
+
+export function lazySecurityHubClient(options: SecurityHubClientConfig): LazySecurityHubClient {
+  let client: Promise<SecurityHubClient> | undefined;
+  return () => {
+    client ??= securityHubSdk().then(({ SecurityHubClient: Client }) => new Client(options));
+    return client;
+  };
+}
 
 export class SecurityHubImportError extends Error {
   override readonly name = 'SecurityHubImportError';
@@ -64,6 +83,7 @@ export async function importFindings(client: SecurityHubClient, findings: readon
   const batches: AsffFinding[][] = [];
   for (let i = 0; i < findings.length; i += MAX_IMPORT_BATCH) batches.push(findings.slice(i, i + MAX_IMPORT_BATCH));
   let imported = 0;
+  const { BatchImportFindingsCommand } = await securityHubSdk();
   const send = async (batch: AsffFinding[]) => {
     const out = await client.send(new BatchImportFindingsCommand({ Findings: batch as AwsSecurityFinding[] }));
     imported += out.SuccessCount ?? 0;
@@ -140,6 +160,7 @@ export async function openFindings(client: SecurityHubClient, filter: OpenFilter
   if (filter.ids) for (let i = 0; i < filter.ids.length; i += MAX_FILTER_VALUES) idChunks.push(filter.ids.slice(i, i + MAX_FILTER_VALUES));
   else idChunks.push(undefined);
   const found = new Map<string, AsffFinding>();
+  const { GetFindingsCommand } = await securityHubSdk();
   for (const ids of idChunks) {
     const Filters: AwsSecurityFindingFilters = {
       ProductArn: equals([filter.productArn]),
@@ -227,7 +248,7 @@ export interface SecurityHubReport {
 }
 
 export interface SecurityHubChannel {
-  client: SecurityHubClient;
+  client: LazySecurityHubClient;
   target: SecurityHubTarget;
   /** Closed findings go on the findings bus too, when there is one. */
   announce: (resolved: readonly ResolvedFinding[]) => Promise<void>;
@@ -239,7 +260,8 @@ export interface SecurityHubChannel {
  */
 export async function deliverEventToSecurityHub(channel: SecurityHubChannel, findings: readonly Finding[], resolutions: readonly FindingResolution[], now: Date): Promise<SecurityHubReport> {
   const { asff, unmappable } = asffFor(findings, channel.target, now);
-  const [imported, resolved] = await Promise.all([asff.length ? importFindings(channel.client, asff) : 0, resolveSubjects(channel.client, channel.target, resolutions, now)]);
+  const client = await channel.client();
+  const [imported, resolved] = await Promise.all([asff.length ? importFindings(client, asff) : 0, resolveSubjects(client, channel.target, resolutions, now)]);
   if (resolved.length) await channel.announce(resolved);
   return { imported, resolved, unmappable };
 }
@@ -256,10 +278,11 @@ export interface ScanCoverage {
  */
 export async function deliverScanToSecurityHub(channel: SecurityHubChannel, findings: readonly Finding[], coverage: ScanCoverage, now: Date): Promise<SecurityHubReport> {
   const { asff, unmappable } = asffFor(findings, channel.target, now);
-  const imported = asff.length ? await importFindings(channel.client, asff) : 0;
+  const client = await channel.client();
+  const imported = asff.length ? await importFindings(client, asff) : 0;
   const { productAccount, productRegion } = productLocation(channel.target.productArn);
   const scanned = coverage.scanned.map((s) => ({ account: s.account ?? productAccount, region: s.region ?? productRegion }));
-  const resolved = await resolveUnseen(channel.client, channel.target, { checks: coverage.checks, scanned }, asff, now);
+  const resolved = await resolveUnseen(client, channel.target, { checks: coverage.checks, scanned }, asff, now);
   if (resolved.length) await channel.announce(resolved);
   return { imported, resolved, unmappable };
 }
@@ -269,7 +292,7 @@ export async function deliverScanToSecurityHub(channel: SecurityHubChannel, find
  * findings are announced on. securityHub without a client is a wiring error, not a quiet no-op.
  */
 export function securityHubChannelOf(
-  clients: { securityHub?: SecurityHubClient; eventBridge: Parameters<typeof putFindings>[0]; sns: SNSClient },
+  clients: { securityHub?: LazySecurityHubClient; eventBridge: Parameters<typeof putFindings>[0]; sns: SNSClient },
   targets: { securityHub?: boolean; securityHubProductArn?: string; findingsBusName?: string; alertTopicArn?: string; slackResolved?: boolean },
   now: Date,
 ): SecurityHubChannel | null {

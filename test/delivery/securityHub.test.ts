@@ -133,7 +133,7 @@ describe('deliver with securityHub on', () => {
     securityHub: true,
     securityHubProductArn: PRODUCT,
   };
-  const withHub = { ...clients, securityHub: client };
+  const withHub = { ...clients, securityHub: async () => client };
 
   test('imports each finding, and announces each closed finding on the bus as resolved', async () => {
     const open = finding('prod/db', 'secret-policy-public');
