@@ -18,13 +18,19 @@ const RUNTIME_CREDENTIAL_SOURCES = [
   '@aws-sdk/credential-provider-http',
   '@smithy/credential-provider-imds',
 ];
+// runtimeOptionalClients: SDK clients that only an optional feature uses, imported lazily
+// (`await import(...)`) where the feature is on. Bundled, the Security Hub client alone would add
+// about 65 KB to every function's zip and slow every cold load by half, for a feature that is off
+// by default; where it is on, it is required from the Lambda runtime's own SDK v3 like the
+// credential sources above (docs/deploy.md, "Packaging").
+const RUNTIME_OPTIONAL_CLIENTS = ['@aws-sdk/client-securityhub'];
 const NAMESPACE = 'secretwatch-runtime-sdk';
 const _escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 const runtimeCredentialSources = {
   name: 'secretwatch-runtime-credential-sources',
   setup(build) {
-    const filter = new RegExp(`^(${RUNTIME_CREDENTIAL_SOURCES.map(escape).join('|')})$`);
+    const filter = new RegExp(`^(${[...RUNTIME_CREDENTIAL_SOURCES, ...RUNTIME_OPTIONAL_CLIENTS].map(escape).join('|')})$`);
     build.onResolve({ filter }, (args) => {
       if (args.namespace === NAMESPACE) return { path: args.path, external: true };
       if (args.kind !== 'dynamic-import') return undefined; // a static import is on the hot path: bundle it
@@ -39,3 +45,4 @@ const runtimeCredentialSources = {
 
 module.exports = [runtimeCredentialSources];
 module.exports.RUNTIME_CREDENTIAL_SOURCES = RUNTIME_CREDENTIAL_SOURCES;
+module.exports.RUNTIME_OPTIONAL_CLIENTS = RUNTIME_OPTIONAL_CLIENTS;

@@ -110,6 +110,15 @@ describe('functions', () => {
     expect(names.filter((n) => n.endsWith('.map') || n.endsWith('.ts'))).toEqual([]);
   });
 
+  test.each(functions)('%s: the Security Hub client is not bundled, only required from the runtime where securityHub is on', (_id, fn) => {
+    const zip = zipPathOf(fn);
+    const handler = String(fn.Properties?.Handler);
+    const code = zipEntryContent(zip, `${handler.slice(0, handler.lastIndexOf('.'))}.js`).toString('utf8');
+    // A shape name of the client's own schema: present only if the client were bundled.
+    expect(code).not.toContain('AwsSecretsManagerSecretDetails');
+    if (/Monitor|inventoryScan/.test(handler)) expect(code).toContain('require("@aws-sdk/client-securityhub")');
+  });
+
   test.each(functions)('%s: the packaged handler loads with the environment of the template', (_id, fn) => {
     // What Lambda does at cold start: load the module named by Handler with the function's environment.
     const dir = mkdtempSync(join(tmpdir(), 'secretwatch-handler-'));

@@ -166,6 +166,8 @@ describe('esbuild plugins', () => {
   test('only credential sources the SDK loads lazily stay out of the bundle', () => {
     expect(plugins.RUNTIME_CREDENTIAL_SOURCES).not.toContain('@aws-sdk/credential-provider-env');
     expect(plugins.RUNTIME_CREDENTIAL_SOURCES).not.toContain('@aws-sdk/credential-provider-node');
+    // Clients of optional features, imported lazily where they are on.
+    expect(plugins.RUNTIME_OPTIONAL_CLIENTS).toEqual(['@aws-sdk/client-securityhub']);
   });
 });
 
