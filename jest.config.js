@@ -21,7 +21,7 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['<rootDir>/test/integration/', '<rootDir>/test/template/'],
+      testPathIgnorePatterns: ['<rootDir>/test/integration/', '<rootDir>/test/template/', '<rootDir>/test/deploy/'],
       setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
     },
     {
@@ -35,6 +35,12 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'deploy',
+      // `serverless deploy` and `remove` of each mode against moto_server (minutes): a CI step of its own.
+      testMatch: ['<rootDir>/test/deploy/**/*.test.ts'],
     },
   ],
 };

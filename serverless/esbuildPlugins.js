@@ -89,22 +89,34 @@ const ownChecksOnly = {
   },
 };
 
-// optInClients: SDK clients off the cold-start path, each imported only by code that runs on
-// first use: the follow-ups' that a setting must turn on (IAM Access Analyzer's); Organizations',
-// which only a scan of the whole organization needs; IAM's, which the identity monitor needs only
-// for an event that names a managed policy by ARN (an inline policy is in the event); and
-// Lambda's, which the central scan calls once a run (the worker that completes it starts the
-// assembling step). Bundled, they would be a tenth to a fifth of their function's zip and parsed at
-// every cold start. They are required when first used from the Lambda runtime's own SDK v3 on
-// NODE_PATH, like the credential sources above; the integration tests run the packaged functions
-// with the repository's SDK there.
-const OPT_IN_CLIENTS = ['@aws-sdk/client-accessanalyzer', '@aws-sdk/client-iam', '@aws-sdk/client-lambda', '@aws-sdk/client-organizations'];
+// optInClients: SDK clients kept out of the bundles, required from the Lambda runtime's own SDK
+// v3 on NODE_PATH, like the credential sources above:
+// - those of features a setting must turn on: Security Hub's (securityHub), IAM Access Analyzer's
+//   (confirmWithAccessAnalyzer), Organizations' (scanOrganization);
+// - those used off the cold-start path, by code loaded on first use: IAM's, which the identity
+//   monitor needs only for an event that names a managed policy by ARN, and Lambda's, which the
+//   central scan calls once a run to start its assembling step;
+// - STS's, which only the central scan's functions use; their runs last minutes, so loading it
+//   from the runtime at their cold start costs nothing that matters.
+// Bundled, each would be a tenth to a fifth of its function's zip. The integration tests run the
+// packaged functions with the repository's SDK on NODE_PATH in the runtime's place.
+const OPT_IN_CLIENTS = ['@aws-sdk/client-accessanalyzer', '@aws-sdk/client-iam', '@aws-sdk/client-lambda', '@aws-sdk/client-organizations', '@aws-sdk/client-securityhub', '@aws-sdk/client-sts'];
 
+// A static import becomes a plain require(), which honours NODE_PATH; a dynamic import() would
+// not (the ES module resolver ignores NODE_PATH), so it is routed through a require() stub, as
+// for the credential sources.
 const optInClients = {
   name: 'secretwatch-opt-in-clients',
   setup(build) {
     const filter = new RegExp(`^(${OPT_IN_CLIENTS.map(escapeRegExp).join('|')})$`);
-    build.onResolve({ filter }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter }, (args) => {
+      if (args.namespace === NAMESPACE || args.kind !== 'dynamic-import') return { path: args.path, external: true };
+      return { path: args.path, namespace: NAMESPACE };
+    });
+    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 

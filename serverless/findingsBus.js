@@ -23,7 +23,9 @@ function findingsBus(value, stage) {
   if (name === '') {
     return {
       mode: 'created',
-      name: { Ref: CREATED_LOGICAL_ID },
+      // The bus's name, as its Ref gives it too; moto's CloudFormation resolves only the attribute
+      // to the name (its Ref is the whole bus), and the deploy test runs against it.
+      name: { 'Fn::GetAtt': [CREATED_LOGICAL_ID, 'Name'] },
       arn: { 'Fn::GetAtt': [CREATED_LOGICAL_ID, 'Arn'] },
       resources: {
         Resources: {

@@ -94,6 +94,24 @@ function loadSource() {
   };
 }
 
+// The account's default product: what BatchImportFindings imports into, and all it may import into.
+const SECURITY_HUB_PRODUCT = { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' };
+// GetFindings is authorised on the hub: where the open findings are looked up to be closed.
+const SECURITY_HUB_HUB = { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:hub/default' };
+
+function securityHubOn(context) {
+  return context.settings.SECURITY_HUB === 'true';
+}
+
+/** Only with securityHub=true: import into the default product, and read the hub's open findings to close them. */
+function securityHubStatements(context) {
+  if (!securityHubOn(context)) return [];
+  return [
+    { Sid: 'SecurityHubImport', Effect: 'Allow', Action: 'securityhub:BatchImportFindings', Resource: SECURITY_HUB_PRODUCT },
+    { Sid: 'SecurityHubOpenFindings', Effect: 'Allow', Action: 'securityhub:GetFindings', Resource: SECURITY_HUB_HUB },
+  ];
+}
+
 function unique(values) {
   return [...new Set(values)];
 }
@@ -109,6 +127,7 @@ function environmentOf(monitor, source, context) {
     const name = source.envName(key);
     if (key === 'alertTopicArn') env[name] = { Ref: ALERT_TOPIC };
     else if (key === 'findingsBusName') env[name] = context.findingsBus.name;
+    else if (key === 'securityHubProductArn') env[name] = securityHubOn(context) ? SECURITY_HUB_PRODUCT : '';
     else if (context.settings[name] !== undefined) env[name] = context.settings[name];
     else throw new Error(`serverless/monitors.js: ${monitor.name} reads the setting ${key}, which no deploy parameter sets (serverless/settings.js)`);
   }
@@ -200,6 +219,7 @@ function roleStatements(monitor, ids, declared, context) {
     { Sid: 'Findings', Effect: 'Allow', Action: 'events:PutEvents', Resource: context.findingsBus.arn },
     // Lambda's on-failure destination sends with the function's role.
     { Sid: 'FailureDestination', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(FAILURE_QUEUE) },
+    ...securityHubStatements(context),
   ];
 }
 

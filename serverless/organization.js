@@ -162,7 +162,9 @@ function applyCentral(template, { organizationId, scanAccounts, scanOrganization
     },
   };
   for (const [, rule] of eventPatternRules(template)) {
-    rule.Properties.EventBusName = { Ref: CENTRAL_BUS_LOGICAL_ID };
+    // The bus's name, as its Ref gives it too; moto's CloudFormation resolves only the attribute to
+    // the name, and the deploy test runs against it.
+    rule.Properties.EventBusName = { 'Fn::GetAtt': [CENTRAL_BUS_LOGICAL_ID, 'Name'] };
     // That state concerns the events AWS services put on the default bus; forwarded events reach
     // a custom bus whatever their kind, and it is refused there.
     if (rule.Properties.State === 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS') rule.Properties.State = 'ENABLED';

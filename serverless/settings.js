@@ -31,6 +31,8 @@ const SETTINGS = {
   slackWebhookSecretArn: 'slackWebhookSecretArn',
   slackMinSeverity: 'slackMinSeverity',
   emailMinSeverity: 'emailMinSeverity',
+  securityHub: 'securityHub',
+  slackResolved: 'slackResolved',
 };
 const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 
@@ -80,6 +82,8 @@ function settingsEnvironment(params) {
     [envName('slackWebhookSecretArn')]: config.slackWebhookSecretArn ?? '',
     [envName('slackMinSeverity')]: config.slackMinSeverity,
     [envName('emailMinSeverity')]: config.emailMinSeverity,
+    [envName('securityHub')]: String(config.securityHub),
+    [envName('slackResolved')]: String(config.slackResolved),
     LOG_LEVEL: logLevel,
   };
 }

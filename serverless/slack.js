@@ -26,9 +26,14 @@ function severityRank(severity) {
   return loadTypeScript('src/findings/severity.ts').severityRank(severity);
 }
 
-/** SNS compares message attributes: severityRank is a Number attribute of every alert. */
-function filterPolicy(minSeverity) {
-  return { severityRank: [{ numeric: ['>=', severityRank(minSeverity)] }] };
+/**
+ * SNS compares message attributes: severityRank is a Number attribute of every alert; a finding
+ * that closed carries resolvedSeverityRank instead (so that the emails, which filter on
+ * severityRank, never get it), admitted only with slackResolved.
+ */
+function filterPolicy(minSeverity, resolved = false) {
+  const atLeast = [{ numeric: ['>=', severityRank(minSeverity)] }];
+  return resolved ? { $or: [{ severityRank: atLeast }, { resolvedSeverityRank: atLeast }] } : { severityRank: atLeast };
 }
 
 function secretResources(secretArn) {
@@ -135,7 +140,7 @@ function slackNotifier(settings, kmsKeyArn, stage) {
         Protocol: 'lambda',
         Endpoint: { 'Fn::GetAtt': [FUNCTION_LOGICAL_ID, 'Arn'] },
         FilterPolicyScope: 'MessageAttributes',
-        FilterPolicy: filterPolicy(settings.SLACK_MIN_SEVERITY),
+        FilterPolicy: filterPolicy(settings.SLACK_MIN_SEVERITY, settings.SLACK_RESOLVED === 'true'),
         RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [QUEUE_LOGICAL_ID, 'Arn'] } },
       },
     },

@@ -11,7 +11,9 @@ import { defaultJobs } from './replay/parallel';
 import { runScanCommand } from './scan/command';
 import { runTestPattern } from './testPattern';
 
-const VERSION = '0.1.0';
+import { VERSION } from './version';
+
+const FORMAT_HELP = 'table | json | markdown | asff (a Security Hub BatchImportFindings array) | ocsf (OCSF 1.1 events, one a line); default: table on a terminal, else json';
 
 interface ScanFlags {
   accounts?: MemberAccounts;
@@ -63,7 +65,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .command('replay')
     .description('Run CloudTrail data through the rules and checks, as EventBridge and the monitors would.')
     .argument('<paths...>', 'files or directories: {"Records":[...]} files (.json or .json.gz), single records, EventBridge events, JSON Lines')
-    .addOption(new Option('--format <format>', 'table | json | markdown (default: table on a terminal, else json)').argParser(formatOption))
+    .addOption(new Option('--format <format>', FORMAT_HELP).argParser(formatOption))
     .addOption(new Option('--min-severity <severity>', 'drop findings below this severity').argParser(severityOption))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(severityOption))
     .addOption(new Option('--since <time>', 'only records at or after this time (ISO 8601, or 36h / 7d ago)').argParser(timeOption(() => new Date())))
@@ -98,7 +100,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--region <region>', 'the region to scan (default: from the environment or profile)')
     .option('--profile <name>', 'the AWS profile whose credentials to use')
     .addOption(new Option('--endpoint <url>', 'send every AWS call here instead (e.g. moto_server: http://127.0.0.1:5000)').argParser(endpointOption))
-    .addOption(new Option('--format <format>', 'table | json | markdown (default: table on a terminal, else json)').argParser(formatOption))
+    .addOption(new Option('--format <format>', FORMAT_HELP).argParser(formatOption))
     .addOption(new Option('--min-severity <severity>', 'drop findings below this severity').argParser(severityOption))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').argParser(severityOption))
     .addOption(

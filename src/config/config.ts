@@ -76,6 +76,24 @@ export const configSchema = z.object({
   slackWebhookSecretArn: arn('secretsmanager'),
   /** Lowest severity the Slack notifier posts (its subscription's filter policy, and checked again in code). */
   slackMinSeverity: z._default(severity, 'MEDIUM'),
+  /** Every finding is also imported into Security Hub, and findings whose state was fixed are closed there. */
+  securityHub: z._default(booleanText, false),
+  /** The account's default Security Hub product that imports the findings (set by the stack). */
+  securityHubProductArn: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^arn:aws[a-z-]*:securityhub:[a-z0-9-]+:\d{12}:product\/\d{12}\/default$/,
+            'must be a default Security Hub product ARN (arn:<partition>:securityhub:<region>:<account>:product/<account>/default)',
+          ),
+        ),
+    ),
+  ),
+  /** With securityHub: each finding that closes is also posted to Slack (through the alert topic, never to the emails). */
+  slackResolved: z._default(booleanText, false),
   /** Lowest severity the email subscriptions receive (their filter policy; deploy time only). */
   emailMinSeverity: z._default(severity, 'HIGH'),
 });

@@ -1,16 +1,19 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { Finding } from '../findings/finding';
+import type { ResolvedFinding } from '../findings/resolution';
 
 export const FINDING_SOURCE = 'secretwatch';
 export const FINDING_DETAIL_TYPE = 'Secrets Manager Compliance Finding';
+/** A finding that closed: the state it reported was fixed. */
+export const RESOLVED_DETAIL_TYPE = 'Secrets Manager Compliance Finding Resolved';
 /** PutEvents takes at most 10 entries a call. */
 const MAX_ENTRIES_PER_CALL = 10;
 
-export function findingEntry(busName: string, finding: Finding, time: Date): PutEventsRequestEntry {
+export function findingEntry(busName: string, finding: Finding | ResolvedFinding, time: Date): PutEventsRequestEntry {
   return {
     EventBusName: busName,
     Source: FINDING_SOURCE,
-    DetailType: FINDING_DETAIL_TYPE,
+    DetailType: 'type' in finding ? RESOLVED_DETAIL_TYPE : FINDING_DETAIL_TYPE,
     Detail: JSON.stringify(finding),
     Resources: finding.resource.arn ? [finding.resource.arn] : [],
     Time: time,
@@ -25,14 +28,14 @@ export class BusDeliveryError extends Error {
 }
 
 /**
- * Puts every finding on the bus, `concurrency` PutEvents calls at a time (a scan can have tens of
+ * Puts every finding (or closed finding, under RESOLVED_DETAIL_TYPE) on the bus, `concurrency` PutEvents calls at a time (a scan can have tens of
  * thousands); throws when any entry was refused (PutEvents reports them per entry, not as an error).
  */
-export async function putFindings(client: EventBridgeClient, busName: string, findings: readonly Finding[], time: Date, concurrency = 1): Promise<void> {
+export async function putFindings(client: EventBridgeClient, busName: string, findings: readonly (Finding | ResolvedFinding)[], time: Date, concurrency = 1): Promise<void> {
   const failures: BusDeliveryError['failures'] = [];
-  const batches: Finding[][] = [];
+  const batches: (Finding | ResolvedFinding)[][] = [];
   for (let i = 0; i < findings.length; i += MAX_ENTRIES_PER_CALL) batches.push(findings.slice(i, i + MAX_ENTRIES_PER_CALL));
-  const put = async (batch: Finding[]) => {
+  const put = async (batch: (Finding | ResolvedFinding)[]) => {
     const out = await client.send(new PutEventsCommand({ Entries: batch.map((f) => findingEntry(busName, f, time)) }));
     const before = failures.length;
     (out.Entries ?? []).forEach((entry, j) => {

@@ -6,6 +6,7 @@ import { NotificationError, type DeliveryClients, type DeliveryTargets } from '.
 import { publishDigest } from './digest';
 import { errorField, type Log } from './log';
 import { findingMetrics, putMetrics } from './metrics';
+import { deliverScanToSecurityHub, logSecurityHubReport, securityHubChannelOf, type ScanCoverage } from './securityHub';
 
 /** PutEvents calls in flight at once: 10,000 findings are 1,000 calls. */
 const BUS_CONCURRENCY = 10;
@@ -18,6 +19,8 @@ export interface ScanDelivery {
   gauges: readonly MetricDatum[];
   /** null: nothing to notify this scan. */
   digest: Digest | null;
+  /** What the scan covered: where a finding it no longer raises is closed in Security Hub. */
+  coverage: ScanCoverage;
 }
 
 export interface ScanDeliveryReport {
@@ -25,6 +28,7 @@ export interface ScanDeliveryReport {
   metricsFailed: boolean;
   digestPublished: boolean;
   putOnBus: number;
+  securityHub?: { imported: number; resolved: number };
 }
 
 /**
@@ -57,7 +61,13 @@ export async function deliverScan(delivery: ScanDelivery, clients: DeliveryClien
           report.putOnBus = delivery.findings.length;
         })
       : Promise.resolve();
-  const [, ...outcomes] = await Promise.allSettled([metrics, digest, bus]);
+  const channel = securityHubChannelOf(clients, targets, now);
+  const securityHub = channel
+    ? deliverScanToSecurityHub(channel, delivery.findings, delivery.coverage, now).then((out) => {
+        report.securityHub = logSecurityHubReport(out, log);
+      })
+    : Promise.resolve();
+  const [, ...outcomes] = await Promise.allSettled([metrics, digest, bus, securityHub]);
   const errors = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected').map((o) => o.reason as unknown);
   if (errors.length) {
     for (const error of errors) log.error('notification failed', { error: errorField(error) });

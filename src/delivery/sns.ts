@@ -2,6 +2,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { chatbotNotification } from '../findings/chatbot';
 import { emailText } from '../findings/email';
 import type { Finding } from '../findings/finding';
+import { resolvedText, type ResolvedFinding } from '../findings/resolution';
 import { severityRank } from '../findings/severity';
 import { subjectFor } from '../findings/subject';
 
@@ -47,5 +48,30 @@ export function publishInput(topicArn: string, finding: Finding) {
 
 export async function publishFinding(client: SNSClient, topicArn: string, finding: Finding): Promise<string | undefined> {
   const out = await client.send(new PublishCommand(publishInput(topicArn, finding)));
+  return out.MessageId;
+}
+
+/**
+ * A finding that closed, for the Slack notifier: its rank is `resolvedSeverityRank`, not
+ * `severityRank`, so that the email subscriptions (which filter on severityRank) never get it and
+ * the notifier's subscription admits it only when slackResolved is on.
+ */
+export function publishResolvedInput(topicArn: string, resolved: ResolvedFinding) {
+  const text = resolvedText(resolved);
+  return {
+    TopicArn: topicArn,
+    Subject: `[RESOLVED] ${resolved.title}`.replace(/[\r\n]+/g, ' ').slice(0, 99),
+    MessageStructure: 'json',
+    Message: JSON.stringify({ default: JSON.stringify(resolved), email: text }),
+    MessageAttributes: {
+      kind: { DataType: 'String', StringValue: 'resolved' },
+      check: { DataType: 'String', StringValue: resolved.check },
+      resolvedSeverityRank: { DataType: 'Number', StringValue: String(severityRank(resolved.severity)) },
+    },
+  };
+}
+
+export async function publishResolved(client: SNSClient, topicArn: string, resolved: ResolvedFinding): Promise<string | undefined> {
+  const out = await client.send(new PublishCommand(publishResolvedInput(topicArn, resolved)));
   return out.MessageId;
 }

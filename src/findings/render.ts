@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import type { Finding } from './finding';
 import { safeLine } from './safeText';
 
-export const OUTPUT_FORMATS = ['table', 'json', 'markdown'] as const;
+export const OUTPUT_FORMATS = ['table', 'json', 'markdown', 'asff', 'ocsf'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** `--format json`: one finding per line, nothing else. */

@@ -1,11 +1,13 @@
 import * as z from '../schema/zod';
 import type { Digest } from './digest';
 import type { Finding } from './finding';
+import type { ResolvedFinding } from './resolution';
 import { RESOURCE_TYPES } from '../resources/resource';
 import { SEVERITIES } from './severity';
 
 const text = z.string();
 const nullableText = z.nullable(text);
+const nonEmpty = z.string().check(z.minLength(1));
 
 /**
  * A finding as it arrives from outside the process (an SNS message, a findings-bus event): the
@@ -24,9 +26,9 @@ function withResource(value: unknown): unknown {
 export const findingSchema = z.preprocess(
   withResource,
   z.object({
-    check: z.string().check(z.minLength(1)),
+    check: nonEmpty,
     severity: z.enum(SEVERITIES),
-    title: z.string().check(z.minLength(1)),
+    title: nonEmpty,
     resource: z.object({ type: z.enum(RESOURCE_TYPES), arn: nullableText, name: nullableText, id: nullableText }),
     secret: z.optional(secretRef),
     account: nullableText,
@@ -75,8 +77,23 @@ export const digestSchema = z.object({
   notifyMinSeverity: severity,
 }) satisfies z.ZodMiniType<Digest>;
 
-/** What the alert topic carries: one finding, or the digest of a scan. */
-export type AlertMessage = { kind: 'finding'; finding: Finding } | { kind: 'digest'; digest: Digest };
+/** A finding that closed (src/findings/resolution.ts), as it arrives from the alert topic. */
+export const resolvedSchema = z.object({
+  type: z.literal('secretwatch-finding-resolved'),
+  id: nonEmpty,
+  check: nonEmpty,
+  severity,
+  title: nonEmpty,
+  resource: z.object({ type: z.enum(RESOURCE_TYPES), arn: nullableText, name: nullableText, id: nullableText }),
+  account: text,
+  region: nullableText,
+  reason: text,
+  event: z.nullable(z.object({ id: nullableText, name: text, time: text })),
+  resolvedAt: text,
+}) satisfies z.ZodMiniType<ResolvedFinding>;
+
+/** What the alert topic carries: one finding, the digest of a scan, or a finding that closed. */
+export type AlertMessage = { kind: 'finding'; finding: Finding } | { kind: 'digest'; digest: Digest } | { kind: 'resolved'; resolved: ResolvedFinding };
 
 export class InvalidAlertMessageError extends Error {
   override readonly name = 'InvalidAlertMessageError';
@@ -94,6 +111,11 @@ export function parseAlertMessage(json: string): AlertMessage {
     const digest = digestSchema.safeParse(value);
     if (!digest.success) throw new InvalidAlertMessageError(`not a scan digest: ${firstIssue(digest.error)}`);
     return { kind: 'digest', digest: digest.data };
+  }
+  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'secretwatch-finding-resolved') {
+    const resolved = resolvedSchema.safeParse(value);
+    if (!resolved.success) throw new InvalidAlertMessageError(`not a resolved finding: ${firstIssue(resolved.error)}`);
+    return { kind: 'resolved', resolved: resolved.data };
   }
   const finding = findingSchema.safeParse(value);
   if (!finding.success) throw new InvalidAlertMessageError(`not a finding: ${firstIssue(finding.error)}`);

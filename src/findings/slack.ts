@@ -4,6 +4,7 @@ import { digestSeverity, type Digest } from './digest';
 import type { Finding } from './finding';
 import { consoleLink } from './links';
 import { safeLine } from './safeText';
+import type { ResolvedFinding } from './resolution';
 import { SEVERITIES, type Severity } from './severity';
 
 /**
@@ -125,6 +126,9 @@ function remediationText(remediation: string): string {
     .map((part) => (part.kind === 'command' ? code(part.text, 1000) : slackText(part.text)))
     .join('');
 }
+
+const RESOLVED_EMOJI = ':white_check_mark:';
+const RESOLVED_COLOR = '#2eb67d';
 
 /** Slack's <url|text> syntax cannot be cut: a link that does not fit whole is left out. */
 const MAX_LINK_LENGTH = 1500;
@@ -259,4 +263,27 @@ export function slackDigestMessage(digest: Digest, maxBlocks: number = SLACK_LIM
     elements: [mrkdwn(`Listed: ${escapeMrkdwn(digest.notifyMinSeverity)} and above${digest.scope === 'new' ? `, non-compliant since ${code(digest.window.from)}` : ''}.`)],
   });
   return { text: fallbackText(severity, title), attachments: [{ color: style.color, blocks }], unfurl_links: false, unfurl_media: false };
+}
+
+/** A finding that closed: a green line saying what it was and why it closed, no call to action. */
+export function slackResolvedMessage(resolved: ResolvedFinding): SlackMessage {
+  const where = [resolved.account ? code(resolved.account) : null, resolved.region ? code(resolved.region) : null].filter(Boolean).join(' · ');
+  const fields = [
+    field(resourceKind(resolved.resource), code(resourceLabel(resolved.resource))),
+    field('Account · region', where || null),
+    field('Check', `${code(resolved.check)} (was ${resolved.severity})`),
+    field('Closed', slackDate(resolved.resolvedAt)),
+  ].filter((f): f is TextObject => f !== null);
+  const why = `*Why* ${escapeMrkdwn(resolved.reason)}${resolved.event ? ` (${escapeMrkdwn(resolved.event.name)} ${code(resolved.event.id ?? 'no event id', 80)})` : ''}`;
+  const blocks: Block[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(`${RESOLVED_EMOJI} Resolved · ${resolved.title.replace(/\s+/g, ' ')}`, SLACK_LIMITS.headerText), emoji: true } },
+    { type: 'section', fields },
+    { type: 'section', text: mrkdwn(why) },
+  ];
+  return {
+    text: truncate(`${RESOLVED_EMOJI} Resolved: ${escapeMrkdwn(resolved.title.replace(/\s+/g, ' '))}`, SLACK_LIMITS.fallbackText),
+    attachments: [{ color: RESOLVED_COLOR, blocks }],
+    unfurl_links: false,
+    unfurl_media: false,
+  };
 }

@@ -1,3 +1,4 @@
+import { eventResolutions } from '../checks/resolution';
 import type { Config } from '../config/config';
 import { deliver, type DeliveryClients, type DeliveryReport } from '../delivery/deliver';
 import { errorField, type Log } from '../delivery/log';
@@ -72,6 +73,8 @@ export async function handleMonitorEvent(event: unknown, monitor: MonitorDeclara
   // One log line per finding: the per-check views and the dashboard's Logs Insights table read these.
   for (const finding of findings) log.info('finding', { finding });
   if (findings.length === 0) log.debug('no finding', { eventName: record.eventName, eventId: record.eventId });
-  const delivery = await deliver(findings, [], clients, config, log, now);
+  // Whether a fixed state had an open finding is known only where findings are kept: Security Hub.
+  const resolutions = config.securityHub ? eventResolutions(record, findings) : [];
+  const delivery = await deliver(findings, [], clients, config, log, now, resolutions);
   return { status: 'processed', findings, delivery };
 }

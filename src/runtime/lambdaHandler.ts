@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { ConfigError, configFromEnv, envName, type Config } from '../config/config';
+import { configFromEnv, type Config } from '../config/config';
+import { requireDeliverySettings } from './deliverySettings';
 import { createDeliveryClients } from '../delivery/clients';
 import type { MonitorDeclaration, RecordContextReader } from '../monitors/monitor';
 import { handleMonitorEvent, type EventHandlerResult } from './eventHandler';
@@ -23,11 +24,6 @@ function recordContextOf(monitor: MonitorDeclaration, config: Config): RecordCon
   };
 }
 
-/** Settings a deployed monitor cannot run without; the CLI runs fine without them. */
-function requireDeliverySettings(config: Config): void {
-  if (!config.alertTopicArn) throw new ConfigError(envName('alertTopicArn'), 'required in Lambda (the alert topic ARN)');
-}
-
 /**
  * The Lambda handler of an event monitor. Configuration is read and
  * validated once, at cold start, so a bad setting fails the deployment's first invocation loudly,
@@ -37,7 +33,7 @@ export function createLambdaHandler(monitor: MonitorDeclaration, env: Record<str
   const config = configFromEnv(env);
   requireDeliverySettings(config);
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: monitor.name } });
-  const clients = createDeliveryClients();
+  const clients = createDeliveryClients({ securityHub: config.securityHub });
   const followUps = followUpsOf(monitor, config);
   const recordContext = recordContextOf(monitor, config);
   return async (event: unknown, context?: Context): Promise<EventHandlerResult> => {

@@ -1,5 +1,6 @@
 import type { InventoryEvaluation } from '../checks/inventory/evaluate';
 import { scanAccountUnreachable } from '../checks/central/scan-account-unreachable';
+import { checksRunBy } from '../checks';
 import type { Config } from '../config/config';
 import { scanGauges } from '../delivery/scanMetrics';
 import type { ScanDelivery } from '../delivery/scanDelivery';
@@ -65,5 +66,11 @@ export function composeScanDelivery(own: ScanResult, members: readonly MemberSca
       : null;
   // A "new" digest that lists nothing at or above the threshold is not worth an email; the weekly one always goes.
   const notify = digest && (digest.scope === 'full' || digest.entries.length > 0) ? digest : null;
-  return { findings, newFindings, gauges: scanGauges(counts, now), digest: notify, window };
+  // Only accounts and regions listed completely: an unreachable member's findings stay open.
+  const scanned = [
+    { account: own.account, region: own.region ?? options.region },
+    ...(members ?? []).filter((m) => m.status === 'scanned' && m.region !== null).map((m) => ({ account: m.account, region: m.region })),
+  ];
+  const coverage = { checks: checksRunBy('inventoryScan').map((c) => c.id), scanned };
+  return { findings, newFindings, gauges: scanGauges(counts, now), digest: notify, window, coverage };
 }

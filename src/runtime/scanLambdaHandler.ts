@@ -1,11 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
-import { ConfigError, configFromEnv, envName } from '../config/config';
+import { configFromEnv } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
 import { createInventoryClient, rateLimitsOf } from '../inventory/client';
 import type { CentralScanDeps } from './centralScan';
 import { centralScanDepsFromEnv } from './centralScanFromEnv';
 import type { FanOutDeps } from './fanOut/coordinator';
+import { requireDeliverySettings } from './deliverySettings';
 import { handleInventoryScan, type InventoryScanResult } from './inventoryScan';
 
 /** Kept back from the function's timeout for the gauges, the digest and tens of thousands of findings on the bus. */
@@ -21,9 +22,9 @@ export const DELIVERY_RESERVE_MS = 120_000;
  */
 export function createInventoryScanHandler(env: Record<string, string | undefined>, fanOutOf?: (env: Record<string, string | undefined>, central: CentralScanDeps) => FanOutDeps) {
   const config = configFromEnv(env);
-  if (!config.alertTopicArn) throw new ConfigError(envName('alertTopicArn'), 'required in Lambda (the alert topic ARN)');
+  requireDeliverySettings(config);
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: 'inventoryScan' } });
-  const clients = createDeliveryClients();
+  const clients = createDeliveryClients({ securityHub: config.securityHub });
   // Organizations' client only for a scan of the whole organization (scanOrganization), loaded then.
   const central = centralScanDepsFromEnv(env, config, () => import('@aws-sdk/client-organizations').then((m) => new m.OrganizationsClient({}))) ?? undefined;
   const fanOut = central && fanOutOf ? fanOutOf(env, central) : undefined;

@@ -110,6 +110,26 @@ describe('secretwatch scan', () => {
     expect(run.stderr).toContain('secretwatch scan: 3 finding(s) on 3 secret(s) (0 exempt, 0 pending deletion; 1 ListSecrets and 0 ListSecretVersionIds call(s))');
   });
 
+  test('--format ocsf: one Compliance Finding per line; --format asff: one array, the same findings under their stable Ids', async () => {
+    const ocsf = await scan(['--region', 'eu-west-1', '--format', 'ocsf', '-q']);
+    expect(ocsf.code).toBe(0);
+    const events = parseLines(ocsf.stdout) as unknown as { class_uid: number; type_uid: number; compliance: { control: string; status: string } }[];
+    expect(events.map((e) => `${e.class_uid} ${e.type_uid} ${e.compliance.control} ${e.compliance.status}`)).toEqual([
+      '2003 200301 rotation-overdue Fail',
+      '2003 200301 rotation-not-enabled Fail',
+      '2003 200301 rotation-not-enabled Fail',
+    ]);
+    const asff = await scan(['--region', 'eu-west-1', '--format', 'asff', '-q']);
+    expect(asff.code).toBe(0);
+    const imported = JSON.parse(asff.stdout) as { Id: string; GeneratorId: string; AwsAccountId: string; Resources: { Id: string }[] }[];
+    expect(imported.map((f) => `${f.GeneratorId} ${f.AwsAccountId} ${f.Resources[0].Id}`)).toEqual([
+      `rotation-overdue 111122223333 ${arn('prod/db')}`,
+      `rotation-not-enabled 111122223333 ${arn('prod/db')}`,
+      `rotation-not-enabled 111122223333 ${arn('ci/token')}`,
+    ]);
+    expect(new Set(imported.map((f) => f.Id)).size).toBe(3);
+  });
+
   test('settings change the verdict; --min-severity drops, --fail-on exits 1', async () => {
     const run = await scan(['--format', 'json', '--set', 'requireCustomerManagedKey=true', '--min-severity', 'LOW', '--fail-on', 'HIGH']);
     expect(

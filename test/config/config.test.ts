@@ -24,7 +24,17 @@ test('defaults are the documented ones', () => {
     fullDigestWeekday: 'MONDAY',
     slackMinSeverity: 'MEDIUM',
     emailMinSeverity: 'HIGH',
+    securityHub: false,
+    slackResolved: false,
   });
+});
+
+test('securityHubProductArn must be a default product ARN, naming the setting', () => {
+  expect(configFromEnv({ SECURITY_HUB: 'true', SECURITY_HUB_PRODUCT_ARN: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default' })).toMatchObject({ securityHub: true });
+  expect(() => configFromEnv({ SECURITY_HUB_PRODUCT_ARN: 'arn:aws:securityhub:eu-west-1::product/aws/guardduty' })).toThrow(
+    'invalid setting SECURITY_HUB_PRODUCT_ARN: must be a default Security Hub product ARN',
+  );
+  expect(() => configFromEnv({ SECURITY_HUB: 'maybe' })).toThrow('invalid setting SECURITY_HUB: must be true or false');
 });
 
 test('environment variables are the settings in upper snake case', () => {

@@ -51,3 +51,19 @@ export function envelopeOf(record: CloudTrailRecord): Envelope {
     detail: record,
   };
 }
+
+/**
+ * The Panther PutResourcePolicy record, now, as if `policy` had just been put on the secret `arn`
+ * (named prod/db) in the given account and region; `secretId` as the caller named it (default: the ARN).
+ */
+export function putResourcePolicyRecord(where: { account: string; region: string; arn: string; secretId?: string }, policy: string, eventID: string): CloudTrailRecord {
+  return {
+    ...sampleRecord('PutResourcePolicy/panther-1.json'),
+    eventID,
+    eventTime: new Date().toISOString(),
+    awsRegion: where.region,
+    recipientAccountId: where.account,
+    requestParameters: { secretId: where.secretId ?? where.arn, resourcePolicy: policy },
+    responseElements: { arn: where.arn, name: 'prod/db' },
+  };
+}

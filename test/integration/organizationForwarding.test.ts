@@ -249,7 +249,7 @@ describeWithMoto('organization mode: two member accounts forward to the central 
     const { EventBusArn } = await eventBridge.send(new CreateEventBusCommand({ Name: bus.Properties!.Name, Description: bus.Properties!.Description }));
     // The ARN the member stacks were packaged with is the bus moto made.
     expect(EventBusArn).toBe(CENTRAL_BUS_ARN);
-    const names: Record<string, string> = { CentralBus: CENTRAL_BUS_NAME, 'CentralBus.Arn': EventBusArn! };
+    const names: Record<string, string> = { CentralBus: CENTRAL_BUS_NAME, 'CentralBus.Name': CENTRAL_BUS_NAME, 'CentralBus.Arn': EventBusArn! };
 
     // moto stores the statement (read back below) but does not evaluate its condition.
     const policy = central.Resources.CentralBusPolicy;
@@ -457,7 +457,7 @@ describeWithMoto('organization mode: two member accounts forward to the central 
         functionDirs.set(functionId, root);
       }
       const handler = String(fn.Handler);
-      const environment = resolve(fn.Environment.Variables, { AlertTopic: topicArn, FindingsBus: findingsBusName }) as Record<string, string>;
+      const environment = resolve(fn.Environment.Variables, { AlertTopic: topicArn, FindingsBus: findingsBusName, 'FindingsBus.Name': findingsBusName }) as Record<string, string>;
       return {
         moduleFile: join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.js`),
         exportName: handler.slice(handler.lastIndexOf('.') + 1),

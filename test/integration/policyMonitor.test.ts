@@ -12,7 +12,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import type { handler as PolicyMonitorHandler } from '../../handlers/policyMonitor';
 import { CONFIG_KEYS, envName } from '../../src/config/config';
 import type { Finding } from '../../src/findings/finding';
-import { envelopeOf, sampleRecord, type CloudTrailRecord } from './cloudtrail';
+import { envelopeOf, putResourcePolicyRecord, type CloudTrailRecord } from './cloudtrail';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION, receiveMessages, setEnv } from './motoServer';
 
 jest.setTimeout(30_000);
@@ -75,15 +75,7 @@ describeWithMoto('policyMonitor handler against moto_server', (moto) => {
   }
 
   function eventFor(policy: string, eventID: string): CloudTrailRecord {
-    return {
-      ...sampleRecord('PutResourcePolicy/panther-1.json'),
-      eventID,
-      eventTime: new Date().toISOString(),
-      awsRegion: MOTO_REGION,
-      recipientAccountId: MOTO_ACCOUNT,
-      requestParameters: { secretId: secretArn, resourcePolicy: policy },
-      responseElements: { arn: secretArn, name: 'prod/db' },
-    };
+    return putResourcePolicyRecord({ account: MOTO_ACCOUNT, region: MOTO_REGION, arn: secretArn }, policy, eventID);
   }
 
   async function storedPolicy(): Promise<string | undefined> {

@@ -82,8 +82,8 @@ describe.each([
   test('the stack creates a bus only when findingsBusName is empty, and the functions use the chosen one', () => {
     if (mode === 'created') {
       expect(buses.map(([id, b]) => [id, b.Properties?.Name])).toEqual([['FindingsBus', `secretwatch-findings-${STAGE}`]]);
-      expect(referencedId(envBus)).toBe('FindingsBus');
-      expect(referencedId(t.Outputs?.FindingsBusName.Value)).toBe('FindingsBus');
+      expect(referencedId(envBus, 'Name')).toBe('FindingsBus');
+      expect(referencedId(t.Outputs?.FindingsBusName.Value, 'Name')).toBe('FindingsBus');
     } else {
       expect(buses).toEqual([]);
       const name = (VARIANTS[variant].params as Record<string, string>).findingsBusName;

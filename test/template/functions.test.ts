@@ -149,6 +149,15 @@ describe('functions', () => {
     expect(bundle).not.toMatch(/defaultSigningName:"access-analyzer"/);
   });
 
+  test.each(functions)('%s: the Security Hub client is not bundled, only required from the runtime where securityHub is on', (_id, fn) => {
+    const zip = zipPathOf(fn);
+    const handler = String(fn.Properties?.Handler);
+    const code = zipEntryContent(zip, `${handler.slice(0, handler.lastIndexOf('.'))}.js`).toString('utf8');
+    // A shape name of the client's own schema: present only if the client were bundled.
+    expect(code).not.toContain('AwsSecretsManagerSecretDetails');
+    if (/Monitor|inventoryScan/.test(handler)) expect(code).toContain('require("@aws-sdk/client-securityhub")');
+  });
+
   test.each(functions)('%s: the packaged handler loads with the environment of the template', (_id, fn) => {
     // What Lambda does at cold start: load the module named by Handler with the function's environment.
     const dir = mkdtempSync(join(tmpdir(), 'secretwatch-handler-'));
@@ -163,7 +172,16 @@ describe('functions', () => {
       }
       const exportName = handler.slice(handler.lastIndexOf('.') + 1);
       const out = spawnSync(process.execPath, ['-e', `const m=require(${JSON.stringify(join(dir, modulePath))});process.stdout.write(typeof m[${JSON.stringify(exportName)}])`], {
-        env: { PATH: process.env.PATH, AWS_REGION: PSEUDO['AWS::Region'], AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'test', NODE_NO_WARNINGS: '1', ...env },
+        // NODE_PATH: Lambda's own SDK v3 (/var/runtime/node_modules), which the repository's stands in for.
+        env: {
+          PATH: process.env.PATH,
+          NODE_PATH: join(__dirname, '..', '..', 'node_modules'),
+          AWS_REGION: PSEUDO['AWS::Region'],
+          AWS_ACCESS_KEY_ID: 'AKIDTEST',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          NODE_NO_WARNINGS: '1',
+          ...env,
+        },
         encoding: 'utf8',
       });
       expect(out.stderr).toBe('');
@@ -177,7 +195,7 @@ describe('functions', () => {
     if (!monitorOf(fn)) return; // the Slack notifier: test/template/notifications.test.ts
     const env = fn.Properties?.Environment?.Variables ?? {};
     expect(referencedId(env.ALERT_TOPIC_ARN)).toBe('AlertTopic');
-    expect(referencedId(env.FINDINGS_BUS_NAME)).toBe('FindingsBus');
+    expect(referencedId(env.FINDINGS_BUS_NAME, 'Name')).toBe('FindingsBus');
     expect(env).toMatchObject({ METRIC_NAMESPACE: 'SecretWatch', NOTIFY_MIN_SEVERITY: 'LOW', LOG_LEVEL: 'INFO' });
   });
 
@@ -284,6 +302,13 @@ function expectedMonitorStatements(t: Template, fnId: string, fn: Resource, vari
     { actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resource: `<${topicKey}.Arn>` },
     { actions: ['events:PutEvents'], resource: bus },
     { actions: ['sqs:SendMessage'], resource: `<${failureQueue}.Arn>` },
+    // Only with securityHub=true (test/template/securityHub.test.ts): the default product, and the hub to look up open findings.
+    ...(env.SECURITY_HUB === 'true'
+      ? [
+          { actions: ['securityhub:BatchImportFindings'], resource: `arn:aws:securityhub:${PSEUDO['AWS::Region']}:123456789012:product/123456789012/default` },
+          { actions: ['securityhub:GetFindings'], resource: `arn:aws:securityhub:${PSEUDO['AWS::Region']}:123456789012:hub/default` },
+        ]
+      : []),
   ];
 }
 

@@ -88,7 +88,7 @@ describe('where it is not', () => {
 test('a central stack, whatever its region, has it: its rule on the central bus, fed by the us-east-1 member stacks', () => {
   const t = loadModeTemplate('central');
   expect(identityFunction(t)).toBeDefined();
-  expect(identityRule(t)?.[1].Properties?.EventBusName).toEqual({ Ref: 'CentralBus' });
+  expect(identityRule(t)?.[1].Properties?.EventBusName).toEqual({ 'Fn::GetAtt': ['CentralBus', 'Name'] });
 });
 
 describe('the deployment by mode and region (serverless/monitors.js)', () => {

@@ -43,6 +43,8 @@ describe('slackWebhookSecretArn', () => {
     ['INFO', 1],
   ])('filter policy for %s: severityRank >= %i', (severity, rank) => {
     expect(slack.filterPolicy(severity)).toEqual({ severityRank: [{ numeric: ['>=', rank] }] });
+    // slackResolved: closed findings too, by the severity they had (never on severityRank, which the emails filter on).
+    expect(slack.filterPolicy(severity, true)).toEqual({ $or: [{ severityRank: [{ numeric: ['>=', rank] }] }, { resolvedSeverityRank: [{ numeric: ['>=', rank] }] }] });
   });
 
   test('a key for the secret without the secret is refused', () => {

@@ -48,7 +48,9 @@ describe.each(slackVariants())('Slack notifier (%s)', (variant) => {
     const props = subs[0][1].Properties ?? {};
     expect(referencedId(props.Endpoint, 'Arn')).toBe(SLACK_FN);
     expect(props.FilterPolicyScope).toBe('MessageAttributes');
-    expect(props.FilterPolicy).toEqual({ severityRank: [{ numeric: ['>=', severityRank(minSeverity)] }] });
+    const atLeast = [{ numeric: ['>=', severityRank(minSeverity)] }];
+    // slackResolved: findings that closed too, which carry resolvedSeverityRank instead.
+    expect(props.FilterPolicy).toEqual(params.slackResolved === 'true' ? { $or: [{ severityRank: atLeast }, { resolvedSeverityRank: atLeast }] } : { severityRank: atLeast });
     expect(referencedId(props.RedrivePolicy?.deadLetterTargetArn, 'Arn')).toBe('SlackFailureQueue');
   });
 

@@ -155,7 +155,7 @@ describe('central', () => {
     // And identityMonitor's, which a standalone stack outside us-east-1 lacks: the us-east-1 member stacks forward IAM's events.
     expect(rules.map(([id]) => id).sort()).toEqual([...patternRules(standalone).map(([id]) => id), 'SecretwatchdevidentityMonitorrule1EventBridgeRule'].sort());
     for (const [, rule] of rules) {
-      expect(referencedId(rule.Properties?.EventBusName)).toBe('CentralBus');
+      expect(referencedId(rule.Properties?.EventBusName, 'Name')).toBe('CentralBus');
       expect(rule.Properties?.State ?? 'ENABLED').toBe('ENABLED');
     }
   });

@@ -39,7 +39,7 @@ export const VARIANTS = {
       slackWebhookSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:secretwatch/slack-webhook-AbCdEf',
     },
   },
-  /** Two emails; an existing bus; another metric namespace; policyMonitor remediation and Access Analyzer on. */
+  /** Two emails; an existing bus; another metric namespace; policyMonitor remediation and Access Analyzer on; Security Hub on. */
   twoEmails: {
     params: {
       alertEmails: 'secops@example.com, On-Call+secrets@example.org',
@@ -61,6 +61,9 @@ export const VARIANTS = {
       opsEmails: 'ops@example.com',
       chatbotSlackWorkspaceId: 'T0123ABCD',
       chatbotSlackChannelId: 'C0123ABCD',
+      // Findings imported into Security Hub; closed ones posted to Slack.
+      securityHub: 'true',
+      slackResolved: 'true',
     },
   },
   /** No --param at all: every default (no email, a bus created by the stack). Last, see above. */

@@ -62,7 +62,7 @@ describe('findingsBusName', () => {
   test('empty: a bus created by the stack', () => {
     const b = bus.findingsBus('', 'prod');
     expect(b.mode).toBe('created');
-    expect(b.name).toEqual({ Ref: 'FindingsBus' });
+    expect(b.name).toEqual({ 'Fn::GetAtt': ['FindingsBus', 'Name'] });
     expect(b.resources.Resources.FindingsBus.Properties.Name).toBe('secretwatch-findings-prod');
   });
 
@@ -105,6 +105,8 @@ describe('settings', () => {
       SLACK_WEBHOOK_SECRET_ARN: '',
       SLACK_MIN_SEVERITY: 'MEDIUM',
       EMAIL_MIN_SEVERITY: 'HIGH',
+      SECURITY_HUB: 'false',
+      SLACK_RESOLVED: 'false',
       LOG_LEVEL: 'INFO',
     });
   });
@@ -174,6 +176,8 @@ describe('esbuild plugins', () => {
   test('only credential sources the SDK loads lazily stay out of the bundle', () => {
     expect(plugins.RUNTIME_CREDENTIAL_SOURCES).not.toContain('@aws-sdk/credential-provider-env');
     expect(plugins.RUNTIME_CREDENTIAL_SOURCES).not.toContain('@aws-sdk/credential-provider-node');
+    // Clients of optional features, imported lazily where they are on.
+    expect(plugins.OPT_IN_CLIENTS).toContain('@aws-sdk/client-securityhub');
   });
 });
 

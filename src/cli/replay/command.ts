@@ -4,6 +4,7 @@ import type { Finding } from '../../findings/finding';
 import { findingJsonLine, findingsMarkdown, findingsTable, type OutputFormat } from '../../findings/render';
 import { safeLine } from '../../findings/safeText';
 import { atLeast, type Severity } from '../../findings/severity';
+import { InterchangeWriter, isInterchangeFormat } from '../interchange';
 import { EXIT, type CliIO } from '../io';
 import type { ReplayStats } from './engine';
 import { replayInParallel, replayWorkerScript } from './parallel';
@@ -43,6 +44,7 @@ export async function runReplay(paths: readonly string[], opts: ReplayCommandOpt
   let failOnHit = false;
   let bar: cliProgress.SingleBar | undefined;
   let total = 0;
+  const interchange = isInterchangeFormat(opts.format) ? new InterchangeWriter(opts.format, io, new Date()) : null;
   const say = (line: string) => {
     if (bar) bar.stop();
     io.stderr.write(line);
@@ -58,6 +60,7 @@ export async function runReplay(paths: readonly string[], opts: ReplayCommandOpt
         if (opts.failOn && atLeast(finding.severity, opts.failOn)) failOnHit = true;
         // JSON streams as it goes; tables and markdown need every row first.
         if (opts.format === 'json') io.stdout.write(findingJsonLine(finding));
+        else if (interchange) interchange.write(finding);
         else collected.push(finding);
       },
       invalidRecord(record) {
@@ -94,8 +97,9 @@ export async function runReplay(paths: readonly string[], opts: ReplayCommandOpt
 
   if (opts.format === 'table') io.stdout.write(findingsTable(collected, io.stdout.columns ?? 160));
   else if (opts.format === 'markdown') io.stdout.write(findingsMarkdown(collected));
+  interchange?.end();
   if (!opts.quiet) io.stderr.write(summary(stats));
 
   if (failOnHit) return EXIT.failOn;
-  return stats.filesFailed || stats.invalid || stats.checkFailures ? EXIT.badInput : EXIT.ok;
+  return stats.filesFailed || stats.invalid || stats.checkFailures || interchange?.skipped ? EXIT.badInput : EXIT.ok;
 }

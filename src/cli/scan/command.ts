@@ -13,6 +13,7 @@ import { createInventoryClient, rateLimitsOf, type InventoryClient } from '../..
 import { accountSummaries, memberAccountsOf, memberScanRoleNamePattern, scanMembers, type MemberAccounts, type MemberScan } from '../../runtime/centralScan';
 import { runScan, type ScanOptions, type ScanProgress, type ScanResult } from '../../runtime/scan';
 import { composeScanDelivery, totalsOf, type ScanTotals } from '../../runtime/scanComposition';
+import { InterchangeWriter, isInterchangeFormat } from '../interchange';
 import { EXIT, type CliIO } from '../io';
 import { checkById } from '../../checks';
 
@@ -160,8 +161,14 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   const totals = totalsOf(result, memberScans);
   const { findings, issues } = totals.evaluation;
   const shown = opts.minSeverity ? findings.filter((f) => atLeast(f.severity, opts.minSeverity as Severity)) : findings;
+  let interchangeSkipped = 0;
   if (opts.format === 'json') io.stdout.write(byUrgency(shown).map(findingJsonLine).join(''));
-  else if (opts.format === 'table') io.stdout.write(scanFindingsTable(shown, summaryOf, io.stdout.columns ?? 160));
+  else if (isInterchangeFormat(opts.format)) {
+    const writer = new InterchangeWriter(opts.format, io, result.judgedAt);
+    for (const finding of byUrgency(shown)) writer.write(finding);
+    writer.end();
+    interchangeSkipped = writer.skipped;
+  } else if (opts.format === 'table') io.stdout.write(scanFindingsTable(shown, summaryOf, io.stdout.columns ?? 160));
   else io.stdout.write(scanFindingsMarkdown(shown, summaryOf));
 
   for (const issue of issues) io.stderr.write(`secretwatch: ${issue.name}: tag ${issue.tag}=${JSON.stringify(issue.value)} ${issue.message}\n`);
@@ -175,9 +182,9 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   if (!opts.quiet) io.stderr.write(summary(totals, shown.length));
 
   const unreachable = memberScans?.some((m) => m.status === 'unreachable') ?? false;
-  let exitCode: number = totals.lookups.failed || totals.lookups.notMade || unreachable ? EXIT.badInput : EXIT.ok;
+  let exitCode: number = totals.lookups.failed || totals.lookups.notMade || unreachable || interchangeSkipped ? EXIT.badInput : EXIT.ok;
   if (opts.publish) {
-    const clients = createDeliveryClients({ region: opts.region, endpoint: opts.endpoint, profile: opts.profile });
+    const clients = createDeliveryClients({ region: opts.region, endpoint: opts.endpoint, profile: opts.profile, securityHub: opts.config.securityHub });
     const outcome = composeScanDelivery(result, memberScans, totals, { config: opts.config, now, region: result.region, digest: 'full' });
     try {
       const report = await deliverScan(outcome, clients, opts.config, stderrLog(io), now);

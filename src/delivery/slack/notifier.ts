@@ -4,7 +4,7 @@ import { digestSeverity } from '../../findings/digest';
 import { consoleLink } from '../../findings/links';
 import { firstIssue, InvalidAlertMessageError, parseAlertMessage, type AlertMessage } from '../../findings/schema';
 import { atLeast, type Severity } from '../../findings/severity';
-import { slackDigestMessage, slackFindingMessage, type SlackMessage } from '../../findings/slack';
+import { slackDigestMessage, slackFindingMessage, slackResolvedMessage, type SlackMessage } from '../../findings/slack';
 import { postToSlack, SlackPermanentError, type PostOptions } from './post';
 import type { WebhookUrlSource } from './webhookUrl';
 
@@ -50,12 +50,15 @@ export class SlackDeliveryError extends AggregateError {
   override readonly name = 'SlackDeliveryError';
 }
 
+/** A closed finding counts with the severity it had while open. */
 function severityOf(message: AlertMessage): Severity {
-  return message.kind === 'finding' ? message.finding.severity : digestSeverity(message.digest);
+  if (message.kind === 'finding') return message.finding.severity;
+  return message.kind === 'resolved' ? message.resolved.severity : digestSeverity(message.digest);
 }
 
 function render(message: AlertMessage): SlackMessage {
-  return message.kind === 'finding' ? slackFindingMessage(message.finding) : slackDigestMessage(message.digest);
+  if (message.kind === 'finding') return slackFindingMessage(message.finding);
+  return message.kind === 'resolved' ? slackResolvedMessage(message.resolved) : slackDigestMessage(message.digest);
 }
 
 /** When Slack refuses the blocks themselves: the alert still goes out, as one line of text. */
@@ -65,9 +68,9 @@ function plainMessage(message: AlertMessage, rich: SlackMessage): { text: string
 }
 
 function logFields(messageId: string, message: AlertMessage): Record<string, unknown> {
-  return message.kind === 'finding'
-    ? { messageId, kind: 'finding', check: message.finding.check, severity: message.finding.severity, eventId: message.finding.event?.id ?? null }
-    : { messageId, kind: 'digest', scope: message.digest.scope, severity: digestSeverity(message.digest), entries: message.digest.entries.length };
+  if (message.kind === 'finding') return { messageId, kind: 'finding', check: message.finding.check, severity: message.finding.severity, eventId: message.finding.event?.id ?? null };
+  if (message.kind === 'resolved') return { messageId, kind: 'resolved', check: message.resolved.check, severity: message.resolved.severity, id: message.resolved.id };
+  return { messageId, kind: 'digest', scope: message.digest.scope, severity: digestSeverity(message.digest), entries: message.digest.entries.length };
 }
 
 export async function notifySlack(event: unknown, deps: SlackNotifierDeps): Promise<SlackNotifierResult> {
@@ -89,7 +92,7 @@ export async function notifySlack(event: unknown, deps: SlackNotifierDeps): Prom
       message = parseAlertMessage(record.Sns.Message);
     } catch (error) {
       if (!(error instanceof InvalidAlertMessageError)) throw error;
-      log.error('alert-topic message is neither a finding nor a scan digest: dropped, not retried', { messageId, reason: error.message });
+      log.error('alert-topic message is neither a finding, a scan digest nor a resolved finding: dropped, not retried', { messageId, reason: error.message });
       result.invalid++;
       continue;
     }

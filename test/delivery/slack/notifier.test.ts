@@ -4,9 +4,10 @@
  * the webhook.
  */
 import { digestPublishInput } from '../../../src/delivery/digest';
-import { publishInput } from '../../../src/delivery/sns';
+import { publishInput, publishResolvedInput } from '../../../src/delivery/sns';
+import type { ResolvedFinding } from '../../../src/findings/resolution';
 import type { Finding } from '../../../src/findings/finding';
-import { slackDigestMessage, slackFindingMessage } from '../../../src/findings/slack';
+import { slackDigestMessage, slackFindingMessage, slackResolvedMessage } from '../../../src/findings/slack';
 import { notifySlack, SlackDeliveryError, type SlackNotifierDeps } from '../../../src/delivery/slack/notifier';
 import { cachedWebhookUrl, WebhookSecretError } from '../../../src/delivery/slack/webhookUrl';
 import { digestOf, forceDeletedFinding } from '../../helpers/findings';
@@ -98,7 +99,7 @@ describe('malformed input: logged, dropped, not retried (retrying cannot fix it)
     await expect(notifySlack({ Records: [record] }, d)).resolves.toEqual({ posted: 0, skipped: 0, invalid: 1 });
     expect(slack.requests).toHaveLength(0);
     const line = log.lines.find((l) => l.level === 'error');
-    expect(line?.message).toBe('alert-topic message is neither a finding nor a scan digest: dropped, not retried');
+    expect(line?.message).toBe('alert-topic message is neither a finding, a scan digest nor a resolved finding: dropped, not retried');
     expect(String(line?.extra.reason)).toContain(reason);
     expect(line?.extra.messageId).toBe('msg-1');
   });
@@ -167,5 +168,47 @@ describe('failures fail the invocation (Lambda retries it, then dead-letters it)
     const { d } = deps();
     await expect(notifySlack(findingEvent(finding), d)).rejects.toThrow(/HTTP 400 invalid_payload/);
     expect(slack.requests).toHaveLength(2);
+  });
+});
+
+describe('a finding that closed (slackResolved)', () => {
+  const resolved: ResolvedFinding = {
+    type: 'secretwatch-finding-resolved',
+    id: 'secretwatch/secret-policy-public/111122223333/eu-west-1/abc',
+    check: 'secret-policy-public',
+    severity: 'CRITICAL',
+    title: 'Secret prod/db made public by its resource policy',
+    resource: { type: 'AwsSecretsManagerSecret', arn: null, name: 'prod/db', id: 'prod/db' },
+    account: '111122223333',
+    region: 'eu-west-1',
+    reason: 'the resource policy was deleted',
+    event: { id: 'e-9', name: 'DeleteResourcePolicy', time: '2024-06-01T00:00:00Z' },
+    resolvedAt: '2024-06-01T00:00:05.000Z',
+  };
+
+  test('is posted as a green "Resolved" message, judged by the severity it had', async () => {
+    const { d, log } = deps();
+    await expect(notifySlack({ Records: [snsRecord(publishResolvedInput(TOPIC, resolved))] }, d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0 });
+    const [payload] = slack.payloads() as { text: string; attachments: { color: string; blocks: { text?: { text: string } }[] }[] }[];
+    expect(payload).toEqual(JSON.parse(JSON.stringify(slackResolvedMessage(resolved))));
+    expect(payload.text).toBe(':white_check_mark: Resolved: Secret prod/db made public by its resource policy');
+    expect(JSON.stringify(payload)).toContain('the resource policy was deleted');
+    expect(log.lines.find((l) => l.message === 'posted to Slack')?.extra).toMatchObject({ kind: 'resolved', check: 'secret-policy-public', severity: 'CRITICAL' });
+  });
+
+  test('below slackMinSeverity it is skipped; a malformed one is dropped, not retried', async () => {
+    const { d } = deps({ minSeverity: 'CRITICAL' });
+    const low = { ...resolved, severity: 'LOW' as const };
+    const broken = { ...snsRecord(publishResolvedInput(TOPIC, resolved), 'msg-2') };
+    broken.Sns.Message = JSON.stringify({ ...resolved, id: '' });
+    await expect(notifySlack({ Records: [snsRecord(publishResolvedInput(TOPIC, low)), broken] }, d)).resolves.toEqual({ posted: 0, skipped: 1, invalid: 1 });
+    expect(slack.requests).toHaveLength(0);
+  });
+
+  test('carries no severityRank (the emails filter on it) but resolvedSeverityRank', () => {
+    const input = publishResolvedInput(TOPIC, resolved);
+    expect(Object.keys(input.MessageAttributes).sort()).toEqual(['check', 'kind', 'resolvedSeverityRank']);
+    expect(input.MessageAttributes.resolvedSeverityRank).toEqual({ DataType: 'Number', StringValue: '5' });
+    expect(input.Subject).toBe('[RESOLVED] Secret prod/db made public by its resource policy');
   });
 });
