@@ -46,7 +46,7 @@ export function accessTable(report: AccessReport, width = 160): string {
   const lines = [heading(report)];
   if (report.readers.length) {
     // Principals are shown whole when they fit; the grants, trust and block columns share the rest.
-    const principal = Math.min(Math.max(...report.readers.map((r) => cells(r)[0].length), 12) + 2, 64);
+    const principal = Math.min(Math.max(...report.readers.map((r) => cells(r)[0].length), 12) + 2, 48);
     const rest = Math.max(width - principal - 14 - 18 - 7, 60);
     const grants = Math.ceil(rest * 0.45);
     const trust = Math.floor(rest * 0.3);

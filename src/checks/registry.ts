@@ -21,3 +21,4 @@ export { rotationOverdue } from './inventory/rotation-overdue';
 export { secretDefaultKmsKey } from './inventory/secret-default-kms-key';
 export { secretUnused } from './inventory/secret-unused';
 export { scanAccountUnreachable } from './central/scan-account-unreachable';
+export { secretsReadableFromOtherAccount } from './inventory/secrets-readable-from-other-account';

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Config } from '../config/config';
 import type { DeliveryClients } from '../delivery/deliver';
 import { errorField, type Log } from '../delivery/log';
@@ -12,6 +13,8 @@ import { composeScanDelivery, totalsOf } from './scanComposition';
 export interface InventoryScanDeps {
   config: Config;
   inventory: InventoryClient;
+  /** The account's IAM, read once per scan for secrets-readable-from-other-account; without it that check is not run. */
+  iam?: IAMClient;
   clients: DeliveryClients;
   log: Log;
   /** The region the function runs in, for a digest of an empty inventory. */
@@ -87,7 +90,7 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
   }
   const now = scanTime(parsed.data.time, realNow);
   const scanOptions = { config, now, lookupDeadlineMs: deps.lookupDeadlineMs?.() };
-  const result = await runScan(deps.inventory, scanOptions);
+  const result = await runScan(deps.inventory, scanOptions, deps.iam);
   const memberAccounts = memberAccountsOf(config);
   const members = memberAccounts && deps.central ? await scanMembers(memberAccounts, scanOptions, deps.central) : null;
   const accounts = members ? accountSummaries(members) : undefined;
@@ -104,6 +107,9 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
   for (const finding of newFindings) log.info('finding', { finding });
   for (const issue of issues.slice(0, MAX_ISSUE_LOG_LINES)) log.warn('tag value not usable', { ...issue });
   if (issues.length > MAX_ISSUE_LOG_LINES) log.warn('more tag values not usable', { count: issues.length - MAX_ISSUE_LOG_LINES });
+  if (result.otherAccountAccess?.error) {
+    log.error('roles readable from other accounts not checked: iam:GetAccountAuthorizationDetails failed', { error: result.otherAccountAccess.error });
+  }
   if (result.lookups.failed || result.lookups.notMade) {
     log.warn('some AWSCURRENT version look-ups failed or were not made: those secrets were judged by LastRotatedDate/CreatedDate', { ...result.lookups });
   }

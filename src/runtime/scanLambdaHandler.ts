@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { ConfigError, configFromEnv, envName } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { createInventoryClient, rateLimitsOf } from '../inventory/client';
@@ -22,6 +23,7 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
   if (!config.alertTopicArn) throw new ConfigError(envName('alertTopicArn'), 'required in Lambda (the alert topic ARN)');
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: 'inventoryScan' } });
   const clients = createDeliveryClients();
+  const iam = new IAMClient({});
   // Central mode: the member stacks' scan role, named by serverless/organization.js (SCAN_ROLE_NAME).
   let central: CentralScanDeps | undefined;
   const members = memberAccountsOf(config);
@@ -41,6 +43,7 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
       return await handleInventoryScan(event, {
         config,
         inventory,
+        iam,
         clients,
         log,
         region: env.AWS_REGION ?? null,
