@@ -5,6 +5,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateSecretCommand, PutResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { AccessReport } from '../../src/access';
+import type { Finding } from '../../src/findings/finding';
 import { runCli } from '../helpers/cli';
 import { describeWithMoto, MOTO_REGION } from './motoServer';
 import { iamArn as arn, OUTSIDE, policy, READ_WRITE, seedAccount } from './seededIam';
@@ -61,6 +62,23 @@ describeWithMoto(
       const report = JSON.parse((await access(byName.secret.arn)).stdout) as AccessReport;
       expect(report.secret).toMatchObject({ name: 'dev/app', arn: byName.secret.arn, hasResourcePolicy: false });
       expect(report.readers.map((r) => r.principal)).toEqual([arn('role', 'ops'), arn('role', 'vendor-access'), arn('user', 'alice')]);
+    });
+
+    it('secretwatch scan reports exactly the one role an outside account may assume that reads secrets', async () => {
+      const run = await runCli(['scan', '--endpoint', moto.endpoint, '--region', MOTO_REGION, '--format', 'json']);
+      expect(run.code).toBe(0);
+      const findings = run.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Finding)
+        .filter((f) => f.check === 'secrets-readable-from-other-account');
+      expect(findings).toEqual([
+        expect.objectContaining({
+          severity: 'HIGH',
+          resource: { type: 'AwsIamRole', arn: arn('role', 'vendor-access'), name: 'vendor-access', id: arn('role', 'vendor-access') },
+          details: expect.objectContaining({ accounts: [OUTSIDE], secrets: { count: 2, all: true, names: expect.arrayContaining(['prod/db', 'dev/app']) } }),
+        }),
+      ]);
     });
 
     it('table and markdown name the readers; an unknown secret is exit 3', async () => {
