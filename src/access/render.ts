@@ -4,7 +4,6 @@ import type { AccessGrant, AccessReport, Reader, TrustedEntity } from './types';
 
 /** Policies are hostile input: no terminal control sequence of theirs reaches the screen. */
 function printable(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to remove them
   return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 

@@ -21,7 +21,6 @@ describe('access output', () => {
     );
     expect(table).toContain('role/app');
     expect(table).toContain('Not considered:\n  - service control policies (SCPs) of AWS Organizations');
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: the assertion is that none is left
     expect(table).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
 
@@ -29,7 +28,6 @@ describe('access output', () => {
     const markdown = accessMarkdown(report);
     expect(markdown).toContain('| Principal | Type | Via | Grants (and what still applies) | Assumable by | Blocked by |');
     expect(markdown).toContain('- service control policies (SCPs) of AWS Organizations');
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: the assertion is that none is left
     expect(markdown).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
   });
 
