@@ -1,8 +1,10 @@
+import { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { accountUnreachableFinding, type UnreachableAccount, type UnreachableStep } from '../checks/central/scan-account-unreachable';
 import type { InventoryEvaluation } from '../checks/inventory/evaluate';
 import type { Finding } from '../findings/finding';
+import { CLIENT_OPTIONS } from '../followups/clientOptions';
 import { createInventoryClient, rateLimitsOf, type CallCounts, type InventoryClient, type InventoryClientOptions } from '../inventory/client';
 import { forEachLimit } from '../inventory/pool';
 import { listOrganizationAccounts } from './organizationAccounts';
@@ -134,28 +136,36 @@ function targetsOf(accounts: readonly string[], deps: CentralScanDeps, own: stri
  */
 export async function scanMemberAccounts(accounts: readonly string[], options: ScanOptions, deps: CentralScanDeps, own: string | null = null): Promise<MemberScan[]> {
   const targets = targetsOf(accounts, deps, own);
+  // IAM is global: each member's authorization details are read once, with its first region's scan.
+  // The central account's were read by its own scan.
+  const readsIam = new Set<number>();
+  const iamRead = new Set<string | null>([own]);
+  targets.forEach((t, index) => {
+    if (iamRead.has(t.account)) return;
+    iamRead.add(t.account);
+    readsIam.add(index);
+  });
   const scans: MemberScan[] = new Array(targets.length);
   await forEachLimit(targets, deps.concurrency ?? ACCOUNT_CONCURRENCY, async ({ account, region }, index) => {
     const roleArn = memberScanRoleArn(account, roleNameIn(deps.roleName, region), deps.partition ?? partitionOf(region));
     const unreachable = (step: UnreachableStep, error: unknown) => unreachableScan({ account, region, roleArn, step, error: errorText(error) }, options);
     let inventory: InventoryClient;
+    let iam: IAMClient | undefined;
     try {
-      inventory = createInventoryClient({
-        rateLimits: rateLimitsOf(options.config),
-        ...deps.clientOptions,
-        region: region ?? undefined,
-        credentials: await assumeScanRole(deps, roleArn),
-      });
+      const credentials = await assumeScanRole(deps, roleArn);
+      inventory = createInventoryClient({ rateLimits: rateLimitsOf(options.config), ...deps.clientOptions, region: region ?? undefined, credentials });
+      if (readsIam.has(index)) iam = new IAMClient({ ...CLIENT_OPTIONS, endpoint: deps.clientOptions?.endpoint, region: region ?? undefined, credentials });
     } catch (error) {
       scans[index] = unreachable('AssumeRole', error);
       return;
     }
     try {
-      scans[index] = { account, region, status: 'scanned', result: await runScan(inventory, options) };
+      scans[index] = { account, region, status: 'scanned', result: await runScan(inventory, options, iam) };
     } catch (error) {
       scans[index] = unreachable('ListSecrets', error);
     } finally {
       inventory.client.destroy();
+      iam?.destroy();
     }
   });
   return scans;
@@ -237,12 +247,27 @@ export function mergeScans(own: ScanResult, members: readonly MemberScan[]): { e
 }
 
 /** Per account, for the log and the invocation's result. */
-export function accountSummaries(
-  members: readonly MemberScan[],
-): { account: string | null; region: string | null; status: 'scanned' | 'unreachable'; secrets?: number; findings?: number; step?: UnreachableStep; error?: string }[] {
+export function accountSummaries(members: readonly MemberScan[]): {
+  account: string | null;
+  region: string | null;
+  status: 'scanned' | 'unreachable';
+  secrets?: number;
+  findings?: number;
+  /** The member's IAM could not be read: secrets-readable-from-other-account gave no finding there. */
+  authorizationDetailsError?: string;
+  step?: UnreachableStep;
+  error?: string;
+}[] {
   return members.map((m) =>
     m.status === 'scanned'
-      ? { account: m.account, region: m.region, status: m.status, secrets: m.result.evaluation.counts.secrets, findings: m.result.evaluation.findings.length }
+      ? {
+          account: m.account,
+          region: m.region,
+          status: m.status,
+          secrets: m.result.evaluation.counts.secrets,
+          findings: m.result.evaluation.findings.length,
+          ...(m.result.otherAccountAccess?.error ? { authorizationDetailsError: m.result.otherAccountAccess.error } : {}),
+        }
       : { account: m.account, region: m.region, status: m.status, step: m.step, error: m.error },
   );
 }

@@ -99,6 +99,9 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
   for (const account of accounts ?? []) {
     if (account.status === 'scanned') log.info('account scanned', { ...account });
     else log.error('account not scanned', { ...account });
+    if (account.authorizationDetailsError) {
+      log.error('roles readable from other accounts not checked: iam:GetAccountAuthorizationDetails failed', { account: account.account, error: account.authorizationDetailsError });
+    }
   }
 
   const outcome = composeScanDelivery(result, members, merged, { config, now, region: deps.region ?? null, digest: 'scheduled', fullDigest: parsed.data.fullDigest });

@@ -5,6 +5,7 @@ import { GetAccountAuthorizationDetailsCommand, IAMClient } from '@aws-sdk/clien
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { Account, allowRead, doc, OTHER, trustAccount } from '../access/accountFixture';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,18 +161,8 @@ describe('secretwatch scan', () => {
   });
 
   test('a role another account may assume that reads secrets: one finding about the role, from one GetAccountAuthorizationDetails', async () => {
-    const doc = (statement: object) => encodeURIComponent(JSON.stringify({ Version: '2012-10-17', Statement: [statement] }));
-    iam.on(GetAccountAuthorizationDetailsCommand).resolves({
-      RoleDetailList: [
-        {
-          RoleName: 'vendor',
-          Arn: 'arn:aws:iam::111122223333:role/vendor',
-          AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999988887777:root' }, Action: 'sts:AssumeRole' }),
-          RolePolicyList: [{ PolicyName: 'read-prod', PolicyDocument: doc({ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: 'arn:aws:secretsmanager:*:*:secret:prod/*' }) }],
-        } as never,
-      ],
-      IsTruncated: false,
-    });
+    const account = new Account().role('vendor', { trust: doc(trustAccount(OTHER)), inline: { 'read-prod': doc(allowRead({ Resource: 'arn:aws:secretsmanager:*:*:secret:prod/*' })) } });
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: account.roles as never, IsTruncated: false });
     const run = await scan(['--format', 'json', '--min-severity', 'HIGH']);
     expect(parseLines(run.stdout).map((f) => [f.check, f.resource.type, f.resource.name, f.details.secrets])).toEqual([
       ['secrets-readable-from-other-account', 'AwsIamRole', 'vendor', { count: 2, all: false, names: ['prod/db', 'prod/api'] }],

@@ -1,9 +1,10 @@
+import { GetAccountAuthorizationDetailsCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ListSecretsCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DEFAULT_CONFIG, configFromEnv } from '../../src/config/config';
-import { memberAccountsOf, mergeScans, memberScanRoleArn, partitionOf, memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
+import { accountSummaries, memberAccountsOf, mergeScans, memberScanRoleArn, partitionOf, memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
 import { listOrganizationAccounts } from '../../src/runtime/organizationAccounts';
 import { runScan } from '../../src/runtime/scan';
 import * as inventoryClient from '../../src/inventory/client';
@@ -13,6 +14,7 @@ import { createInventoryScanHandler } from '../../src/runtime/scanLambdaHandler'
 const sts = mockClient(STSClient);
 const organizations = mockClient(OrganizationsClient);
 const sm = mockClient(SecretsManagerClient);
+const iam = mockClient(IAMClient);
 const DAY = 86_400_000;
 const NOW = new Date('2024-06-04T06:00:00Z');
 const ROLE = memberScanRoleName('prod', 'eu-west-1');
@@ -55,6 +57,8 @@ beforeEach(() => {
     };
   });
   sm.on(ListSecretVersionIdsCommand).resolves({ Versions: [] });
+  iam.reset();
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({ IsTruncated: false });
 });
 
 const options = { config: DEFAULT_CONFIG, now: NOW };
@@ -249,6 +253,23 @@ describe('scanRegions: every member account in each region, the central account 
         .map(([account, region]) => `arn:aws:iam::${account}:role/secretwatch-prod-scan-${region}`)
         .sort(),
     );
+  });
+
+  test("each member's IAM is read once, with its first region's scan, with its own credentials; the central account's is not read here", async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
+    const read: string[] = [];
+    iam.on(GetAccountAuthorizationDetailsCommand).callsFake(async (_input: unknown, getClient: () => IAMClient) => {
+      const credentials = await (getClient().config.credentials as () => Promise<{ accessKeyId: string }>)();
+      const account = credentials.accessKeyId.slice(4);
+      read.push(account);
+      if (account === '222222222222') throw Object.assign(new Error('not authorized to perform: iam:GetAccountAuthorizationDetails'), { name: 'AccessDenied' });
+      return { IsTruncated: false };
+    });
+    const scans = await scanMembers({ accounts: ['111111111111', '222222222222'] }, options, { ...deps(), roleName: PATTERN, regions: ['eu-west-1', 'us-east-1'] });
+    expect(read.sort()).toEqual(['111111111111', '222222222222']);
+    expect(accountSummaries(scans).filter((a) => a.authorizationDetailsError)).toEqual([
+      expect.objectContaining({ account: '222222222222', region: 'eu-west-1', authorizationDetailsError: 'AccessDenied: not authorized to perform: iam:GetAccountAuthorizationDetails' }),
+    ]);
   });
 
   test('an unreachable region is its own finding, named with the region; the same account elsewhere is scanned', async () => {

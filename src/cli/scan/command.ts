@@ -83,6 +83,8 @@ function reportAccounts(members: readonly MemberScan[], io: CliIO, quiet: boolea
     } else if (!quiet) {
       io.stderr.write(`secretwatch scan: ${where(a)}: ${a.secrets} secret(s), ${a.findings} finding(s)\n`);
     }
+    if (a.authorizationDetailsError)
+      io.stderr.write(`secretwatch: ${where(a)}: roles readable from other accounts not checked: iam:GetAccountAuthorizationDetails failed: ${a.authorizationDetailsError}\n`);
   }
 }
 
@@ -179,7 +181,7 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   if (memberScans) reportAccounts(memberScans, io, opts.quiet);
   if (!opts.quiet) io.stderr.write(summary(totals, shown.length));
 
-  const unreachable = memberScans?.some((m) => m.status === 'unreachable') ?? false;
+  const unreachable = memberScans?.some((m) => m.status === 'unreachable' || Boolean(m.result.otherAccountAccess?.error)) ?? false;
   let exitCode: number = totals.lookups.failed || totals.lookups.notMade || unreachable || iamError ? EXIT.badInput : EXIT.ok;
   if (opts.publish) {
     const clients = createDeliveryClients({ region: opts.region, endpoint: opts.endpoint, profile: opts.profile });
