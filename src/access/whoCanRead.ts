@@ -82,8 +82,11 @@ export function whoCanRead(input: AccessInput): AccessReport {
 
   function accountReader(principal: RoleDetail | UserDetail, principalArn: string, type: 'AwsIamRole' | 'AwsIamUser'): Reader | null {
     const covers = (p: Principal) => principalCovers(p, principalArn, owner);
-    // The owner's whole account in its own secret's policy only defers to identity policies.
-    const resourceGrants = resource.filter((s) => s.effect === 'Allow' && s.principals.some((p) => covers(p) && !(namesWholeAccount(p) && p.account === owner)) !== s.notPrincipal).map(resourceGrant);
+    // Principals named one by one. The owner's whole account in its own secret's policy only defers
+    // to identity policies; anyone ("*", NotPrincipal) is the one Anyone reader, not every identity again.
+    const resourceGrants = resource
+      .filter((s) => s.effect === 'Allow' && !s.notPrincipal && s.principals.some((p) => p.kind === 'account' && covers(p) && !(namesWholeAccount(p) && p.account === owner)))
+      .map(resourceGrant);
     const resourceDenies = resource.filter((s) => s.effect === 'Deny' && appliesTo(s, covers));
     const access = identity.access(principal, principalArn);
     if (access.deniedBy !== null || resourceDenies.some((d) => d.conditions.length === 0)) return null;

@@ -217,8 +217,8 @@ describe('the resource policy', () => {
     expect(principals(report)).toEqual([roleArn('app')]);
   });
 
-  it('a public policy is an Anyone reader, other accounts blocked by the AWS managed key as a condition', () => {
-    const report = run(new Account(), { resourcePolicy: policy({ Effect: 'Allow', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*' }) });
+  it('a public policy is one Anyone reader (not every identity of the account again), other accounts blocked by the AWS managed key as a condition', () => {
+    const report = run(new Account().role('idle'), { resourcePolicy: policy({ Effect: 'Allow', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*' }) });
     expect(report.readers).toMatchObject([{ principal: '*', type: 'Anyone', blockedBy: null }]);
     expect(report.readers[0].grants[0].conditions).toEqual([expect.stringContaining(`only principals of ${OWNER}`)]);
   });
