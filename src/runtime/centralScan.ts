@@ -209,7 +209,8 @@ export async function scanMembers(members: MemberAccounts, options: ScanOptions,
   } catch (error) {
     return [unreachableScan({ account: own, region: deps.region, roleArn: null, step: 'ListAccounts', error: errorText(error) }, options)];
   }
-  return scanMemberAccounts(accounts, options, deps, own);
+  // The organization's accounts trust one another's roles: not "another account" for the members' scans.
+  return scanMemberAccounts(accounts, { ...options, organizationAccounts: own ? [own, ...accounts] : accounts }, deps, own);
 }
 
 /** The function's own scan and the members' as one evaluation: findings, counts, calls and look-ups summed, each finding keeping its account. */

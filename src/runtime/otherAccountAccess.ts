@@ -20,7 +20,7 @@ export interface OtherAccountAccess {
  */
 export async function checkOtherAccountAccess(
   iam: IAMClient,
-  scope: { account: string; region: string | null; secrets: readonly InventorySecret[]; config: Config; nowMs: number },
+  scope: { account: string; region: string | null; secrets: readonly InventorySecret[]; config: Config; nowMs: number; organizationAccounts: readonly string[] },
 ): Promise<OtherAccountAccess> {
   let authorizationDetails: Awaited<ReturnType<typeof readAuthorizationDetails>>;
   try {
@@ -34,7 +34,7 @@ export async function checkOtherAccountAccess(
     region: scope.region,
     authorizationDetails,
     secrets,
-    trustedAccounts: [...scope.config.trustedAccounts, ...scope.config.scanAccounts],
+    trustedAccounts: [...scope.config.trustedAccounts, ...scope.config.scanAccounts, ...scope.organizationAccounts],
   });
   return { findings, pages: authorizationDetails.length, error: null };
 }

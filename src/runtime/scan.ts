@@ -20,6 +20,8 @@ export interface ScanOptions {
   /** Epoch ms after which no new version look-up starts. */
   lookupDeadlineMs?: number;
   onProgress?: (progress: ScanProgress) => void;
+  /** Central mode with scanOrganization: the organization's accounts, trusted like trustedAccounts by secrets-readable-from-other-account. */
+  organizationAccounts?: readonly string[];
 }
 
 export interface ScanResult {
@@ -68,7 +70,14 @@ export async function runScan(inventory: InventoryClient, options: ScanOptions, 
   let otherAccountAccess: ScanResult['otherAccountAccess'] = null;
   // IAM is global: one read per scan and account, and only with secrets to judge it against.
   if (iam && location.account && secrets.length) {
-    const { findings, ...read } = await checkOtherAccountAccess(iam, { account: location.account, region: location.region, secrets, config: options.config, nowMs: judgedAt.getTime() });
+    const { findings, ...read } = await checkOtherAccountAccess(iam, {
+      account: location.account,
+      region: location.region,
+      secrets,
+      config: options.config,
+      nowMs: judgedAt.getTime(),
+      organizationAccounts: options.organizationAccounts ?? [],
+    });
     otherAccountAccess = read;
     evaluation.findings.push(...findings);
     evaluation.counts.byCheck[secretsReadableFromOtherAccount.id] = findings.length;

@@ -3,6 +3,7 @@ import { ListSecretsCommand, ListSecretVersionIdsCommand, SecretsManagerClient }
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { Account, allowRead, doc, OWNER, trustAccount } from '../access/accountFixture';
 import { DEFAULT_CONFIG, configFromEnv } from '../../src/config/config';
 import { accountSummaries, memberAccountsOf, mergeScans, memberScanRoleArn, partitionOf, memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
 import { listOrganizationAccounts } from '../../src/runtime/organizationAccounts';
@@ -183,6 +184,28 @@ describe("the organization's accounts (scanOrganization)", () => {
         .map((c) => c.args[0].input.RoleArn)
         .sort(),
     ).toEqual(['111111111111', '333333333333', '555555555555'].map((a) => memberScanRoleArn(a, ROLE)));
+  });
+
+  test("a member's role trusted by another account of the organization is not reported; one trusted from outside it is", async () => {
+    organizationOf([
+      [
+        { Id: CENTRAL, State: 'ACTIVE' },
+        { Id: '111111111111', State: 'ACTIVE' },
+        { Id: '333333333333', State: 'ACTIVE' },
+      ],
+    ]);
+    iam.on(GetAccountAuthorizationDetailsCommand).callsFake(async (_input: unknown, getClient: () => IAMClient) => {
+      const credentials = await (getClient().config.credentials as () => Promise<{ accessKeyId: string }>)();
+      if (credentials.accessKeyId.slice(4) !== '111111111111') return { IsTruncated: false };
+      const account = new Account()
+        .role('sibling', { trust: doc(trustAccount('333333333333')), inline: { read: doc(allowRead()) } })
+        .role('central', { trust: doc(trustAccount(CENTRAL)), inline: { read: doc(allowRead()) } })
+        .role('outside', { trust: doc(trustAccount('999988887777')), inline: { read: doc(allowRead()) } });
+      return { RoleDetailList: account.roles.map((r) => ({ ...r, Arn: r.Arn?.replace(OWNER, '111111111111') })) as never, IsTruncated: false };
+    });
+    const scans = await scanMembers({ organization: true }, options, orgDeps());
+    const findings = scans.flatMap((s) => (s.status === 'scanned' ? s.result.evaluation.findings : [])).filter((f) => f.check === 'secrets-readable-from-other-account');
+    expect(findings.map((f) => [f.account, f.resource.name, f.details.accounts])).toEqual([['111111111111', 'outside', ['999988887777']]]);
   });
 
   test('ListAccounts refused (not the management account nor a delegated administrator): one HIGH finding for the central account, no member scanned', async () => {

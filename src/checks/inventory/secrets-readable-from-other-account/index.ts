@@ -13,7 +13,7 @@ export const secretsReadableFromOtherAccount: ReportedCheck = {
   family: 'inventory',
   title: 'Role that another account may assume reads secrets',
   description:
-    "An IAM role's trust policy lets an account outside the trusted set (the owner, trustedAccounts and the scanned member accounts) assume it, and its identity policies, after its permission boundary and every Deny, allow secretsmanager:GetSecretValue on secrets of the account. Whoever controls that account can read those secrets; IAM Access Analyzer's external-access findings look at resource policies only and do not report it. Resource policies, KMS key policies and SCPs are not read by the scan: `secretwatch access SECRET` gives the whole answer for one secret.",
+    "An IAM role's trust policy lets an account outside the trusted set (the owner, trustedAccounts and, in central mode, the member accounts) assume it, and its identity policies, after its permission boundary and every Deny, allow secretsmanager:GetSecretValue on secrets of the account. Whoever controls that account can read those secrets; IAM Access Analyzer's external-access findings look at resource policies only and do not report it. Resource policies, KMS key policies and SCPs are not read by the scan: `secretwatch access SECRET` gives the whole answer for one secret.",
   severityRule: 'HIGH: values of secrets are readable from outside the trusted accounts.',
   severities: ['HIGH'],
   monitor: 'inventoryScan',
