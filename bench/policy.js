@@ -9,10 +9,9 @@
 // Every corpus verdict is checked against the corpus first: timing a wrong analyzer is worthless.
 //
 //   node bench/policy.js            prints the result as JSON (what run.js reads)
-const { spawnSync } = require('node:child_process');
 const { readdirSync, readFileSync } = require('node:fs');
-const Module = require('node:module');
 const { join } = require('node:path');
+const { loadBundled, runIsolated } = require('./bundle');
 const { median, round } = require('./measure');
 const { Rng } = require('./prng');
 
@@ -37,13 +36,7 @@ const KNOWN_MANAGED = [
 ];
 
 function loadAnalyzer() {
-  const esbuild = require('esbuild');
-  const entry = join(ROOT, 'src', 'policy', 'index.ts');
-  const out = esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, logLevel: 'silent' });
-  const mod = new Module(entry, module);
-  mod.filename = entry;
-  mod._compile(out.outputFiles[0].text, entry);
-  return mod.exports;
+  return loadBundled(join(ROOT, 'src', 'policy', 'index.ts'));
 }
 
 function loadCorpus() {
@@ -184,14 +177,7 @@ function child() {
 /** Runs the measurement in its own node process; returns its result with the targets. */
 function policyBench({ log = () => {} } = {}) {
   log('policy: analysing the corpus, a 10,000-statement policy and the identity policies...\n');
-  const r = spawnSync(process.execPath, [__filename], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) return { verified: false, error: `bench/policy.js exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().split('\n').slice(-5).join(' | ')}` };
-  let result;
-  try {
-    result = JSON.parse(r.stdout);
-  } catch {
-    return { verified: false, error: `bench/policy.js printed no result: ${r.stdout.slice(0, 200)}` };
-  }
+  const result = runIsolated(__filename, ROOT);
   if (!result.verified) return result;
   result.targets = {
     policiesPerSecond: { value: result.policiesPerSecond, target: `> ${TARGET_POLICIES_PER_SECOND}`, pass: result.policiesPerSecond > TARGET_POLICIES_PER_SECOND },

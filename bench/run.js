@@ -4,7 +4,7 @@
 // and load time of every packaged Lambda function. Progress goes to stderr; stdout gets a short
 // table and, as its LAST line, one JSON object (the summary; bench/results/latest.json has it all).
 //
-//   node bench/run.js [--no-replay] [--no-policy] [--no-scan] [--no-scan-moto] [--no-org-scan] [--no-functions] [--regenerate]
+//   node bench/run.js [--no-replay] [--no-policy] [--no-access] [--no-scan] [--no-scan-moto] [--no-org-scan] [--no-functions] [--regenerate]
 // Exit code: 0, or 1 when the replay could not be verified (wrong findings or counts, CLI broken)
 // or misbehaved while being timed.
 // Missed performance targets are reported as FAIL in the table and do not change the exit code.
@@ -17,6 +17,7 @@ const { replayBench, TARGET_RATIO, TARGET_RSS_MB, FLAT_FACTOR, RUNS: REPLAY_RUNS
 const { orgScanBench } = require('./org-scan');
 const { functionsBench, TARGET_ZIP_BYTES, TARGET_LOAD_OVER_BARE_MS, RUNS: FN_RUNS } = require('./functions');
 const { policyBench, TARGET_POLICIES_PER_SECOND, TARGET_LARGE_POLICY_MS, RUNS: POLICY_RUNS } = require('./policy');
+const { accessBench, TARGET_CPU_MS: TARGET_ACCESS_CPU_MS, RUNS: ACCESS_RUNS } = require('./access');
 const { scanBench, TARGET_CPU_MS_50K, RUNS: SCAN_RUNS } = require('./scan');
 const { HAVE_GNU_TIME, round } = require('./measure');
 
@@ -73,6 +74,21 @@ function table(report) {
       lines.push(row('modelled, 500x4', `${big.minutes} min`, `${big.units} units of ${big.secretsPerUnit} secrets, ${big.unitSeconds} s each`, '', null));
     }
     if (o.error) lines.push(`  ERROR: ${o.error}`);
+  }
+  const a = report.access;
+  if (a) {
+    lines.push(`access: who can read one secret (src/access), CPU of the first answer in a fresh process; median of ${ACCESS_RUNS} more`);
+    if (a.verified) {
+      lines.push(
+        row(
+          `${a.roles.toLocaleString('en-US')} roles`,
+          `${a.firstCpuMs} ms`,
+          `${a.policies.toLocaleString('en-US')} policies, ${a.readers} readers verified; then ${a.cpuMs} ms`,
+          `< ${TARGET_ACCESS_CPU_MS} ms CPU`,
+          a.targets?.firstCpuMs?.pass,
+        ),
+      );
+    } else lines.push(`  ERROR: ${a.error}`);
   }
   const p = report.policy;
   if (p) {
@@ -205,6 +221,10 @@ function summaryLine(report) {
         }
       : { verified: false, error: p.error };
   }
+  if (report.access) {
+    const a = report.access;
+    out.access = a.verified ? { roles: a.roles, policies: a.policies, readers: a.readers, firstCpuMs: a.firstCpuMs, cpuMs: a.cpuMs, verified: true } : { verified: false, error: a.error };
+  }
   if (report.scan) {
     const sc = report.scan;
     const part = (s) => (s ? { cpuMs: s.cpuMs, listSecretsCalls: s.listSecretsCalls, versionCalls: s.versionCalls, findings: s.findings, verified: s.verified } : undefined);
@@ -234,6 +254,7 @@ function summaryLine(report) {
   if (report.replay?.targets) passes.push(...Object.values(report.replay.targets).map((t) => t.pass));
   for (const f of Object.values(report.functions ?? {})) if (f.targets) passes.push(...Object.values(f.targets).map((t) => t.pass));
   if (report.policy?.targets) passes.push(...Object.values(report.policy.targets).map((t) => t.pass));
+  if (report.access?.targets) passes.push(...Object.values(report.access.targets).map((t) => t.pass));
   if (report.scan?.targets) passes.push(...Object.values(report.scan.targets).map((t) => t.pass));
   out.targetsMet = passes.length ? passes.every(Boolean) : null;
   return JSON.stringify(out);
@@ -283,6 +304,13 @@ async function main(argv) {
     if (!report.policy.verified) {
       failed = true;
       log(`\nbench: POLICY ANALYSIS NOT VERIFIED: ${report.policy.error}\n\n`);
+    }
+  }
+  if (!flags.has('--no-access')) {
+    report.access = accessBench({ log });
+    if (!report.access.verified) {
+      failed = true;
+      log(`\nbench: EFFECTIVE ACCESS NOT VERIFIED: ${report.access.error}\n\n`);
     }
   }
   if (!flags.has('--no-scan')) {

@@ -9,6 +9,7 @@ import { join, relative } from 'node:path';
 import type { SecretListEntry } from '@aws-sdk/client-secrets-manager';
 import { accountUnreachableFinding, type UnreachableAccount } from '../src/checks/central/scan-account-unreachable';
 import { evaluateInventory } from '../src/checks/inventory/evaluate';
+import { rolesReadableFromOtherAccounts } from '../src/checks/inventory/secrets-readable-from-other-account';
 import { replay } from '../src/cli/replay/engine';
 import { DEFAULT_CONFIG } from '../src/config/config';
 import type { CatalogueExample } from '../src/findings/catalogue';
@@ -56,6 +57,18 @@ export async function catalogueExamples(root: string): Promise<Map<string, Catal
   const listing = join(root, 'samples', 'catalogue', 'list-secrets.json');
   const scan = evaluateInventory(inventory(listing), { config: { ...DEFAULT_CONFIG, requireCustomerManagedKey: true }, now: EXAMPLES_AS_OF });
   for (const finding of scan.findings) keep(examples, { finding, source: relative(root, listing) });
+
+  // Roles another account may assume, judged against the same inventory.
+  const details = join(root, 'samples', 'catalogue', 'authorization-details.json');
+  const secrets = inventory(listing);
+  const readable = rolesReadableFromOtherAccounts({
+    account: '111122223333',
+    region: 'eu-west-1',
+    authorizationDetails: [JSON.parse(readFileSync(details, 'utf8'))],
+    secrets,
+    trustedAccounts: DEFAULT_CONFIG.trustedAccounts,
+  });
+  for (const finding of readable) keep(examples, { finding, source: relative(root, details) });
 
   // The central scan's own finding: a member account whose scan role could not be assumed.
   const denied = join(root, 'samples', 'catalogue', 'assume-role-denied.json');

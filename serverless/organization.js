@@ -365,6 +365,8 @@ function applyMember(template, { centralBus }, { stage }) {
                 Action: 'secretsmanager:ListSecretVersionIds',
                 Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*' },
               },
+              // Roles, users, groups and their policies: which roles other accounts may assume read secrets. No resource type.
+              { Sid: 'AuthorizationDetails', Effect: 'Allow', Action: 'iam:GetAccountAuthorizationDetails', Resource: '*' },
             ],
           },
         },

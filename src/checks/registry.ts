@@ -24,3 +24,4 @@ export { scanAccountUnreachable } from './central/scan-account-unreachable';
 export { identityPolicyAdministersAllSecrets } from './identity-policy/identity-policy-administers-all-secrets';
 export { identityPolicyChangeDenied } from './identity-policy/identity-policy-change-denied';
 export { identityPolicyReadsAllSecrets } from './identity-policy/identity-policy-reads-all-secrets';
+export { secretsReadableFromOtherAccount } from './inventory/secrets-readable-from-other-account';

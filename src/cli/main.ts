@@ -6,6 +6,7 @@ import { loadCliConfig } from './config';
 import { EXIT, type CliIO } from './io';
 import type { MemberAccounts } from '../runtime/centralScan';
 import { accountsOption, asOfOption, collect, endpointOption, formatOption, jobsOption, regionsOption, roleNameOption, severityOption, stageOption, timeOption } from './options';
+import { runAccessCommand } from './access/command';
 import { runReplay } from './replay/command';
 import { defaultJobs } from './replay/parallel';
 import { runScanCommand } from './scan/command';
@@ -150,6 +151,22 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         },
         io,
       );
+    });
+
+  program
+    .command('access')
+    .description('Who can read a secret: identity policies (through groups, boundaries and Denies), its resource policy, role trust policies and its KMS key policy.')
+    .argument('<secret>', "the secret's name or ARN")
+    .option('--region <region>', "the secret's region (default: from the environment or profile)")
+    .option('--profile <name>', 'the AWS profile whose credentials to use')
+    .addOption(new Option('--endpoint <url>', 'send every AWS call here instead (e.g. moto_server: http://127.0.0.1:5000)').argParser(endpointOption))
+    .addOption(new Option('--format <format>', 'table | json | markdown (default: table on a terminal, else json)').argParser(formatOption))
+    .addHelpText(
+      'after',
+      "\nReads DescribeSecret, GetResourcePolicy, iam:GetAccountAuthorizationDetails and, for a customer managed key, kms:DescribeKey and kms:GetKeyPolicy.\nExit codes: 0 answered; 2 usage error; 3 the secret or the account's IAM could not be read.",
+    )
+    .action(async (secret: string, flags: { region?: string; profile?: string; endpoint?: string; format?: OutputFormat }) => {
+      exitCode = await runAccessCommand(secret, { format: flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), region: flags.region, profile: flags.profile, endpoint: flags.endpoint }, io);
     });
 
   program

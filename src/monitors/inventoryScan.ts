@@ -2,7 +2,7 @@ import { SECRETS_OF_THIS_ACCOUNT, type MonitorDeclaration } from './monitor';
 
 export const inventoryScan: MonitorDeclaration = {
   name: 'inventoryScan',
-  description: 'SecretWatch inventory scan (rotation overdue, not enabled or missed, unused secrets, default KMS key)',
+  description: 'SecretWatch inventory scan (rotation overdue, not enabled or missed, unused secrets, default KMS key, roles other accounts may assume that read secrets)',
   handler: 'handlers/inventoryScan.handler',
   // Mode central with member accounts: the same scan, fanned out to the scan workers (src/monitors/scanWorker.ts).
   centralScanHandler: 'handlers/centralInventoryScan.handler',
@@ -12,6 +12,8 @@ export const inventoryScan: MonitorDeclaration = {
     // ListSecrets has no resource type: it cannot be scoped.
     { Sid: 'ListInventory', Action: 'secretsmanager:ListSecrets', Resource: '*' },
     { Sid: 'CurrentVersionDates', Action: 'secretsmanager:ListSecretVersionIds', Resource: SECRETS_OF_THIS_ACCOUNT },
+    // Roles, users, groups and their policies, once per scan: who outside the account can read secrets. No resource type.
+    { Sid: 'AuthorizationDetails', Action: 'iam:GetAccountAuthorizationDetails', Resource: '*' },
   ],
   settings: ['scanIntervalHours', 'fullDigestWeekday', 'scanListSecretsPerSecond', 'scanLookupsPerSecond'],
   // 50,000 secrets: 500 ListSecrets pages and the version look-ups of the overdue-looking ones at

@@ -62,6 +62,8 @@ function valuesOf(entry: ConditionEntry, secret: SecretFacts): string[] | null {
  */
 export function evaluateOnSecret(entry: ConditionEntry, secret: SecretFacts, budget: WorkBudget): Truth {
   if (!describesSecret(entry.keyLower) || entry.qualifier !== null) return 'unknown';
+  // A policy variable (${aws:PrincipalTag/team}) is the caller's, known only at request time.
+  if (entry.values.some((v) => v.includes('${'))) return 'unknown';
   const actual = valuesOf(entry, secret);
   budget.spend(entry.values.length + 1);
   if (entry.base === 'null') {

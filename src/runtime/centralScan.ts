@@ -1,8 +1,10 @@
+import { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { accountUnreachableFinding, type UnreachableAccount, type UnreachableStep } from '../checks/central/scan-account-unreachable';
 import type { InventoryEvaluation } from '../checks/inventory/evaluate';
 import type { Finding } from '../findings/finding';
+import { CLIENT_OPTIONS } from '../followups/clientOptions';
 import { createInventoryClient, rateLimitsOf, type CallCounts, type InventoryClient, type InventoryClientOptions } from '../inventory/client';
 import { forEachLimit } from '../inventory/pool';
 import { listOrganizationAccounts } from './organizationAccounts';
@@ -104,6 +106,8 @@ export function unreachableScan(u: Omit<UnreachableAccount, 'at'>, options: Scan
 export interface ScanTarget {
   account: string;
   region: string | null;
+  /** IAM is global: an account's authorization details are read once, with its first region's scan. */
+  readsIam?: boolean;
 }
 
 /**
@@ -122,6 +126,13 @@ export function targetsOf(accounts: readonly string[], deps: CentralScanDeps, ow
   };
   for (const account of accounts) for (const region of regions) add(account, region);
   if (own) for (const region of regions) add(own, region);
+  // The central account's were read by its own scan.
+  const iamRead = new Set<string | null>([own]);
+  for (const target of targets) {
+    if (iamRead.has(target.account)) continue;
+    iamRead.add(target.account);
+    target.readsIam = true;
+  }
   return targets;
 }
 
@@ -135,26 +146,25 @@ export function targetRoleArn({ account, region }: ScanTarget, deps: Pick<Centra
  * scan as in the function's own account. One that cannot be scanned (AssumeRole refused, or
  * ListSecrets failing) is one scan-account-unreachable finding; its secrets are not judged.
  */
-export async function scanTarget({ account, region }: ScanTarget, options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan> {
+export async function scanTarget({ account, region, readsIam }: ScanTarget, options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan> {
   const roleArn = targetRoleArn({ account, region }, deps);
   const unreachable = (step: UnreachableStep, error: unknown) => unreachableScan({ account, region, roleArn, step, error: errorText(error) }, options);
   let inventory: InventoryClient;
+  let iam: IAMClient | undefined;
   try {
-    inventory = createInventoryClient({
-      rateLimits: rateLimitsOf(options.config),
-      ...deps.clientOptions,
-      region: region ?? undefined,
-      credentials: await assumeScanRole(deps, roleArn),
-    });
+    const credentials = await assumeScanRole(deps, roleArn);
+    inventory = createInventoryClient({ rateLimits: rateLimitsOf(options.config), ...deps.clientOptions, region: region ?? undefined, credentials });
+    if (readsIam) iam = new IAMClient({ ...CLIENT_OPTIONS, ...deps.clientOptions, region: region ?? undefined, credentials });
   } catch (error) {
     return unreachable('AssumeRole', error);
   }
   try {
-    return { account, region, status: 'scanned', result: await runScan(inventory, options) };
+    return { account, region, status: 'scanned', result: await runScan(inventory, options, iam) };
   } catch (error) {
     return unreachable('ListSecrets', error);
   } finally {
     inventory.client.destroy();
+    iam?.destroy();
   }
 }
 
@@ -186,6 +196,8 @@ export interface MemberPlan {
   unreachable: MemberScan[];
   /** The central account, when it had to be known. */
   own: string | null;
+  /** With { organization: true }: every account of the organization, which trust one another's roles (not "another account"). */
+  organizationAccounts?: string[];
 }
 
 /**
@@ -218,7 +230,7 @@ export async function planMembers(members: MemberAccounts, options: ScanOptions,
     if (!deps.organizations) throw new Error("no Organizations client was given to list the organization's accounts");
     own = await callerAccount(deps);
     const accounts = (await listOrganizationAccounts(await deps.organizations, own)).active;
-    return { targets: targetsOf(accounts, deps, own), unreachable: [], own };
+    return { targets: targetsOf(accounts, deps, own), unreachable: [], own, organizationAccounts: own ? [own, ...accounts] : accounts };
   } catch (error) {
     return { targets: [], unreachable: [unreachableScan({ account: own, region: deps.region, roleArn: null, step: 'ListAccounts', error: errorText(error) }, options)], own };
   }
@@ -227,7 +239,8 @@ export async function planMembers(members: MemberAccounts, options: ScanOptions,
 /** The central scan in this invocation: the plan's targets scanned a few at a time, then those known unreachable. */
 export async function scanMembers(members: MemberAccounts, options: ScanOptions, deps: CentralScanDeps): Promise<MemberScan[]> {
   const plan = await planMembers(members, options, deps);
-  return [...(await scanTargets(plan.targets, options, deps)), ...plan.unreachable];
+  const memberOptions = plan.organizationAccounts ? { ...options, organizationAccounts: plan.organizationAccounts } : options;
+  return [...(await scanTargets(plan.targets, memberOptions, deps)), ...plan.unreachable];
 }
 
 /** The function's own scan and the members' as one evaluation: findings, counts, calls and look-ups summed, each finding keeping its account. */
@@ -265,12 +278,27 @@ export function mergeScans(own: ScanResult, members: readonly MemberScan[]): { e
 }
 
 /** Per account, for the log and the invocation's result. */
-export function accountSummaries(
-  members: readonly MemberScan[],
-): { account: string | null; region: string | null; status: 'scanned' | 'unreachable'; secrets?: number; findings?: number; step?: UnreachableStep; error?: string }[] {
+export function accountSummaries(members: readonly MemberScan[]): {
+  account: string | null;
+  region: string | null;
+  status: 'scanned' | 'unreachable';
+  secrets?: number;
+  findings?: number;
+  /** The member's IAM could not be read: secrets-readable-from-other-account gave no finding there. */
+  authorizationDetailsError?: string;
+  step?: UnreachableStep;
+  error?: string;
+}[] {
   return members.map((m) =>
     m.status === 'scanned'
-      ? { account: m.account, region: m.region, status: m.status, secrets: m.result.evaluation.counts.secrets, findings: m.result.evaluation.findings.length }
+      ? {
+          account: m.account,
+          region: m.region,
+          status: m.status,
+          secrets: m.result.evaluation.counts.secrets,
+          findings: m.result.evaluation.findings.length,
+          ...(m.result.otherAccountAccess?.error ? { authorizationDetailsError: m.result.otherAccountAccess.error } : {}),
+        }
       : { account: m.account, region: m.region, status: m.status, step: m.step, error: m.error },
   );
 }

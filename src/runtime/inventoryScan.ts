@@ -1,4 +1,5 @@
 import * as z from '../schema/zod';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Config } from '../config/config';
 import type { DeliveryClients } from '../delivery/deliver';
 import { errorField, type Log } from '../delivery/log';
@@ -13,6 +14,8 @@ import { composeScanDelivery, totalsOf } from './scanComposition';
 export interface InventoryScanDeps {
   config: Config;
   inventory: InventoryClient;
+  /** The account's IAM, read once per scan for secrets-readable-from-other-account; without it that check is not run. */
+  iam?: IAMClient;
   clients: DeliveryClients;
   log: Log;
   /** The region the function runs in, for a digest of an empty inventory. */
@@ -114,11 +117,11 @@ export async function handleInventoryScan(event: unknown, deps: InventoryScanDep
   const now = scanTime(parsed.data.time, realNow);
   const scanOptions = { config, now, lookupDeadlineMs: deps.lookupDeadlineMs?.() };
   if (memberAccounts && deps.fanOut) {
-    const started = await startFanOut(memberAccounts, deps.inventory, { ...scanOptions, fullDigest: parsed.data.fullDigest === true }, deps.fanOut);
+    const started = await startFanOut(memberAccounts, deps.inventory, { ...scanOptions, fullDigest: parsed.data.fullDigest === true }, deps.fanOut, deps.iam);
     log.info('central scan fanned out', { ...started });
     return { status: 'fanned-out', scannedAt: now.toISOString(), ...started };
   }
-  const result = await runScan(deps.inventory, scanOptions);
+  const result = await runScan(deps.inventory, scanOptions, deps.iam);
   const members = memberAccounts && deps.central ? await scanMembers(memberAccounts, scanOptions, deps.central) : null;
   return reportScan(result, members, now, parsed.data.fullDigest, deps);
 }
@@ -135,6 +138,9 @@ async function reportScan(result: ScanResult, members: readonly MemberScan[] | n
   for (const account of accounts ?? []) {
     if (account.status === 'scanned') log.info('account scanned', { ...account });
     else log.error('account not scanned', { ...account });
+    if (account.authorizationDetailsError) {
+      log.error('roles readable from other accounts not checked: iam:GetAccountAuthorizationDetails failed', { account: account.account, error: account.authorizationDetailsError });
+    }
   }
 
   const outcome = composeScanDelivery(result, members, merged, { config, now, region: deps.region ?? null, digest: 'scheduled', fullDigest });
@@ -143,6 +149,9 @@ async function reportScan(result: ScanResult, members: readonly MemberScan[] | n
   for (const finding of newFindings) log.info('finding', { finding });
   for (const issue of issues.slice(0, MAX_ISSUE_LOG_LINES)) log.warn('tag value not usable', { ...issue });
   if (issues.length > MAX_ISSUE_LOG_LINES) log.warn('more tag values not usable', { count: issues.length - MAX_ISSUE_LOG_LINES });
+  if (result.otherAccountAccess?.error) {
+    log.error('roles readable from other accounts not checked: iam:GetAccountAuthorizationDetails failed', { error: result.otherAccountAccess.error });
+  }
   if (result.lookups.failed || result.lookups.notMade) {
     log.warn('some AWSCURRENT version look-ups failed or were not made: those secrets were judged by LastRotatedDate/CreatedDate', { ...result.lookups });
   }

@@ -1,3 +1,5 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
+import { secretsReadableFromOtherAccount } from '../checks/inventory/secrets-readable-from-other-account';
 import { evaluateInventory, secretsToLookUp, type InventoryEvaluation } from '../checks/inventory/evaluate';
 import { secretArnLocation } from '../resources/secret';
 import { projectRotations } from '../checks/inventory/projection';
@@ -5,6 +7,7 @@ import type { Config } from '../config/config';
 import type { CallCounts, InventoryClient } from '../inventory/client';
 import { listInventory } from '../inventory/listSecrets';
 import { lookUpCurrentVersions } from '../inventory/versions';
+import { checkOtherAccountAccess, type OtherAccountAccess } from './otherAccountAccess';
 
 export type ScanProgress = { phase: 'list'; listed: number } | { phase: 'versions'; done: number; total: number };
 
@@ -17,6 +20,8 @@ export interface ScanOptions {
   /** Epoch ms after which no new version look-up starts. */
   lookupDeadlineMs?: number;
   onProgress?: (progress: ScanProgress) => void;
+  /** Central mode with scanOrganization: the organization's accounts, trusted like trustedAccounts by secrets-readable-from-other-account. */
+  organizationAccounts?: readonly string[];
 }
 
 export interface ScanResult {
@@ -30,6 +35,8 @@ export interface ScanResult {
   /** Account and region of the inventory, from its ARNs (null when it is empty). */
   account: string | null;
   region: string | null;
+  /** The account's IAM read for secrets-readable-from-other-account; null when the scan was given no IAM client. */
+  otherAccountAccess: Omit<OtherAccountAccess, 'findings'> | null;
   durationMs: number;
 }
 
@@ -39,7 +46,7 @@ export interface ScanResult {
  * everything (pure). Nothing else calls AWS, so the calls are ceil(N/100) ListSecrets plus one
  * ListSecretVersionIds per secret that looks overdue.
  */
-export async function runScan(inventory: InventoryClient, options: ScanOptions): Promise<ScanResult> {
+export async function runScan(inventory: InventoryClient, options: ScanOptions, iam?: IAMClient): Promise<ScanResult> {
   const started = Date.now();
   const judgedAt = options.asOf ?? options.now;
   const ctx = { config: options.config, now: judgedAt };
@@ -59,13 +66,30 @@ export async function runScan(inventory: InventoryClient, options: ScanOptions):
     else failed++;
   }
   const evaluation = evaluateInventory(secrets, ctx, { versions, projected });
+  const location = listed.length ? secretArnLocation(listed[0].arn) : { account: null, region: null };
+  let otherAccountAccess: ScanResult['otherAccountAccess'] = null;
+  // IAM is global: one read per scan and account, and only with secrets to judge it against.
+  if (iam && location.account && secrets.length) {
+    const { findings, ...read } = await checkOtherAccountAccess(iam, {
+      account: location.account,
+      region: location.region,
+      secrets,
+      config: options.config,
+      nowMs: judgedAt.getTime(),
+      organizationAccounts: options.organizationAccounts ?? [],
+    });
+    otherAccountAccess = read;
+    evaluation.findings.push(...findings);
+    evaluation.counts.byCheck[secretsReadableFromOtherAccount.id] = findings.length;
+  }
   return {
     evaluation,
     judgedAt,
     calls: { ...inventory.calls },
     lookups: { requested: toLookUp.length, failed, notMade },
     projected: projected.size,
-    ...(listed.length ? secretArnLocation(listed[0].arn) : { account: null, region: null }),
+    ...location,
+    otherAccountAccess,
     durationMs: Date.now() - started,
   };
 }

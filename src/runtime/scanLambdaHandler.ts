@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { configFromEnv } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { createInventoryClient, rateLimitsOf } from '../inventory/client';
 import type { CentralScanDeps } from './centralScan';
 import { centralScanDepsFromEnv } from './centralScanFromEnv';
@@ -28,6 +29,8 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
   // Organizations' client only for a scan of the whole organization (scanOrganization), loaded then.
   const central = centralScanDepsFromEnv(env, config, () => import('@aws-sdk/client-organizations').then((m) => new m.OrganizationsClient({}))) ?? undefined;
   const fanOut = central && fanOutOf ? fanOutOf(env, central) : undefined;
+  // IAM's authorization details, for the roles readable from other accounts (its client from the runtime's SDK).
+  const iam = new IAMClient({});
   return async (event: unknown, context?: Context): Promise<InventoryScanResult> => {
     if (context) log.addContext(context);
     // A fresh client per scan: its call counters are this scan's.
@@ -36,6 +39,7 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
       return await handleInventoryScan(event, {
         config,
         inventory,
+        iam,
         clients,
         log,
         region: env.AWS_REGION ?? null,

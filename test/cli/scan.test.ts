@@ -1,9 +1,11 @@
 import 'aws-sdk-client-mock-jest';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetAccountAuthorizationDetailsCommand, IAMClient } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { Account, allowRead, doc, OTHER, trustAccount } from '../access/accountFixture';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +22,7 @@ const cw = mockClient(CloudWatchClient);
 const sns = mockClient(SNSClient);
 const eb = mockClient(EventBridgeClient);
 const sts = mockClient(STSClient);
+const iam = mockClient(IAMClient);
 
 // ListSecrets answers in epoch seconds.
 const DAY = 86_400;
@@ -88,8 +91,9 @@ function parseLines(stdout: string): Finding[] {
 }
 
 beforeEach(() => {
-  for (const m of [cw, sns, eb, sts]) m.reset();
+  for (const m of [cw, sns, eb, sts, iam]) m.reset();
   serve(ENTRIES);
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: [], IsTruncated: false });
   cw.on(PutMetricDataCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
   eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
@@ -174,6 +178,25 @@ describe('secretwatch scan', () => {
     const run = await scan(['--format', 'json']);
     expect(run).toMatchObject({ code: 3, stdout: '' });
     expect(run.stderr).toBe('secretwatch: scan failed: AccessDeniedException: AccessDeniedException (fake)\n');
+  });
+
+  test('a role another account may assume that reads secrets: one finding about the role, from one GetAccountAuthorizationDetails', async () => {
+    const account = new Account().role('vendor', { trust: doc(trustAccount(OTHER)), inline: { 'read-prod': doc(allowRead({ Resource: 'arn:aws:secretsmanager:*:*:secret:prod/*' })) } });
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: account.roles as never, IsTruncated: false });
+    const run = await scan(['--format', 'json', '--min-severity', 'HIGH']);
+    expect(parseLines(run.stdout).map((f) => [f.check, f.resource.type, f.resource.name, f.details.secrets])).toEqual([
+      ['secrets-readable-from-other-account', 'AwsIamRole', 'vendor', { count: 2, all: false, names: ['prod/db', 'prod/api'] }],
+      ['rotation-overdue', 'AwsSecretsManagerSecret', 'prod/db', undefined],
+    ]);
+    expect(iam).toHaveReceivedCommandTimes(GetAccountAuthorizationDetailsCommand, 1);
+  });
+
+  test('IAM that cannot be read: the other findings printed, the reason on stderr, exit 3', async () => {
+    iam.on(GetAccountAuthorizationDetailsCommand).rejects(Object.assign(new Error('not authorized to perform iam:GetAccountAuthorizationDetails'), { name: 'AccessDenied' }));
+    const run = await scan(['--format', 'json']);
+    expect(run.code).toBe(3);
+    expect(parseLines(run.stdout)).toHaveLength(3);
+    expect(run.stderr).toContain('secretwatch: roles readable from other accounts not checked: iam:GetAccountAuthorizationDetails failed: AccessDenied: not authorized');
   });
 
   test('failed version look-ups are reported, the findings still printed, exit 3', async () => {

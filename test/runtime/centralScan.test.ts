@@ -1,9 +1,11 @@
+import { GetAccountAuthorizationDetailsCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ListSecretsCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ListAccountsCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { Account, allowRead, doc, OWNER, trustAccount } from '../access/accountFixture';
 import { DEFAULT_CONFIG, configFromEnv } from '../../src/config/config';
-import { memberAccountsOf, mergeScans, memberScanRoleArn, partitionOf, memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
+import { accountSummaries, memberAccountsOf, mergeScans, memberScanRoleArn, partitionOf, memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
 import { listOrganizationAccounts } from '../../src/runtime/organizationAccounts';
 import { runScan } from '../../src/runtime/scan';
 import * as inventoryClient from '../../src/inventory/client';
@@ -15,6 +17,7 @@ import { createScanWorkerHandler } from '../../src/runtime/scanWorkerHandler';
 const sts = mockClient(STSClient);
 const organizations = mockClient(OrganizationsClient);
 const sm = mockClient(SecretsManagerClient);
+const iam = mockClient(IAMClient);
 const DAY = 86_400_000;
 const NOW = new Date('2024-06-04T06:00:00Z');
 const ROLE = memberScanRoleName('prod', 'eu-west-1');
@@ -57,6 +60,8 @@ beforeEach(() => {
     };
   });
   sm.on(ListSecretVersionIdsCommand).resolves({ Versions: [] });
+  iam.reset();
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({ IsTruncated: false });
 });
 
 const options = { config: DEFAULT_CONFIG, now: NOW };
@@ -200,6 +205,28 @@ describe("the organization's accounts (scanOrganization)", () => {
     ).toEqual(['111111111111', '333333333333', '555555555555'].map((a) => memberScanRoleArn(a, ROLE)));
   });
 
+  test("a member's role trusted by another account of the organization is not reported; one trusted from outside it is", async () => {
+    organizationOf([
+      [
+        { Id: CENTRAL, State: 'ACTIVE' },
+        { Id: '111111111111', State: 'ACTIVE' },
+        { Id: '333333333333', State: 'ACTIVE' },
+      ],
+    ]);
+    iam.on(GetAccountAuthorizationDetailsCommand).callsFake(async (_input: unknown, getClient: () => IAMClient) => {
+      const credentials = await (getClient().config.credentials as () => Promise<{ accessKeyId: string }>)();
+      if (credentials.accessKeyId.slice(4) !== '111111111111') return { IsTruncated: false };
+      const account = new Account()
+        .role('sibling', { trust: doc(trustAccount('333333333333')), inline: { read: doc(allowRead()) } })
+        .role('central', { trust: doc(trustAccount(CENTRAL)), inline: { read: doc(allowRead()) } })
+        .role('outside', { trust: doc(trustAccount('999988887777')), inline: { read: doc(allowRead()) } });
+      return { RoleDetailList: account.roles.map((r) => ({ ...r, Arn: r.Arn?.replace(OWNER, '111111111111') })) as never, IsTruncated: false };
+    });
+    const scans = await scanMembers({ organization: true }, options, orgDeps());
+    const findings = scans.flatMap((s) => (s.status === 'scanned' ? s.result.evaluation.findings : [])).filter((f) => f.check === 'secrets-readable-from-other-account');
+    expect(findings.map((f) => [f.account, f.resource.name, f.details.accounts])).toEqual([['111111111111', 'outside', ['999988887777']]]);
+  });
+
   test('ListAccounts refused (not the management account nor a delegated administrator): one HIGH finding for the central account, no member scanned', async () => {
     sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
     organizations.on(ListAccountsCommand).rejects(Object.assign(new Error("You don't have permissions to access this resource."), { name: 'AccessDeniedException' }));
@@ -268,6 +295,23 @@ describe('scanRegions: every member account in each region, the central account 
         .map(([account, region]) => `arn:aws:iam::${account}:role/secretwatch-prod-scan-${region}`)
         .sort(),
     );
+  });
+
+  test("each member's IAM is read once, with its first region's scan, with its own credentials; the central account's is not read here", async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: CENTRAL });
+    const read: string[] = [];
+    iam.on(GetAccountAuthorizationDetailsCommand).callsFake(async (_input: unknown, getClient: () => IAMClient) => {
+      const credentials = await (getClient().config.credentials as () => Promise<{ accessKeyId: string }>)();
+      const account = credentials.accessKeyId.slice(4);
+      read.push(account);
+      if (account === '222222222222') throw Object.assign(new Error('not authorized to perform: iam:GetAccountAuthorizationDetails'), { name: 'AccessDenied' });
+      return { IsTruncated: false };
+    });
+    const scans = await scanMembers({ accounts: ['111111111111', '222222222222'] }, options, { ...deps(), roleName: PATTERN, regions: ['eu-west-1', 'us-east-1'] });
+    expect(read.sort()).toEqual(['111111111111', '222222222222']);
+    expect(accountSummaries(scans).filter((a) => a.authorizationDetailsError)).toEqual([
+      expect.objectContaining({ account: '222222222222', region: 'eu-west-1', authorizationDetailsError: 'AccessDenied: not authorized to perform: iam:GetAccountAuthorizationDetails' }),
+    ]);
   });
 
   test('an unreachable region is its own finding, named with the region; the same account elsewhere is scanned', async () => {

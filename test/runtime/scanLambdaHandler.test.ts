@@ -1,10 +1,12 @@
 import 'aws-sdk-client-mock-jest';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetAccountAuthorizationDetailsCommand, IAMClient } from '@aws-sdk/client-iam';
 import { ListSecretsCommand, ListSecretVersionIdsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { Account, allowRead, doc, OTHER, trustAccount } from '../access/accountFixture';
 import * as inventoryClient from '../../src/inventory/client';
 import { createInventoryScanHandler, DELIVERY_RESERVE_MS } from '../../src/runtime/scanLambdaHandler';
 
@@ -12,6 +14,7 @@ const sm = mockClient(SecretsManagerClient);
 const cw = mockClient(CloudWatchClient);
 const sns = mockClient(SNSClient);
 const eb = mockClient(EventBridgeClient);
+const iam = mockClient(IAMClient);
 const DAY = 86_400_000;
 const ENV = { ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:111122223333:alerts', FINDINGS_BUS_NAME: 'findings', LOG_LEVEL: 'SILENT', AWS_REGION: 'eu-west-1' };
 
@@ -20,7 +23,8 @@ function context(remainingMs: number): Context {
 }
 
 beforeEach(() => {
-  for (const m of [sm, cw, sns, eb]) m.reset();
+  for (const m of [sm, cw, sns, eb, iam]) m.reset();
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({ IsTruncated: false });
   // One secret created 200 days ago whose value was put 5 days ago: it looks overdue.
   sm.on(ListSecretsCommand).resolves({
     SecretList: [
@@ -51,6 +55,16 @@ test('with time to spare, the overdue-looking secret is looked up and judged by 
   expect(sm).toHaveReceivedCommandTimes(ListSecretVersionIdsCommand, 1);
   // Rotation off, but the value is 5 days old: not overdue.
   expect(result).toMatchObject({ status: 'completed', findings: 1 });
+});
+
+test("the account's IAM is read once per scan, and a role another account may assume that reads the secret is a finding", async () => {
+  const account = new Account().role('vendor', { trust: doc(trustAccount(OTHER)), inline: { read: doc(allowRead({ Resource: '*' })) } });
+  iam.on(GetAccountAuthorizationDetailsCommand).resolves({ RoleDetailList: account.roles as never, IsTruncated: false });
+  const result = await createInventoryScanHandler(ENV)({}, context(14 * 60_000));
+  expect(iam).toHaveReceivedCommandTimes(GetAccountAuthorizationDetailsCommand, 1);
+  expect(result).toMatchObject({ status: 'completed', findings: 2 });
+  const onBus = eb.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+  expect(onBus.map((e) => JSON.parse(e.Detail ?? '{}').check)).toContain('secrets-readable-from-other-account');
 });
 
 test(`look-ups stop ${DELIVERY_RESERVE_MS / 1000} s before the timeout, so that the scan is still delivered`, async () => {

@@ -314,13 +314,15 @@ function expectedMonitorStatements(t: Template, fnId: string, fn: Resource, vari
 
 /**
  * What the inventory scan may do on top of a monitor's statements: list the inventory (ListSecrets
- * has no resource type) and read version dates of this account's secrets in this region. Never
- * GetSecretValue or DescribeSecret, and no KMS on the secrets' keys.
+ * has no resource type), read version dates of this account's secrets in this region and the
+ * account's IAM authorization details (no resource type either). Never GetSecretValue or
+ * DescribeSecret, and no KMS on the secrets' keys.
  */
 function expectedScanStatements(): { actions: string[]; resource: string; condition?: unknown }[] {
   return [
     { actions: ['secretsmanager:ListSecrets'], resource: '*' },
     { actions: ['secretsmanager:ListSecretVersionIds'], resource: `arn:aws:secretsmanager:${PSEUDO['AWS::Region']}:123456789012:secret:*` },
+    { actions: ['iam:GetAccountAuthorizationDetails'], resource: '*' },
   ];
 }
 
@@ -375,8 +377,9 @@ describe.each(variants)('IAM (%s)', (variant) => {
       expect(match?.condition).toEqual(e.condition);
     }
     // Only actions without a resource type may use '*': PutMetricData (with its namespace
-    // condition) and, for the scan, ListSecrets.
-    for (const a of actual.filter((x) => x.resource === '*')) expect([['cloudwatch:PutMetricData'], ...(isScan ? [['secretsmanager:ListSecrets']] : [])]).toContainEqual(a.actions);
+    // condition) and, for the scan, ListSecrets and GetAccountAuthorizationDetails.
+    for (const a of actual.filter((x) => x.resource === '*'))
+      expect([['cloudwatch:PutMetricData'], ...(isScan ? [['secretsmanager:ListSecrets'], ['iam:GetAccountAuthorizationDetails']] : [])]).toContainEqual(a.actions);
     for (const a of actual) for (const action of a.actions) expect(action).not.toMatch(/\*/);
     // The topic key only through SNS.
     const kms = statements.find((s) => asArray(s.Action).some((x) => x.startsWith('kms:')));

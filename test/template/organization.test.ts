@@ -408,9 +408,9 @@ describe('member', () => {
     ]);
   });
 
-  test('the scan role reads Secrets Manager metadata only and trusts only the central account', () => {
+  test("the scan role reads Secrets Manager metadata and the account's authorization details only, and trusts only the central account", () => {
     const role = resource(template, 'MemberScanRole');
-    expect(actionsOf(role).sort()).toEqual(['secretsmanager:ListSecretVersionIds', 'secretsmanager:ListSecrets']);
+    expect(actionsOf(role).sort()).toEqual(['iam:GetAccountAuthorizationDetails', 'secretsmanager:ListSecretVersionIds', 'secretsmanager:ListSecrets']);
     expect(statementsOf(role).every((s) => s.Effect === 'Allow' && s.Condition === undefined)).toBe(true);
     const versions = statementsOf(role).find((s) => s.Action === 'secretsmanager:ListSecretVersionIds');
     expect(render(versions?.Resource)).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:*');
@@ -418,9 +418,9 @@ describe('member', () => {
     expect(render(role.Properties?.RoleName)).toBe('secretwatch-dev-scan-eu-west-1');
   });
 
-  test('grants nothing beyond those three actions in the whole stack', () => {
+  test('grants nothing beyond those four actions in the whole stack', () => {
     const actions = new Set(resourcesOfType(template, 'AWS::IAM::Role').flatMap(([, r]) => actionsOf(r)));
-    expect([...actions].sort()).toEqual(['events:PutEvents', 'secretsmanager:ListSecretVersionIds', 'secretsmanager:ListSecrets']);
+    expect([...actions].sort()).toEqual(['events:PutEvents', 'iam:GetAccountAuthorizationDetails', 'secretsmanager:ListSecretVersionIds', 'secretsmanager:ListSecrets']);
     expect(Object.keys(template.Outputs ?? {}).sort()).toEqual(['ForwardingRoleArn', 'ScanRoleArn', 'ServerlessDeploymentBucketName']);
   });
 });

@@ -1,3 +1,4 @@
+import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import cliProgress from 'cli-progress';
@@ -83,6 +84,8 @@ function reportAccounts(members: readonly MemberScan[], io: CliIO, quiet: boolea
     } else if (!quiet) {
       io.stderr.write(`secretwatch scan: ${where(a)}: ${a.secrets} secret(s), ${a.findings} finding(s)\n`);
     }
+    if (a.authorizationDetailsError)
+      io.stderr.write(`secretwatch: ${where(a)}: roles readable from other accounts not checked: iam:GetAccountAuthorizationDetails failed: ${a.authorizationDetailsError}\n`);
   }
 }
 
@@ -140,12 +143,13 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
     return EXIT.usage;
   }
   const inventory = createInventoryClient({ region: opts.region, profile: opts.profile, endpoint: opts.endpoint, rateLimits: rateLimitsOf(opts.config) });
+  const iam = new IAMClient({ region: opts.region, profile: opts.profile, endpoint: opts.endpoint });
   const progress = opts.progress ? progressReporter(io) : null;
   const members = memberAccountsOf(opts.config);
   let result: ScanResult;
   let memberScans: MemberScan[] | null = null;
   try {
-    result = await runScan(inventory, { config: opts.config, now, asOf: opts.asOf, onProgress: progress?.report });
+    result = await runScan(inventory, { config: opts.config, now, asOf: opts.asOf, onProgress: progress?.report }, iam);
     progress?.stop();
     if (members) memberScans = await scanMemberAccountsFromCli(members, inventory, opts, { config: opts.config, now, asOf: opts.asOf });
   } catch (error) {
@@ -156,6 +160,7 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
   } finally {
     progress?.stop();
     inventory.client.destroy();
+    iam.destroy();
   }
 
   const totals = totalsOf(result, memberScans);
@@ -178,11 +183,13 @@ export async function runScanCommand(opts: ScanCommandOptions, io: CliIO): Promi
         `${opts.asOf.getTime() < now.getTime() ? "; the inventory is today's, so changes made since then count as made" : ''}\n`,
     );
   }
+  const iamError = result.otherAccountAccess?.error ?? null;
+  if (iamError) io.stderr.write(`secretwatch: roles readable from other accounts not checked: iam:GetAccountAuthorizationDetails failed: ${iamError}\n`);
   if (memberScans) reportAccounts(memberScans, io, opts.quiet);
   if (!opts.quiet) io.stderr.write(summary(totals, shown.length));
 
-  const unreachable = memberScans?.some((m) => m.status === 'unreachable') ?? false;
-  let exitCode: number = totals.lookups.failed || totals.lookups.notMade || unreachable || interchangeSkipped ? EXIT.badInput : EXIT.ok;
+  const unreachable = memberScans?.some((m) => m.status === 'unreachable' || Boolean(m.result.otherAccountAccess?.error)) ?? false;
+  let exitCode: number = totals.lookups.failed || totals.lookups.notMade || unreachable || iamError || interchangeSkipped ? EXIT.badInput : EXIT.ok;
   if (opts.publish) {
     const clients = createDeliveryClients({ region: opts.region, endpoint: opts.endpoint, profile: opts.profile, securityHub: opts.config.securityHub });
     const outcome = composeScanDelivery(result, memberScans, totals, { config: opts.config, now, region: result.region, digest: 'full' });

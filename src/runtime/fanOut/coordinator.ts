@@ -1,3 +1,4 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { InventoryClient } from '../../inventory/client';
 import { forEachLimit } from '../../inventory/pool';
 import { planMembers, type CentralScanDeps, type MemberAccounts, type MemberScan } from '../centralScan';
@@ -42,6 +43,8 @@ export async function startFanOut(
   inventory: InventoryClient,
   options: ScanOptions & { fullDigest: boolean },
   deps: FanOutDeps,
+  /** The central account's IAM, for its own roles readable from other accounts. */
+  iam?: IAMClient,
 ): Promise<{ run: string; units: number; queued: number; resumed: boolean }> {
   const plan = await planMembers(members, options, deps.central);
   const run = runName(options.now, options.fullDigest);
@@ -57,10 +60,10 @@ export async function startFanOut(
       await deps.store.putUnit(run, unitKey(scan), scan);
     },
   );
-  const queued = plan.targets.filter((t) => !stored.has(unitKey(t))).map((t): ScanUnit => ({ run, scannedAt, account: t.account, region: t.region }));
+  const queued = plan.targets.filter((t) => !stored.has(unitKey(t))).map((t): ScanUnit => ({ run, scannedAt, account: t.account, region: t.region, ...(t.readsIam ? { readsIam: true } : {}) }));
   await deps.enqueue(queued);
   if (!stored.has(OWN_UNIT_KEY)) {
-    const own = await runScan(inventory, options);
+    const own = await runScan(inventory, plan.organizationAccounts ? { ...options, organizationAccounts: plan.organizationAccounts } : options, iam);
     const ownScan: MemberScan = { account: own.account ?? plan.own ?? '', region: own.region ?? deps.central.region, status: 'scanned', result: own };
     await deps.store.putUnit(run, OWN_UNIT_KEY, ownScan);
   }

@@ -17,6 +17,7 @@ export const scanUnitSchema = z.object({
   scannedAt: z.iso.datetime(),
   account: z.string().check(z.regex(/^\d{12}$/)),
   region: z.nullable(z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/))),
+  readsIam: z.optional(z.boolean()),
 });
 
 /** The unit's place in the run: one per account and region, whatever the number of deliveries. */
