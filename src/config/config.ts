@@ -72,6 +72,14 @@ export const configSchema = z.object({
   metricNamespace: z.string().min(1).max(255).regex(/^[^:]/, 'must not start with a colon').default('SecretWatch'),
   alertTopicArn: arn('sns'),
   findingsBusName: optionalText,
+  /** The DynamoDB table that records what each channel already took (exactly once per channel); absent: no record (the CLI). */
+  deliveryTableName: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 letters, digits, _ . -)')
+      .optional(),
+  ),
   scanIntervalHours: positiveInt(24 * 7).default(24),
   /**
    * The scan's calls a second in each account and region, below Secrets Manager's quotas (ListSecrets

@@ -28,10 +28,10 @@ export function invalidEventsMetric(count: number, timestamp: Date): MetricDatum
 }
 
 /** One call per invocation unless there are more than 1,000 data points. */
-export async function putMetrics(client: CloudWatchClient, namespace: string, data: readonly MetricDatum[]): Promise<number> {
+export async function putMetrics(client: CloudWatchClient, namespace: string, data: readonly MetricDatum[], signal?: AbortSignal): Promise<number> {
   let calls = 0;
   for (let i = 0; i < data.length; i += MAX_DATA_POINTS_PER_CALL) {
-    await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(i, i + MAX_DATA_POINTS_PER_CALL) }));
+    await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(i, i + MAX_DATA_POINTS_PER_CALL) }), { abortSignal: signal });
     calls++;
   }
   return calls;

@@ -63,7 +63,7 @@ export interface MonitorDeclaration {
 }
 
 /** The settings every monitor's delivery reads. */
-export const DELIVERY_SETTINGS: readonly ConfigKey[] = ['alertTopicArn', 'findingsBusName', 'metricNamespace', 'notifyMinSeverity'];
+export const DELIVERY_SETTINGS: readonly ConfigKey[] = ['alertTopicArn', 'findingsBusName', 'deliveryTableName', 'metricNamespace', 'notifyMinSeverity'];
 
 /** A secret ARN pattern of this account and region, for roles. */
 export const SECRETS_OF_THIS_ACCOUNT = { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*' } as const;

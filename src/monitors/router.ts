@@ -1,5 +1,5 @@
 import { eventChecksRunBy } from '../checks';
-import { runEventChecks, type CheckContext, type EventCheck } from '../checks/check';
+import { runEachEventCheck, type CheckContext, type CheckFailure, type EventCheck } from '../checks/check';
 import type { ParsedEvent } from '../events/record';
 import type { Finding } from '../findings/finding';
 import { compilePattern, type CompiledPattern } from '../patterns';
@@ -35,8 +35,10 @@ export class EventRouter {
     return this.routed.filter((r) => r.patterns.some((p) => p.matches(event.envelope)));
   }
 
-  evaluate(event: ParsedEvent, ctx: CheckContext): { matched: MonitorDeclaration[]; findings: Finding[] } {
+  /** The findings of every matched monitor's checks, and the checks that threw (their monitors' other checks still ran). */
+  evaluate(event: ParsedEvent, ctx: CheckContext): { matched: MonitorDeclaration[]; findings: Finding[]; failures: CheckFailure[] } {
     const matched = this.matching(event);
-    return { matched: matched.map((r) => r.monitor), findings: matched.flatMap((r) => runEventChecks(r.checks, event.record, ctx)) };
+    const runs = matched.map((r) => runEachEventCheck(r.checks, event.record, ctx));
+    return { matched: matched.map((r) => r.monitor), findings: runs.flatMap((r) => r.findings), failures: runs.flatMap((r) => r.failures) };
   }
 }

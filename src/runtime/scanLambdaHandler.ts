@@ -1,3 +1,4 @@
+import { AWS_CLIENT_OPTIONS } from '../delivery/awsClientOptions';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { ConfigError, configFromEnv, envName } from '../config/config';
@@ -31,7 +32,13 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
       throw new ConfigError('SCAN_ROLE_NAME', 'required with SCAN_ACCOUNTS or SCAN_ORGANIZATION (the member scan role name, set by the stack in mode central)');
     }
     // Organizations has one endpoint per partition (us-east-1 in aws): the SDK resolves it from any region.
-    central = { sts: new STSClient({}), roleName, region: env.AWS_REGION ?? null, regions: config.scanRegions, ...('organization' in members ? { organizations: new OrganizationsClient({}) } : {}) };
+    central = {
+      sts: new STSClient(AWS_CLIENT_OPTIONS),
+      roleName,
+      region: env.AWS_REGION ?? null,
+      regions: config.scanRegions,
+      ...('organization' in members ? { organizations: new OrganizationsClient(AWS_CLIENT_OPTIONS) } : {}),
+    };
   }
   return async (event: unknown, context?: Context): Promise<InventoryScanResult> => {
     if (context) log.addContext(context);

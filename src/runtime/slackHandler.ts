@@ -1,3 +1,4 @@
+import { AWS_CLIENT_OPTIONS } from '../delivery/awsClientOptions';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
@@ -19,8 +20,7 @@ export function createSlackHandler(env: Record<string, string | undefined>) {
   const secretArn = config.slackWebhookSecretArn;
   if (!secretArn) throw new ConfigError(envName('slackWebhookSecretArn'), 'required by the Slack notifier (the secret that holds the webhook URL)');
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { function: 'slackNotifier' } });
-  // No endpoint is hard-coded: AWS_ENDPOINT_URL points the client at moto_server in tests.
-  const client = new SecretsManagerClient({ retryMode: 'adaptive', maxAttempts: 4 });
+  const client = new SecretsManagerClient(AWS_CLIENT_OPTIONS);
   const webhook = cachedWebhookUrl(() => readWebhookUrl(client, secretArn));
   return async (event: unknown, context?: Context): Promise<SlackNotifierResult> => {
     if (context) log.addContext(context);

@@ -1,3 +1,4 @@
+import { errorField } from '../../delivery/log';
 import type { Config } from '../../config/config';
 import { InvalidEventError } from '../../events/errors';
 import { InputFileError, listInputFiles, openInput } from '../../events/files';
@@ -83,8 +84,13 @@ export async function replay(paths: readonly string[], options: ReplayOptions, l
       stats.outsideWindow++;
       return;
     }
-    const { matched, findings } = router.evaluate(event, ctx);
+    const { matched, findings, failures } = router.evaluate(event, ctx);
     if (matched.length) stats.matched++;
+    // A check that cannot handle the record is reported as the record's problem; its other checks' findings still count.
+    if (failures.length) stats.invalid++;
+    for (const failure of failures) {
+      listener.invalidRecord?.(file, 'check-failed', `${failure.check}: ${errorField(failure.error).message}`, item.offset, event.record.eventId);
+    }
     for (const finding of findings) {
       if (options.minSeverity && !atLeast(finding.severity, options.minSeverity)) continue;
       if (finding.event?.id) {
