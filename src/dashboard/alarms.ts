@@ -1,5 +1,5 @@
 import { SCAN_COMPLETED } from '../delivery/scanMetrics';
-import { FINDINGS_METRIC, INVALID_EVENTS_METRIC, SEVERITY_DIMENSION } from '../delivery/metrics';
+import { FINDINGS_METRIC, INVALID_EVENTS_METRIC, SEVERITY_DIMENSION, SLACK_REJECTED_METRIC } from '../delivery/metrics';
 import type { StackAlarm, StackResources, TemplateResource } from './stack';
 
 /**
@@ -94,9 +94,25 @@ export function alarmResources(stack: StackResources, opsTopicLogicalId: string)
     out.InvalidEventsAlarm = alarm(
       {
         AlarmName: name('invalid-events'),
-        AlarmDescription: 'A SecretWatch function received an event it could not parse (logged with its eventID, not retried); see docs/deploy.md',
+        AlarmDescription: 'A SecretWatch function received an event it could not parse, or that made a check fail (logged with its eventID, not retried); see docs/deploy.md',
         Namespace: stack.namespace,
         MetricName: INVALID_EVENTS_METRIC,
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        TreatMissingData: 'notBreaching',
+      },
+      actions,
+    );
+  }
+  if (stack.functions.some((f) => f.name === 'slackNotifier') && !has(SLACK_REJECTED_METRIC)) {
+    out.SlackRejectedAlarm = alarm(
+      {
+        AlarmName: name('slack-rejected'),
+        AlarmDescription: 'Slack refused a SecretWatch message for good (webhook revoked, channel gone, payload refused): not retried; the slackNotifier log says why, see docs/delivery.md',
+        Namespace: stack.namespace,
+        MetricName: SLACK_REJECTED_METRIC,
         Statistic: 'Sum',
         Period: 300,
         EvaluationPeriods: 1,

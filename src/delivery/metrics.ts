@@ -9,6 +9,8 @@ export const MAX_DATA_POINTS_PER_CALL = 1000;
 export const FINDINGS_METRIC = 'Findings';
 export const SEVERITY_DIMENSION = 'Severity';
 export const INVALID_EVENTS_METRIC = 'InvalidEvents';
+/** Slack messages refused for good (webhook gone, payload refused): recorded and alarmed on, not retried. */
+export const SLACK_REJECTED_METRIC = 'SlackRejected';
 
 /** `Findings` by `Severity`: five billed series whatever the number of checks (per-check views come from the logs, so the stack stays under 15 series). */
 export function findingMetrics(findings: readonly Finding[], timestamp: Date): MetricDatum[] {

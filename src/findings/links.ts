@@ -9,10 +9,16 @@ function consoleHost(partition: string, region: string): string | null {
   return null;
 }
 
+/** Lone UTF-16 surrogates (a caller can send any string as a secret id) become U+FFFD: encodeURIComponent throws on them. */
+function wellFormed(text: string): string {
+  return text.replace(/\p{Cs}/gu, '\uFFFD');
+}
+
 /**
  * The Secrets Manager console page of the finding's secret, or null when the finding does not say
  * enough to build one. Region and name come from CloudTrail (hostile input): the region must look
- * like a region and the name is URL-encoded, so the link cannot point anywhere else.
+ * like a region and the name is URL-encoded, so the link cannot point anywhere else, and building
+ * it never throws, whatever the name holds.
  */
 export function consoleLink(finding: Finding): string | null {
   const region = finding.region;
@@ -22,5 +28,5 @@ export function consoleLink(finding: Finding): string | null {
   const partition = partitionOfArn(finding.resource.arn);
   const host = consoleHost(partition, region);
   if (!host) return null;
-  return `https://${host}/secretsmanager/secret?name=${encodeURIComponent(name)}&region=${region}`;
+  return `https://${host}/secretsmanager/secret?name=${encodeURIComponent(wellFormed(name))}&region=${region}`;
 }

@@ -25,7 +25,7 @@ export function createSlackHandler(env: Record<string, string | undefined>) {
   return async (event: unknown, context?: Context): Promise<SlackNotifierResult> => {
     if (context) log.addContext(context);
     const budget = context ? context.getRemainingTimeInMillis() : DEFAULT_BUDGET_MS;
-    const result = await notifySlack(event, { webhook, minSeverity: config.slackMinSeverity, log, deadlineMs: Date.now() + budget - SAFETY_MARGIN_MS });
+    const result = await notifySlack(event, { webhook, minSeverity: config.slackMinSeverity, metricNamespace: config.metricNamespace, log, deadlineMs: Date.now() + budget - SAFETY_MARGIN_MS });
     log.info('event handled', { ...result });
     return result;
   };
