@@ -4,7 +4,7 @@
 // and load time of every packaged Lambda function. Progress goes to stderr; stdout gets a short
 // table and, as its LAST line, one JSON object (the summary; bench/results/latest.json has it all).
 //
-//   node bench/run.js [--no-replay] [--no-policy] [--no-scan] [--no-scan-moto] [--no-functions] [--regenerate]
+//   node bench/run.js [--no-replay] [--no-policy] [--no-scan] [--no-scan-moto] [--no-delivery] [--no-functions] [--regenerate]
 // Exit code: 0, or 1 when the replay could not be verified (wrong findings or counts, CLI broken)
 // or misbehaved while being timed.
 // Missed performance targets are reported as FAIL in the table and do not change the exit code.
@@ -17,6 +17,7 @@ const { replayBench, TARGET_RATIO, TARGET_RSS_MB, FLAT_FACTOR, RUNS: REPLAY_RUNS
 const { functionsBench, TARGET_ZIP_BYTES, TARGET_LOAD_OVER_BARE_MS, RUNS: FN_RUNS } = require('./functions');
 const { policyBench, TARGET_POLICIES_PER_SECOND, TARGET_LARGE_POLICY_MS, RUNS: POLICY_RUNS } = require('./policy');
 const { scanBench, TARGET_CPU_MS_50K, RUNS: SCAN_RUNS } = require('./scan');
+const { deliveryBench } = require('./delivery');
 const { HAVE_GNU_TIME, round } = require('./measure');
 
 const ROOT = join(__dirname, '..');
@@ -56,6 +57,13 @@ function table(report) {
     }
     if (r.error) lines.push(`  ERROR: ${r.error.split('\n').join('\n         ')}`);
   }
+  const d = report.delivery;
+  if (d?.before) {
+    lines.push(`delivery: ${d.events.toLocaleString('en-US')} force-deletion events through the event handler in one process against moto_server`);
+    lines.push(row('before (no ledger)', `${d.before.eventsPerSecond}/s`, `p50 ${d.before.p50Ms} ms, p99 ${d.before.p99Ms} ms`, '', null));
+    lines.push(row('after (ledger)', `${d.after.eventsPerSecond}/s`, `p50 ${d.after.p50Ms} ms, p99 ${d.after.p99Ms} ms`, '', null));
+    lines.push(row('ledger per event', `${d.ledgerCostMsPerEvent} ms`, `${d.ledgerCallsPerEvent} DynamoDB calls, ${d.throughputRatio}x the throughput`, '', null));
+  } else if (d) lines.push(`delivery: ${d.skipped ?? `ERROR: ${d.error}`}`);
   const p = report.policy;
   if (p) {
     lines.push(`policy: resource-policy analysis (src/policy), each policy as CloudTrail's JSON text; medians of ${POLICY_RUNS} runs`);
@@ -187,6 +195,7 @@ function summaryLine(report) {
           verified: sc.verified,
         };
   }
+  if (report.delivery) out.delivery = report.delivery;
   if (report.functions) {
     out.functions = Object.fromEntries(
       Object.entries(report.functions).map(([name, f]) => [name, { zipBytes: f.zipBytes, loadMs: f.loadMs, requireMs: f.requireMs ?? null, ...(f.error ? { error: f.error } : {}) }]),
@@ -264,6 +273,23 @@ async function main(argv) {
     if (!report.scan.verified) {
       failed = true;
       log(`\nbench: SCAN NOT VERIFIED: ${report.scan.error ?? [report.scan.n10k?.error, report.scan.n50k?.error, report.scan.moto10k?.error].filter(Boolean).join('; ')}\n\n`);
+    }
+  }
+  if (!flags.has('--no-delivery')) {
+    try {
+      report.delivery = await deliveryBench({ log });
+    } catch (error) {
+      report.delivery = {
+        verified: false,
+        error: String(error.message ?? error)
+          .split('\n')
+          .slice(0, 4)
+          .join(' | '),
+      };
+    }
+    if (report.delivery.verified === false) {
+      failed = true;
+      log(`\nbench: DELIVERY NOT VERIFIED: ${report.delivery.error}\n\n`);
     }
   }
   if (!flags.has('--no-functions')) Object.assign(report, await functionsBench({ log }));
