@@ -5,42 +5,17 @@
 // Almost all of it is moto round-trips: figures compare the two modes, not machines.
 const { spawn, spawnSync } = require('node:child_process');
 const { mkdirSync } = require('node:fs');
-const net = require('node:net');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { buildSync } = require('esbuild');
 const { round } = require('./measure');
+const { freePort, waitReady } = require('./scan');
 
 const ROOT = join(__dirname, '..');
 const DATA = join(__dirname, '.data');
 const EVENTS = 1000;
 /** One finding, three channels: a claim and a record per channel. */
 const LEDGER_CALLS_PER_FINDING = 6;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(url, child, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto_server exited ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(1000) })).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`moto_server did not answer within ${timeoutMs} ms`);
-}
 
 function build() {
   mkdirSync(DATA, { recursive: true });
@@ -74,7 +49,7 @@ async function deliveryBench({ log = (s) => process.stderr.write(s), events = EV
   const url = `http://127.0.0.1:${port}`;
   const moto = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   try {
-    await waitReady(url, moto);
+    await waitReady(url, moto, 30_000);
     log(`bench: delivery of ${events.toLocaleString('en-US')} events against moto_server, without the ledger...\n`);
     const before = run(entry, url, 'none', events);
     log('bench: ... and with it\n');

@@ -90,13 +90,14 @@ export function alarmResources(stack: StackResources, opsTopicLogicalId: string)
       actions,
     );
   }
-  if (!has(INVALID_EVENTS_METRIC)) {
-    out.InvalidEventsAlarm = alarm(
+  /** Any data point of a count in five minutes raises the alarm; no data is no problem. */
+  const anyCount = (alarmName: string, description: string, metricName: string) =>
+    alarm(
       {
-        AlarmName: name('invalid-events'),
-        AlarmDescription: 'A SecretWatch function received an event it could not parse, or that made a check fail (logged with its eventID, not retried); see docs/deploy.md',
+        AlarmName: name(alarmName),
+        AlarmDescription: description,
         Namespace: stack.namespace,
-        MetricName: INVALID_EVENTS_METRIC,
+        MetricName: metricName,
         Statistic: 'Sum',
         Period: 300,
         EvaluationPeriods: 1,
@@ -105,21 +106,18 @@ export function alarmResources(stack: StackResources, opsTopicLogicalId: string)
       },
       actions,
     );
+  if (!has(INVALID_EVENTS_METRIC)) {
+    out.InvalidEventsAlarm = anyCount(
+      'invalid-events',
+      'A SecretWatch function received an event it could not parse, or that made a check fail (logged with its eventID, not retried); see docs/deploy.md',
+      INVALID_EVENTS_METRIC,
+    );
   }
   if (stack.functions.some((f) => f.name === 'slackNotifier') && !has(SLACK_REJECTED_METRIC)) {
-    out.SlackRejectedAlarm = alarm(
-      {
-        AlarmName: name('slack-rejected'),
-        AlarmDescription: 'Slack refused a SecretWatch message for good (webhook revoked, channel gone, payload refused): not retried; the slackNotifier log says why, see docs/delivery.md',
-        Namespace: stack.namespace,
-        MetricName: SLACK_REJECTED_METRIC,
-        Statistic: 'Sum',
-        Period: 300,
-        EvaluationPeriods: 1,
-        Threshold: 0,
-        TreatMissingData: 'notBreaching',
-      },
-      actions,
+    out.SlackRejectedAlarm = anyCount(
+      'slack-rejected',
+      'Slack refused a SecretWatch message for good (webhook revoked, channel gone, payload refused): not retried; the slackNotifier log says why, see docs/delivery.md',
+      SLACK_REJECTED_METRIC,
     );
   }
   for (const fn of stack.functions) {
