@@ -57,7 +57,8 @@ async function eachFinding(findings: readonly Finding[], send: (finding: Finding
   const outcomes = await Promise.allSettled(findings.map(send));
   const failed = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
   if (failed.length === 0) return;
-  const error = new AggregateError(failed, `${failed.length} of ${findings.length} not sent: ${failed.map((e) => errorField(e).message).join('; ')}`);
+  // One failure is reported as itself (its name says what went wrong); several, together.
+  const error = failed.length === 1 ? failed[0] : new AggregateError(failed, `${failed.length} of ${findings.length} not sent: ${failed.map((e) => errorField(e).message).join('; ')}`);
   throw new PartialDeliveryError(
     findings.filter((_, i) => outcomes[i].status === 'fulfilled'),
     error,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invokePackaged, lambdaEnvironment, logLines } from './lambdaProcess';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
@@ -17,6 +18,8 @@ import { envelopeOf, sampleRecord } from './cloudtrail';
 import { describeWithMoto, receiveMessages } from './motoServer';
 
 jest.setTimeout(120_000);
+
+const DELIVERY_TABLE = 'secretwatch-ci-deliveries';
 
 interface Invocation {
   result: Record<string, unknown> | null;
@@ -59,6 +62,17 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
     const alertQueue = await queue('alert-subscriber');
     alertQueueUrl = alertQueue.url;
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: alertQueue.arn }));
+    // As the stack's DeliveryTable: a string key `id`.
+    const dynamo = new DynamoDBClient(config);
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: DELIVERY_TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      }),
+    );
+    dynamo.destroy();
     await eventBridge.send(new CreateEventBusCommand({ Name: 'secretwatch-findings-ci' }));
     await eventBridge.send(new PutRuleCommand({ Name: 'findings', EventBusName: 'secretwatch-findings-ci', EventPattern: JSON.stringify({ source: ['secretwatch'] }) }));
     const findingsQueue = await queue('findings-subscriber');
@@ -84,6 +98,7 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
     for (const [key, value] of Object.entries(vars)) {
       if (key === 'ALERT_TOPIC_ARN') env[key] = topicArn;
       else if (key === 'FINDINGS_BUS_NAME') env[key] = 'secretwatch-findings-ci';
+      else if (key === 'DELIVERY_TABLE_NAME') env[key] = DELIVERY_TABLE;
       else if (typeof value === 'string') env[key] = value;
       else throw new Error(`unresolved environment variable ${key}: ${JSON.stringify(value)}`);
     }
