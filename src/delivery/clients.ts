@@ -1,7 +1,7 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { AWS_CLIENT_OPTIONS } from './awsClientOptions';
+import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import type { DeliveryClients } from './deliver';
 
 /** The delivery clients, with the functions' timeouts and retries (awsClientOptions.ts); the CLI may name a region, endpoint or profile. */

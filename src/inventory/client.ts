@@ -1,4 +1,4 @@
-import { AWS_CLIENT_OPTIONS } from '../delivery/awsClientOptions';
+import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { RateLimiter, systemClock, type Clock } from './rateLimiter';
 

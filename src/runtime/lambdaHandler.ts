@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { ConfigError, configFromEnv, envName, type Config } from '../config/config';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AWS_CLIENT_OPTIONS } from '../delivery/awsClientOptions';
+import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import { createDeliveryClients } from '../delivery/clients';
 import { dynamoLedger } from '../delivery/ledger';
 import type { MonitorDeclaration } from '../monitors/monitor';

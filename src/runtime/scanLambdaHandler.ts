@@ -1,4 +1,4 @@
-import { AWS_CLIENT_OPTIONS } from '../delivery/awsClientOptions';
+import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { ConfigError, configFromEnv, envName } from '../config/config';

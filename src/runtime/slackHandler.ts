@@ -1,4 +1,4 @@
-import { AWS_CLIENT_OPTIONS } from '../delivery/awsClientOptions';
+import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
