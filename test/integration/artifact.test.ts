@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { invokePackaged, lambdaEnvironment, logLines } from './lambdaProcess';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { extractZip, loadTemplateFrom, runPackage, zipEntries, type Resource } from '../template/packaging';
 import { envelopeOf, sampleRecord } from './cloudtrail';
+import { createDeliveryTable } from './deliveryTable';
 import { describeWithMoto, receiveMessages } from './motoServer';
 
 jest.setTimeout(120_000);
@@ -62,17 +62,7 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
     const alertQueue = await queue('alert-subscriber');
     alertQueueUrl = alertQueue.url;
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: alertQueue.arn }));
-    // As the stack's DeliveryTable: a string key `id`.
-    const dynamo = new DynamoDBClient(config);
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: DELIVERY_TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      }),
-    );
-    dynamo.destroy();
+    await createDeliveryTable(config, DELIVERY_TABLE);
     await eventBridge.send(new CreateEventBusCommand({ Name: 'secretwatch-findings-ci' }));
     await eventBridge.send(new PutRuleCommand({ Name: 'findings', EventBusName: 'secretwatch-findings-ci', EventPattern: JSON.stringify({ source: ['secretwatch'] }) }));
     const findingsQueue = await queue('findings-subscriber');

@@ -10,13 +10,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { extractZip, loadTemplateFrom, runPackage, type Resource } from '../template/packaging';
 import { envelopeOf, sampleRecord, type CloudTrailRecord } from './cloudtrail';
 import { invokePackaged, lambdaEnvironment, logLines } from './lambdaProcess';
+import { createDeliveryTable } from './deliveryTable';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION, receiveMessages } from './motoServer';
 
 jest.setTimeout(300_000);
@@ -57,17 +57,7 @@ describeWithMoto('delivery exactly once per channel, under faults and retries (p
     sqs = new SQSClient(config);
     cloudWatch = new CloudWatchClient(config);
     eventBridge = new EventBridgeClient(config);
-    const dynamo = new DynamoDBClient(config);
-    // As the stack's DeliveryTable: a string key `id`.
-    await dynamo.send(
-      new CreateTableCommand({
-        TableName: TABLE,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      }),
-    );
-    dynamo.destroy();
+    await createDeliveryTable(config, TABLE);
 
     // Accepts every connection and never answers a byte.
     const sockets = new Set<Socket>();
