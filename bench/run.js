@@ -4,7 +4,7 @@
 // and load time of every packaged Lambda function. Progress goes to stderr; stdout gets a short
 // table and, as its LAST line, one JSON object (the summary; bench/results/latest.json has it all).
 //
-//   node bench/run.js [--no-replay] [--no-policy] [--no-access] [--no-scan] [--no-scan-moto] [--no-org-scan] [--no-functions] [--regenerate]
+//   node bench/run.js [--no-replay] [--no-policy] [--no-access] [--no-scan] [--no-scan-moto] [--no-org-scan] [--no-delivery] [--no-functions] [--regenerate]
 // Exit code: 0, or 1 when the replay could not be verified (wrong findings or counts, CLI broken)
 // or misbehaved while being timed.
 // Missed performance targets are reported as FAIL in the table and do not change the exit code.
@@ -19,6 +19,7 @@ const { functionsBench, TARGET_ZIP_BYTES, TARGET_LOAD_OVER_BARE_MS, RUNS: FN_RUN
 const { policyBench, TARGET_POLICIES_PER_SECOND, TARGET_LARGE_POLICY_MS, RUNS: POLICY_RUNS } = require('./policy');
 const { accessBench, TARGET_CPU_MS: TARGET_ACCESS_CPU_MS, RUNS: ACCESS_RUNS } = require('./access');
 const { scanBench, TARGET_CPU_MS_50K, RUNS: SCAN_RUNS } = require('./scan');
+const { deliveryBench } = require('./delivery');
 const { HAVE_GNU_TIME, round } = require('./measure');
 
 const ROOT = join(__dirname, '..');
@@ -90,6 +91,13 @@ function table(report) {
       );
     } else lines.push(`  ERROR: ${a.error}`);
   }
+  const d = report.delivery;
+  if (d?.before) {
+    lines.push(`delivery: ${d.events.toLocaleString('en-US')} force-deletion events through the event handler in one process against moto_server`);
+    lines.push(row('before (no ledger)', `${d.before.eventsPerSecond}/s`, `p50 ${d.before.p50Ms} ms, p99 ${d.before.p99Ms} ms`, '', null));
+    lines.push(row('after (ledger)', `${d.after.eventsPerSecond}/s`, `p50 ${d.after.p50Ms} ms, p99 ${d.after.p99Ms} ms`, '', null));
+    lines.push(row('ledger per event', `${d.ledgerCostMsPerEvent} ms`, `${d.ledgerCallsPerEvent} DynamoDB calls, ${d.throughputRatio}x the throughput`, '', null));
+  } else if (d) lines.push(`delivery: ${d.skipped ?? `ERROR: ${d.error}`}`);
   const p = report.policy;
   if (p) {
     lines.push(`policy: resource- and identity-policy analysis (src/policy), each policy as CloudTrail's JSON text; medians of ${POLICY_RUNS} runs`);
@@ -243,6 +251,7 @@ function summaryLine(report) {
       ? { units: o.units, maxInFlight: o.maxInFlight, concurrency: o.concurrency, calls: o.calls, modelledMinutes: o.modelledMinutes, organization500x4: o.organization500x4, verified: true }
       : { verified: false, error: o.error };
   }
+  if (report.delivery) out.delivery = report.delivery;
   if (report.functions) {
     out.functions = Object.fromEntries(
       Object.entries(report.functions).map(([name, f]) => [name, { zipBytes: f.zipBytes, loadMs: f.loadMs, requireMs: f.requireMs ?? null, ...(f.error ? { error: f.error } : {}) }]),
@@ -335,6 +344,23 @@ async function main(argv) {
     if (!report.orgScan.verified) {
       failed = true;
       log(`\nbench: ORGANIZATION SCAN NOT VERIFIED: ${report.orgScan.error}\n\n`);
+    }
+  }
+  if (!flags.has('--no-delivery')) {
+    try {
+      report.delivery = await deliveryBench({ log });
+    } catch (error) {
+      report.delivery = {
+        verified: false,
+        error: String(error.message ?? error)
+          .split('\n')
+          .slice(0, 4)
+          .join(' | '),
+      };
+    }
+    if (report.delivery.verified === false) {
+      failed = true;
+      log(`\nbench: DELIVERY NOT VERIFIED: ${report.delivery.error}\n\n`);
     }
   }
   if (!flags.has('--no-functions')) Object.assign(report, await functionsBench({ log }));

@@ -110,7 +110,7 @@ function freePort() {
 async function waitReady(url, child, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`seeded moto_server exited ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`moto_server exited ${child.exitCode}`);
     try {
       if ((await fetch(`${url}/moto-api/`, { signal: AbortSignal.timeout(1000) })).ok) return;
     } catch {
@@ -118,7 +118,7 @@ async function waitReady(url, child, timeoutMs) {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`seeded moto_server did not answer within ${timeoutMs} ms`);
+  throw new Error(`moto_server did not answer within ${timeoutMs} ms`);
 }
 
 /** The real CLI against moto_server seeded with the same inventory (test/integration/seededMoto.py). */
@@ -185,4 +185,4 @@ async function scanBench({ log = (s) => process.stderr.write(s), moto = true } =
   return report;
 }
 
-module.exports = { scanBench, TARGET_CPU_MS_50K, RUNS, SIZES, FUNCTION_NODE_OPTIONS };
+module.exports = { scanBench, TARGET_CPU_MS_50K, RUNS, SIZES, FUNCTION_NODE_OPTIONS, freePort, waitReady };

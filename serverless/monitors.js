@@ -37,6 +37,7 @@ const SERVICE = 'secretwatch';
 const ALERT_TOPIC = 'AlertTopic';
 const ALERT_TOPIC_KEY = 'AlertTopicKey';
 const FAILURE_QUEUE = 'MonitorFailureQueue';
+const DELIVERY_TABLE = 'DeliveryTable';
 const RULE_DEAD_LETTER_QUEUE = 'RuleDeadLetterQueue';
 /** Asynchronous invocation (how EventBridge invokes): two retries, then the failure queue. */
 const MAXIMUM_RETRY_ATTEMPTS = 2;
@@ -81,14 +82,14 @@ function allow({ Sid, Action, Resource, Condition }) {
 function loadSource() {
   const { monitors } = loadTypeScript('src/monitors/index.ts');
   const { rulesOf, eventRules } = loadTypeScript('src/monitors/rules.ts');
-  const { DELIVERY_SETTINGS } = loadTypeScript('src/monitors/monitor.ts');
+  const { deliverySettingsOf } = loadTypeScript('src/monitors/monitor.ts');
   const { checksRunBy } = loadTypeScript('src/checks/index.ts');
   const { envName } = loadTypeScript('src/config/config.ts', { bundleDependencies: true });
   return {
     monitors,
     rulesOf,
     eventRules,
-    deliverySettings: DELIVERY_SETTINGS,
+    deliverySettingsOf,
     checkSettingsOf: (monitor) => checksRunBy(monitor.name).flatMap((check) => check.settings),
     envName,
   };
@@ -118,7 +119,7 @@ function unique(values) {
 
 /** The setting keys a monitor's function reads, delivery's first. */
 function settingsOf(monitor, source) {
-  return unique([...source.deliverySettings, ...source.checkSettingsOf(monitor), ...(monitor.followUps ?? []).map((f) => f.enabledBy), ...(monitor.settings ?? [])]);
+  return unique([...source.deliverySettingsOf(monitor), ...source.checkSettingsOf(monitor), ...(monitor.followUps ?? []).map((f) => f.enabledBy), ...(monitor.settings ?? [])]);
 }
 
 function environmentOf(monitor, source, context) {
@@ -128,6 +129,7 @@ function environmentOf(monitor, source, context) {
     if (key === 'alertTopicArn') env[name] = { Ref: ALERT_TOPIC };
     else if (key === 'findingsBusName') env[name] = context.findingsBus.name;
     else if (key === 'securityHubProductArn') env[name] = securityHubOn(context) ? SECURITY_HUB_PRODUCT : '';
+    else if (key === 'deliveryTableName') env[name] = { Ref: DELIVERY_TABLE };
     else if (context.settings[name] !== undefined) env[name] = context.settings[name];
     else throw new Error(`serverless/monitors.js: ${monitor.name} reads the setting ${key}, which no deploy parameter sets (serverless/settings.js)`);
   }
@@ -184,7 +186,7 @@ function queueEvents(monitor, context) {
 }
 
 /** What the monitor's role allows: its log group, `declared` (its own permissions), then delivery's or its queues'. */
-function roleStatements(monitor, ids, declared, context) {
+function roleStatements(monitor, ids, declared, context, source) {
   const own = [{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(ids.logGroup) }, ...declared.map(allow)];
   const queues = monitor.queue
     ? [
@@ -197,6 +199,10 @@ function roleStatements(monitor, ids, declared, context) {
       ]
     : [];
   if (monitor.delivers === false) return [...own, ...queues];
+  // The delivery ledger: claim, read, record and release its own items; no scan, no query.
+  const ledger = source.deliverySettingsOf(monitor).includes('deliveryTableName')
+    ? [{ Sid: 'DeliveryLedger', Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], Resource: getAtt(DELIVERY_TABLE) }]
+    : [];
   return [
     ...own,
     ...queues,
@@ -220,6 +226,7 @@ function roleStatements(monitor, ids, declared, context) {
     // Lambda's on-failure destination sends with the function's role.
     { Sid: 'FailureDestination', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(FAILURE_QUEUE) },
     ...securityHubStatements(context),
+    ...ledger,
   ];
 }
 
@@ -366,7 +373,7 @@ function monitorDeployment(context, source = loadSource()) {
       );
       scheduleArns.push(getAtt(logicalId));
     }
-    Resources[ids.role] = role(monitor, roleStatements(monitor, ids, monitor.permissions ?? [], context), context);
+    Resources[ids.role] = role(monitor, roleStatements(monitor, ids, monitor.permissions ?? [], context, source), context);
     Object.assign(Resources, followUpPolicies(monitor, ids, context, source));
     if (monitor.queue) Object.assign(Resources, queueResources(monitor, context));
     functions[monitor.name] = {

@@ -64,6 +64,8 @@ function slackNotifier(settings, kmsKeyArn, stage) {
     environment: {
       SLACK_WEBHOOK_SECRET_ARN: secretArn,
       SLACK_MIN_SEVERITY: settings.SLACK_MIN_SEVERITY,
+      // The namespace of its SlackRejected count (an embedded-metric log line: no permission needed).
+      METRIC_NAMESPACE: settings.METRIC_NAMESPACE,
       LOG_LEVEL: settings.LOG_LEVEL,
     },
     // SNS invokes asynchronously: a post that failed is retried twice by Lambda, then dead-lettered.

@@ -97,30 +97,34 @@ function reactsTo(check: EventCheck, record: CloudTrailRecord): boolean {
   return check.events.some((e) => e.eventNames.includes(record.eventName) && eventSourceOf(e.source) === record.eventSource);
 }
 
-/** A check that threw on a record: a defect, or a record shaped as no check expected. */
+/** A check that threw on a record: a defect or a value it cannot handle; the record's other checks still ran. */
 export interface CheckFailure {
   check: string;
   error: unknown;
 }
 
 /**
- * Runs every check that reacts to this record's service and eventName. At most one finding per
- * check. With `onFailure`, a check that throws is handed to it and the other checks still judge
- * the record; without, the error propagates.
+ * Runs every check that reacts to this record's service and eventName, each on its own: one that
+ * throws gives no finding and is reported, and the others still run. At most one finding per check.
  */
-export function runEventChecks(checks: readonly EventCheck[], record: CloudTrailRecord, ctx: CheckContext, onFailure?: (failure: CheckFailure) => void): Finding[] {
+export function runEachEventCheck(checks: readonly EventCheck[], record: CloudTrailRecord, ctx: CheckContext): { findings: Finding[]; failures: CheckFailure[] } {
   const findings: Finding[] = [];
+  const failures: CheckFailure[] = [];
   for (const check of checks) {
     if (!reactsTo(check, record)) continue;
-    let finding: Finding | null;
     try {
-      finding = check.evaluate(record, ctx);
+      const finding = check.evaluate(record, ctx);
+      if (finding) findings.push(finding);
     } catch (error) {
-      if (!onFailure) throw error;
-      onFailure({ check: check.id, error });
-      continue;
+      failures.push({ check: check.id, error });
     }
-    if (finding) findings.push(finding);
   }
+  return { findings, failures };
+}
+
+/** As runEachEventCheck, for callers that want a check's failure as a throw (tests of one check). */
+export function runEventChecks(checks: readonly EventCheck[], record: CloudTrailRecord, ctx: CheckContext): Finding[] {
+  const { findings, failures } = runEachEventCheck(checks, record, ctx);
+  if (failures.length) throw failures[0].error;
   return findings;
 }

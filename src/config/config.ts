@@ -65,6 +65,11 @@ export const configSchema = z.object({
   metricNamespace: z._default(z.string().check(z.minLength(1), z.maxLength(255), z.regex(/^[^:]/, 'must not start with a colon')), 'SecretWatch'),
   alertTopicArn: arn('sns'),
   findingsBusName: optionalText,
+  /** The DynamoDB table that records what each channel already took (exactly once per channel); absent: no record (the CLI). */
+  deliveryTableName: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3-255 letters, digits, _ . -)'))),
+  ),
   scanIntervalHours: z._default(positiveInt(24 * 7), 24),
   /**
    * The scan's calls a second in each account and region, below Secrets Manager's quotas (ListSecrets

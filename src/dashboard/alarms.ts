@@ -1,5 +1,5 @@
 import { SCAN_COMPLETED } from '../delivery/scanMetrics';
-import { FINDINGS_METRIC, INVALID_EVENTS_METRIC, SEVERITY_DIMENSION } from '../delivery/metrics';
+import { FINDINGS_METRIC, INVALID_EVENTS_METRIC, SEVERITY_DIMENSION, SLACK_REJECTED_METRIC } from '../delivery/metrics';
 import type { StackAlarm, StackResources, TemplateResource } from './stack';
 
 /**
@@ -90,13 +90,14 @@ export function alarmResources(stack: StackResources, opsTopicLogicalId: string)
       actions,
     );
   }
-  if (!has(INVALID_EVENTS_METRIC)) {
-    out.InvalidEventsAlarm = alarm(
+  /** Any data point of a count in five minutes raises the alarm; no data is no problem. */
+  const anyCount = (alarmName: string, description: string, metricName: string) =>
+    alarm(
       {
-        AlarmName: name('invalid-events'),
-        AlarmDescription: 'A SecretWatch function received an event it could not parse (logged with its eventID, not retried); see docs/deploy.md',
+        AlarmName: name(alarmName),
+        AlarmDescription: description,
         Namespace: stack.namespace,
-        MetricName: INVALID_EVENTS_METRIC,
+        MetricName: metricName,
         Statistic: 'Sum',
         Period: 300,
         EvaluationPeriods: 1,
@@ -104,6 +105,19 @@ export function alarmResources(stack: StackResources, opsTopicLogicalId: string)
         TreatMissingData: 'notBreaching',
       },
       actions,
+    );
+  if (!has(INVALID_EVENTS_METRIC)) {
+    out.InvalidEventsAlarm = anyCount(
+      'invalid-events',
+      'A SecretWatch function received an event it could not parse, or that made a check fail (logged with its eventID, not retried); see docs/deploy.md',
+      INVALID_EVENTS_METRIC,
+    );
+  }
+  if (stack.functions.some((f) => f.name === 'slackNotifier') && !has(SLACK_REJECTED_METRIC)) {
+    out.SlackRejectedAlarm = anyCount(
+      'slack-rejected',
+      'Slack refused a SecretWatch message for good (webhook revoked, channel gone, payload refused): not retried; the slackNotifier log says why, see docs/delivery.md',
+      SLACK_REJECTED_METRIC,
     );
   }
   for (const fn of stack.functions) {

@@ -1,16 +1,17 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import type { DeliveryClients } from './deliver';
 import { lazySecurityHubClient } from './securityHub';
 
 /**
- * Region and credentials come from the default chain; no endpoint is hard-coded, so the SDK's
- * own AWS_ENDPOINT_URL points every client at moto_server in tests. Adaptive retry: the SDK backs
- * off on throttling instead of failing the invocation.
+ * The delivery clients, with the functions' timeouts and retries (awsClientOptions.ts); the CLI may
+ * name a region, endpoint or profile. No endpoint is hard-coded, so the SDK's own AWS_ENDPOINT_URL
+ * points every client at moto_server in tests.
  */
 export function createDeliveryClients(options: { region?: string; endpoint?: string; profile?: string; securityHub?: boolean } = {}): DeliveryClients {
-  const common = { region: options.region, endpoint: options.endpoint, profile: options.profile, retryMode: 'adaptive', maxAttempts: 4 } as const;
+  const common = { ...AWS_CLIENT_OPTIONS, region: options.region, endpoint: options.endpoint, profile: options.profile };
   return {
     cloudWatch: new CloudWatchClient(common),
     sns: new SNSClient(common),

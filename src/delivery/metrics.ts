@@ -9,6 +9,8 @@ export const MAX_DATA_POINTS_PER_CALL = 1000;
 export const FINDINGS_METRIC = 'Findings';
 export const SEVERITY_DIMENSION = 'Severity';
 export const INVALID_EVENTS_METRIC = 'InvalidEvents';
+/** Slack messages refused for good (webhook gone, payload refused): recorded and alarmed on, not retried. */
+export const SLACK_REJECTED_METRIC = 'SlackRejected';
 
 /** `Findings` by `Severity`: five billed series whatever the number of checks (per-check views come from the logs, so the stack stays under 15 series). */
 export function findingMetrics(findings: readonly Finding[], timestamp: Date): MetricDatum[] {
@@ -28,10 +30,10 @@ export function invalidEventsMetric(count: number, timestamp: Date): MetricDatum
 }
 
 /** One call per invocation unless there are more than 1,000 data points. */
-export async function putMetrics(client: CloudWatchClient, namespace: string, data: readonly MetricDatum[]): Promise<number> {
+export async function putMetrics(client: CloudWatchClient, namespace: string, data: readonly MetricDatum[], signal?: AbortSignal): Promise<number> {
   let calls = 0;
   for (let i = 0; i < data.length; i += MAX_DATA_POINTS_PER_CALL) {
-    await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(i, i + MAX_DATA_POINTS_PER_CALL) }));
+    await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(i, i + MAX_DATA_POINTS_PER_CALL) }), { abortSignal: signal });
     calls++;
   }
   return calls;

@@ -46,8 +46,8 @@ export function publishInput(topicArn: string, finding: Finding) {
   };
 }
 
-export async function publishFinding(client: SNSClient, topicArn: string, finding: Finding): Promise<string | undefined> {
-  const out = await client.send(new PublishCommand(publishInput(topicArn, finding)));
+export async function publishFinding(client: SNSClient, topicArn: string, finding: Finding, signal?: AbortSignal): Promise<string | undefined> {
+  const out = await client.send(new PublishCommand(publishInput(topicArn, finding)), { abortSignal: signal });
   return out.MessageId;
 }
 

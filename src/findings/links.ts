@@ -13,7 +13,8 @@ function consoleHost(partition: string, region: string): string | null {
 /**
  * The Secrets Manager console page of the finding's secret, or null when the finding does not say
  * enough to build one. Region and name come from CloudTrail (hostile input): the region must look
- * like a region and the name is URL-encoded, so the link cannot point anywhere else.
+ * like a region and the name is URL-encoded, so the link cannot point anywhere else, and building
+ * it never throws, whatever the name holds.
  */
 export function consoleLink(finding: Finding): string | null {
   const region = finding.region;

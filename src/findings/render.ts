@@ -28,9 +28,20 @@ function where(finding: Finding): string {
 
 const COLUMNS = ['Time (UTC)', 'Severity', 'Check', 'Resource', 'Account / region', 'Actor'];
 
-/** Every cell through safeLine: a value from CloudTrail cannot move the cursor, clear the screen or add a row. */
+/**
+ * cli-table3's hard wrap takes time that grows far faster than the text (a 10,000-character secret
+ * name takes minutes): a cell holds at most this much, which is more than a terminal row shows
+ * anyway; json and markdown keep the whole value.
+ */
+const MAX_CELL_CHARS = 400;
+
+function clip(text: string): string {
+  return text.length <= MAX_CELL_CHARS ? text : `${text.slice(0, MAX_CELL_CHARS - 3)}...`;
+}
+
+/** Every cell through safeLine, then clipped: a value from CloudTrail cannot move the cursor, clear the screen or add a row. */
 function row(f: Finding): string[] {
-  return [when(f), f.severity, f.check, resourceLabel(f.resource), where(f), who(f)].map(safeLine);
+  return [when(f), f.severity, f.check, resourceLabel(f.resource), where(f), who(f)].map((cell) => clip(safeLine(cell)));
 }
 
 /** For a terminal: one row per finding, then each finding's title and remediation is in json/markdown. */

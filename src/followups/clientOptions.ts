@@ -1,2 +1,2 @@
-/** As the delivery clients: default credentials and region, AWS_ENDPOINT_URL honoured, adaptive retry. */
-export const CLIENT_OPTIONS = { retryMode: 'adaptive', maxAttempts: 4 } as const;
+/** As the delivery clients: default credentials and region, AWS_ENDPOINT_URL honoured, the same timeouts and retries. */
+export { AWS_CLIENT_OPTIONS as CLIENT_OPTIONS } from '../config/awsClientOptions';

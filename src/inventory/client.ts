@@ -1,3 +1,4 @@
+import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { RateLimiter, systemClock, type Clock } from './rateLimiter';
 
@@ -49,7 +50,8 @@ export function createInventoryClient(options: InventoryClientOptions = {}): Inv
     profile: options.profile,
     retryMode: 'adaptive',
     maxAttempts: 6,
-    ...(options.requestHandler ? { requestHandler: options.requestHandler } : {}),
+    // A hung connection fails the attempt (then retried) instead of holding the scan until Lambda's timeout.
+    requestHandler: options.requestHandler ?? AWS_CLIENT_OPTIONS.requestHandler,
     ...(options.credentials ? { credentials: options.credentials } : {}),
   });
   const limits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };

@@ -123,5 +123,15 @@ export interface MonitorDeclaration {
 /** The settings every monitor's delivery reads. */
 export const DELIVERY_SETTINGS: readonly ConfigKey[] = ['alertTopicArn', 'findingsBusName', 'metricNamespace', 'notifyMinSeverity', 'securityHub', 'securityHubProductArn', 'slackResolved'];
 
+/**
+ * The delivery settings of one monitor: an event monitor also records what each channel took in
+ * the delivery table, so that a retried invocation re-sends only what failed (a scheduled scan
+ * keys nothing by event and does not use it, nor get access to it).
+ */
+export function deliverySettingsOf(monitor: MonitorDeclaration): readonly ConfigKey[] {
+  // Only an event monitor delivers findings keyed by their event (the scan and its workers do not).
+  return monitor.schedule || monitor.queue ? DELIVERY_SETTINGS : [...DELIVERY_SETTINGS, 'deliveryTableName'];
+}
+
 /** A secret ARN pattern of this account and region, for roles. */
 export const SECRETS_OF_THIS_ACCOUNT = { 'Fn::Sub': 'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:*' } as const;

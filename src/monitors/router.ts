@@ -1,5 +1,5 @@
 import { eventChecksRunBy } from '../checks';
-import { runEventChecks, type CheckContext, type CheckFailure, type EventCheck } from '../checks/check';
+import { runEachEventCheck, type CheckContext, type CheckFailure, type EventCheck } from '../checks/check';
 import type { ParsedEvent } from '../events/record';
 import type { Finding } from '../findings/finding';
 import { compilePattern, type CompiledPattern } from '../patterns';
@@ -35,16 +35,10 @@ export class EventRouter {
     return this.routed.filter((r) => r.patterns.some((p) => p.matches(event.envelope)));
   }
 
-  /**
-   * The findings of every check of every monitor the event reaches. A check that throws is a
-   * failure of that check alone: the others still judge the record, and the caller decides what
-   * a failure means (replay reports the record; Lambda fails the invocation).
-   */
+  /** The findings of every matched monitor's checks, and the checks that threw (their monitors' other checks still ran). */
   evaluate(event: ParsedEvent, ctx: CheckContext): { matched: MonitorDeclaration[]; findings: Finding[]; failures: CheckFailure[] } {
     const matched = this.matching(event);
-    const findings: Finding[] = [];
-    const failures: CheckFailure[] = [];
-    for (const r of matched) findings.push(...runEventChecks(r.checks, event.record, ctx, (failure) => failures.push(failure)));
-    return { matched: matched.map((r) => r.monitor), findings, failures };
+    const runs = matched.map((r) => runEachEventCheck(r.checks, event.record, ctx));
+    return { matched: matched.map((r) => r.monitor), findings: runs.flatMap((r) => r.findings), failures: runs.flatMap((r) => r.failures) };
   }
 }

@@ -1,3 +1,4 @@
+import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ConfigError, type Config } from '../config/config';
@@ -17,5 +18,11 @@ export function centralScanDepsFromEnv(env: Record<string, string | undefined>, 
     throw new ConfigError('SCAN_ROLE_NAME', 'required with SCAN_ACCOUNTS or SCAN_ORGANIZATION (the member scan role name, set by the stack in mode central)');
   }
   // Organizations has one endpoint per partition (us-east-1 in aws): the SDK resolves it from any region.
-  return { sts: new STSClient({}), roleName, region: env.AWS_REGION ?? null, regions: config.scanRegions, ...('organization' in members && organizations ? { organizations: organizations() } : {}) };
+  return {
+    sts: new STSClient(AWS_CLIENT_OPTIONS),
+    roleName,
+    region: env.AWS_REGION ?? null,
+    regions: config.scanRegions,
+    ...('organization' in members && organizations ? { organizations: organizations() } : {}),
+  };
 }

@@ -1,8 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { configFromEnv, type Config } from '../config/config';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import { requireDeliverySettings } from './deliverySettings';
 import { createDeliveryClients } from '../delivery/clients';
+import { dynamoLedger } from '../delivery/ledger';
 import type { MonitorDeclaration, RecordContextReader } from '../monitors/monitor';
 import { handleMonitorEvent, type EventHandlerResult } from './eventHandler';
 import { followUpsOf } from './followUp';
@@ -36,9 +39,13 @@ export function createLambdaHandler(monitor: MonitorDeclaration, env: Record<str
   const clients = createDeliveryClients({ securityHub: config.securityHub });
   const followUps = followUpsOf(monitor, config);
   const recordContext = recordContextOf(monitor, config);
+  // Without the table (a local run) delivery is at least once: a retry re-sends everything.
+  const ledger = config.deliveryTableName ? dynamoLedger(new DynamoDBClient(AWS_CLIENT_OPTIONS), config.deliveryTableName) : undefined;
+  if (!ledger) log.warn('no delivery table (DELIVERY_TABLE_NAME): a retried invocation sends every finding again');
   return async (event: unknown, context?: Context): Promise<EventHandlerResult> => {
     if (context) log.addContext(context);
-    const result = await handleMonitorEvent(event, monitor, { config, clients, log, followUps, recordContext });
+    const remainingMs = context?.getRemainingTimeInMillis();
+    const result = await handleMonitorEvent(event, monitor, { config, clients, log, followUps, recordContext, ledger, remainingMs });
     log.info('event handled', { status: result.status, findings: result.status === 'processed' ? result.findings.length : 0 });
     return result;
   };

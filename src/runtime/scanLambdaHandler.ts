@@ -1,3 +1,4 @@
+import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { configFromEnv } from '../config/config';
@@ -27,10 +28,10 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { monitor: 'inventoryScan' } });
   const clients = createDeliveryClients({ securityHub: config.securityHub });
   // Organizations' client only for a scan of the whole organization (scanOrganization), loaded then.
-  const central = centralScanDepsFromEnv(env, config, () => import('@aws-sdk/client-organizations').then((m) => new m.OrganizationsClient({}))) ?? undefined;
+  const central = centralScanDepsFromEnv(env, config, () => import('@aws-sdk/client-organizations').then((m) => new m.OrganizationsClient(AWS_CLIENT_OPTIONS))) ?? undefined;
   const fanOut = central && fanOutOf ? fanOutOf(env, central) : undefined;
   // IAM's authorization details, for the roles readable from other accounts (its client from the runtime's SDK).
-  const iam = new IAMClient({});
+  const iam = new IAMClient(AWS_CLIENT_OPTIONS);
   return async (event: unknown, context?: Context): Promise<InventoryScanResult> => {
     if (context) log.addContext(context);
     // A fresh client per scan: its call counters are this scan's.

@@ -1,3 +1,4 @@
+import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
@@ -19,13 +20,12 @@ export function createSlackHandler(env: Record<string, string | undefined>) {
   const secretArn = config.slackWebhookSecretArn;
   if (!secretArn) throw new ConfigError(envName('slackWebhookSecretArn'), 'required by the Slack notifier (the secret that holds the webhook URL)');
   const log = new Logger({ serviceName: 'secretwatch', logLevel: (env.LOG_LEVEL as 'INFO') ?? 'INFO', persistentKeys: { function: 'slackNotifier' } });
-  // No endpoint is hard-coded: AWS_ENDPOINT_URL points the client at moto_server in tests.
-  const client = new SecretsManagerClient({ retryMode: 'adaptive', maxAttempts: 4 });
+  const client = new SecretsManagerClient(AWS_CLIENT_OPTIONS);
   const webhook = cachedWebhookUrl(() => readWebhookUrl(client, secretArn));
   return async (event: unknown, context?: Context): Promise<SlackNotifierResult> => {
     if (context) log.addContext(context);
     const budget = context ? context.getRemainingTimeInMillis() : DEFAULT_BUDGET_MS;
-    const result = await notifySlack(event, { webhook, minSeverity: config.slackMinSeverity, log, deadlineMs: Date.now() + budget - SAFETY_MARGIN_MS });
+    const result = await notifySlack(event, { webhook, minSeverity: config.slackMinSeverity, metricNamespace: config.metricNamespace, log, deadlineMs: Date.now() + budget - SAFETY_MARGIN_MS });
     log.info('event handled', { ...result });
     return result;
   };

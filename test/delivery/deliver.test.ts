@@ -43,7 +43,6 @@ test("a finding of another account than the alert topic's (a member's, in a cent
       { ...finding('CRITICAL'), account: '222233334444' },
       { ...finding('HIGH'), account: null },
     ],
-    [],
     clients,
     targets,
     silentLog,
@@ -56,8 +55,18 @@ test("a finding of another account than the alert topic's (a member's, in a cent
 });
 
 test('publishes each finding with severity attributes, puts it on the bus and counts it in one metrics call', async () => {
-  const report = await deliver([finding('CRITICAL')], [], clients, targets, silentLog, NOW);
-  expect(report).toEqual({ metricCalls: 1, metricsFailed: false, published: 1, putOnBus: 1 });
+  const report = await deliver([finding('CRITICAL')], clients, targets, silentLog, NOW);
+  expect(report).toEqual({
+    metricCalls: 1,
+    metricsFailed: false,
+    published: 1,
+    putOnBus: 1,
+    channels: [
+      { channel: 'metrics', sent: 1, alreadyDelivered: 0, failed: false },
+      { channel: 'alert-topic', sent: 1, alreadyDelivered: 0, failed: false },
+      { channel: 'findings-bus', sent: 1, alreadyDelivered: 0, failed: false },
+    ],
+  });
 
   expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
   const input = sns.commandCalls(PublishCommand)[0].args[0].input;
@@ -94,37 +103,36 @@ test('publishes each finding with severity attributes, puts it on the bus and co
   ]);
 });
 
-test('a metrics failure is logged and still notifies', async () => {
+test('a metrics failure never holds back an alert, and fails the invocation so that the metric is retried', async () => {
   cw.on(PutMetricDataCommand).rejects(new Error('Throttling'));
   const log = recordingLog();
-  const report = await deliver([finding('HIGH')], [], clients, targets, log, NOW);
-  expect(report.metricsFailed).toBe(true);
-  expect(report.published).toBe(1);
+  await expect(deliver([finding('HIGH')], clients, targets, log, NOW)).rejects.toThrow('delivery failed on metrics (Throttling)');
   expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
-  expect(log.errors).toEqual(['metrics not published; notifications go on']);
+  expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 1);
+  expect(log.errors).toEqual(['delivery failed']);
 });
 
 test('an SNS failure fails the delivery, after the metrics and the bus were attempted', async () => {
   sns.on(PublishCommand).rejects(new Error('AuthorizationError'));
-  await expect(deliver([finding('HIGH')], [], clients, targets, silentLog, NOW)).rejects.toBeInstanceOf(NotificationError);
+  await expect(deliver([finding('HIGH')], clients, targets, silentLog, NOW)).rejects.toBeInstanceOf(NotificationError);
   expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 1);
   expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 1);
 });
 
 test('one failed publish among several still fails the delivery, and the others were sent', async () => {
   sns.on(PublishCommand).resolvesOnce({ MessageId: 'a' }).rejectsOnce(new Error('boom')).resolves({ MessageId: 'c' });
-  await expect(deliver([finding('HIGH'), finding('HIGH'), finding('HIGH')], [], clients, targets, silentLog, NOW)).rejects.toThrow('1 notification(s) failed');
+  await expect(deliver([finding('HIGH'), finding('HIGH'), finding('HIGH')], clients, targets, silentLog, NOW)).rejects.toThrow('delivery failed on alert-topic (boom)');
   expect(sns).toHaveReceivedCommandTimes(PublishCommand, 3);
 });
 
 test('a finding the bus refuses fails the delivery', async () => {
   eb.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'x' }] });
-  await expect(deliver([finding('LOW')], [], clients, targets, silentLog, NOW)).rejects.toBeInstanceOf(NotificationError);
+  await expect(deliver([finding('LOW')], clients, targets, silentLog, NOW)).rejects.toBeInstanceOf(NotificationError);
 });
 
 test('notifyMinSeverity filters what is published, not what is counted or put on the bus', async () => {
   const findings = [finding('CRITICAL'), finding('MEDIUM'), finding('INFO', 'secret-restored')];
-  const report = await deliver(findings, [], clients, { ...targets, notifyMinSeverity: 'HIGH' }, silentLog, NOW);
+  const report = await deliver(findings, clients, { ...targets, notifyMinSeverity: 'HIGH' }, silentLog, NOW);
   expect(report).toMatchObject({ published: 1, putOnBus: 3 });
   const data = cw.commandCalls(PutMetricDataCommand)[0].args[0].input.MetricData ?? [];
   expect(data.map((d) => [d.Dimensions?.[0].Value, d.Value])).toEqual([
@@ -135,14 +143,15 @@ test('notifyMinSeverity filters what is published, not what is counted or put on
 });
 
 test('no topic and no bus: nothing but metrics (the CLI without --publish)', async () => {
-  const report = await deliver([finding('CRITICAL')], [], clients, { metricNamespace: 'X', notifyMinSeverity: 'LOW' }, silentLog, NOW);
-  expect(report).toEqual({ metricCalls: 1, metricsFailed: false, published: 0, putOnBus: 0 });
+  const report = await deliver([finding('CRITICAL')], clients, { metricNamespace: 'X', notifyMinSeverity: 'LOW' }, silentLog, NOW);
+  expect(report).toMatchObject({ metricCalls: 1, metricsFailed: false, published: 0, putOnBus: 0 });
+  expect(report.channels.map((c) => c.channel)).toEqual(['metrics']);
   expect(sns).toHaveReceivedCommandTimes(PublishCommand, 0);
   expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 0);
 });
 
 test('no findings: no calls at all', async () => {
-  await deliver([], [], clients, targets, silentLog, NOW);
+  await deliver([], clients, targets, silentLog, NOW);
   expect(cw).toHaveReceivedCommandTimes(PutMetricDataCommand, 0);
   expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 0);
 });
@@ -151,7 +160,6 @@ test('25 findings go to the bus in 3 calls of at most 10', async () => {
   eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
   await deliver(
     Array.from({ length: 25 }, () => finding('LOW')),
-    [],
     clients,
     targets,
     silentLog,

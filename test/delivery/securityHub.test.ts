@@ -139,7 +139,7 @@ describe('deliver with securityHub on', () => {
     const open = finding('prod/db', 'secret-policy-public');
     hub.on(GetFindingsCommand).resolves({ Findings: [stored(open)] });
     const subject = { check: open.check, account: open.account, region: open.region, resource: open.resource };
-    const report = await deliver([finding('new')], [], withHub, targets, silentLog, NOW, [{ subject, reason: 'the resource policy was deleted', event: null }]);
+    const report = await deliver([finding('new')], withHub, targets, silentLog, NOW, undefined, [{ subject, reason: 'the resource policy was deleted', event: null }]);
     expect(report.securityHub).toEqual({ imported: 1, resolved: 1 });
     const entries = eb.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
     expect(entries.map((e) => e.DetailType)).toEqual(['Secrets Manager Compliance Finding', RESOLVED_DETAIL_TYPE]);
@@ -151,9 +151,9 @@ describe('deliver with securityHub on', () => {
     hub.on(GetFindingsCommand).resolves({ Findings: [stored(open)] });
     const subject = { check: open.check, account: open.account, region: open.region, resource: open.resource };
     const resolutions = [{ subject, reason: 'the resource policy was deleted', event: null }];
-    await deliver([], [], withHub, targets, silentLog, NOW, resolutions);
+    await deliver([], withHub, targets, silentLog, NOW, undefined, resolutions);
     expect(sns).not.toHaveReceivedCommand(PublishCommand);
-    await deliver([], [], withHub, { ...targets, slackResolved: true }, silentLog, NOW, resolutions);
+    await deliver([], withHub, { ...targets, slackResolved: true }, silentLog, NOW, undefined, resolutions);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     const [published] = sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
     expect(published.MessageAttributes?.kind?.StringValue).toBe('resolved');
@@ -164,7 +164,7 @@ describe('deliver with securityHub on', () => {
   test('an import failure fails the invocation (to be retried) while the other channels still deliver', async () => {
     hub.on(BatchImportFindingsCommand).rejects(new Error('AccessDeniedException'));
     hub.on(GetFindingsCommand).resolves({ Findings: [] });
-    await expect(deliver([finding('new')], [], withHub, targets, silentLog, NOW)).rejects.toBeInstanceOf(NotificationError);
+    await expect(deliver([finding('new')], withHub, targets, silentLog, NOW)).rejects.toBeInstanceOf(NotificationError);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
     expect(eb).toHaveReceivedCommandTimes(PutEventsCommand, 1);
   });
@@ -173,7 +173,7 @@ describe('deliver with securityHub on', () => {
     const anonymous = makeFinding({ ...finding('x'), account: null, resource: undefined, secret: { arn: null, name: 'x', id: 'x' } });
     const errors: unknown[] = [];
     const log = { ...silentLog, error: (...args: unknown[]) => errors.push(args) };
-    const report = await deliver([anonymous, finding('y')], [], withHub, targets, log, NOW);
+    const report = await deliver([anonymous, finding('y')], withHub, targets, log, NOW);
     expect(report.securityHub).toEqual({ imported: 1, resolved: 0 });
     expect(errors).toEqual([
       ['finding not imported into Security Hub: not retried', { check: 'rotation-overdue', reason: 'rotation-overdue: the finding names no account (AwsAccountId is required)' }],
@@ -181,6 +181,6 @@ describe('deliver with securityHub on', () => {
   });
 
   test('securityHub on without a client is a wiring error, not a silent skip', async () => {
-    await expect(deliver([finding('y')], [], clients, targets, silentLog, NOW)).rejects.toThrow('no Security Hub client');
+    await expect(deliver([finding('y')], clients, targets, silentLog, NOW)).rejects.toThrow('no Security Hub client');
   });
 });

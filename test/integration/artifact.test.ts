@@ -14,9 +14,12 @@ import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { extractZip, loadTemplateFrom, runPackage, zipEntries, type Resource } from '../template/packaging';
 import { envelopeOf, sampleRecord } from './cloudtrail';
+import { createDeliveryTable } from './deliveryTable';
 import { describeWithMoto, receiveMessages } from './motoServer';
 
 jest.setTimeout(120_000);
+
+const DELIVERY_TABLE = 'secretwatch-ci-deliveries';
 
 interface Invocation {
   result: Record<string, unknown> | null;
@@ -59,6 +62,7 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
     const alertQueue = await queue('alert-subscriber');
     alertQueueUrl = alertQueue.url;
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: alertQueue.arn }));
+    await createDeliveryTable(config, DELIVERY_TABLE);
     await eventBridge.send(new CreateEventBusCommand({ Name: 'secretwatch-findings-ci' }));
     await eventBridge.send(new PutRuleCommand({ Name: 'findings', EventBusName: 'secretwatch-findings-ci', EventPattern: JSON.stringify({ source: ['secretwatch'] }) }));
     const findingsQueue = await queue('findings-subscriber');
@@ -84,6 +88,7 @@ describeWithMoto('packaged deletionMonitor zip against moto_server', (moto) => {
     for (const [key, value] of Object.entries(vars)) {
       if (key === 'ALERT_TOPIC_ARN') env[key] = topicArn;
       else if (key === 'FINDINGS_BUS_NAME') env[key] = 'secretwatch-findings-ci';
+      else if (key === 'DELIVERY_TABLE_NAME') env[key] = DELIVERY_TABLE;
       else if (typeof value === 'string') env[key] = value;
       else throw new Error(`unresolved environment variable ${key}: ${JSON.stringify(value)}`);
     }

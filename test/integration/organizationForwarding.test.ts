@@ -72,6 +72,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { extractZip, loadTemplateFrom, referencedId, resourcesOfType, runPackage, serviceCopy, STAGE, type Resource, type Template } from '../template/packaging';
 import { envelopeOf, sampleRecord, type CloudTrailRecord, type Envelope } from './cloudtrail';
 import { invokePackaged, lambdaEnvironment } from './lambdaProcess';
+import { createDeliveryTable } from './deliveryTable';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION, receiveMessages } from './motoServer';
 
 /** identityMonitor's rule: on the central bus whatever its region; on a member's bus in us-east-1 only. */
@@ -215,6 +216,7 @@ describeWithMoto('organization mode: two member accounts forward to the central 
 
   let topicArn = '';
   let findingsBusName = '';
+  let deliveryTableName = '';
   let alertQueueUrl = '';
   let findingsQueueUrl = '';
   const centralRules: CentralRule[] = [];
@@ -281,6 +283,8 @@ describeWithMoto('organization mode: two member accounts forward to the central 
     alertQueueUrl = alerts.url;
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: alerts.arn }));
     findingsBusName = central.Resources.FindingsBus.Properties!.Name;
+    deliveryTableName = central.Resources.DeliveryTable.Properties!.TableName;
+    await createDeliveryTable(config, deliveryTableName);
     await eventBridge.send(new CreateEventBusCommand({ Name: findingsBusName }));
     await eventBridge.send(new PutRuleCommand({ Name: 'all-findings', EventBusName: findingsBusName, EventPattern: JSON.stringify({ source: ['secretwatch'] }) }));
     const onBus = await queue('findings-subscriber');
@@ -457,7 +461,10 @@ describeWithMoto('organization mode: two member accounts forward to the central 
         functionDirs.set(functionId, root);
       }
       const handler = String(fn.Handler);
-      const environment = resolve(fn.Environment.Variables, { AlertTopic: topicArn, FindingsBus: findingsBusName, 'FindingsBus.Name': findingsBusName }) as Record<string, string>;
+      const environment = resolve(fn.Environment.Variables, { AlertTopic: topicArn, FindingsBus: findingsBusName, 'FindingsBus.Name': findingsBusName, DeliveryTable: deliveryTableName }) as Record<
+        string,
+        string
+      >;
       return {
         moduleFile: join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.js`),
         exportName: handler.slice(handler.lastIndexOf('.') + 1),

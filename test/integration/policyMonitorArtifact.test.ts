@@ -54,8 +54,8 @@ describeWithMoto('packaged policyMonitor zip with remediatePublicPolicy and conf
       const env: Record<string, string> = {};
       for (const [key, value] of Object.entries((fn.Properties?.Environment?.Variables ?? {}) as Record<string, unknown>)) {
         if (key === 'ALERT_TOPIC_ARN') env[key] = topicArn;
-        else if (key === 'FINDINGS_BUS_NAME')
-          continue; // no bus: this test is about the remediation
+        else if (key === 'FINDINGS_BUS_NAME' || key === 'DELIVERY_TABLE_NAME')
+          continue; // no bus, no ledger: this test is about the remediation
         else env[key] = String(value);
       }
       expect(env.REMEDIATE_PUBLIC_POLICY).toBe('true');

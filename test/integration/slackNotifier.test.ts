@@ -112,7 +112,7 @@ describeWithMoto('packaged slackNotifier zip against moto_server and a local web
     expect(event.Records).toHaveLength(1);
     const { result, error, output } = await invoke(event);
     expect(error).toBeNull();
-    expect(result).toEqual({ posted: 1, skipped: 0, invalid: 0 });
+    expect(result).toEqual({ posted: 1, skipped: 0, invalid: 0, rejected: 0 });
     expect(slack.payloads()).toEqual([JSON.parse(JSON.stringify(slackFindingMessage(finding)))]);
     // Structured logs, and no trace of the webhook URL in them.
     expect(output).toContain('"message":"posted to Slack"');
@@ -120,12 +120,34 @@ describeWithMoto('packaged slackNotifier zip against moto_server and a local web
     expect(output).not.toContain(WEBHOOK_PATH);
   });
 
-  test('Slack keeps failing: the invocation fails (to be retried and dead-lettered) and names no URL', async () => {
-    slack.reply({ status: 404, body: 'channel_not_found' });
+  test('Slack keeps failing (5xx): the invocation fails (to be retried and dead-lettered) and names no URL', async () => {
+    slack.reply({ status: 503, body: 'service_unavailable' });
     const event = await throughTopic([forceDeletedFinding()], 1);
     const { result, error, output } = await invoke(event);
     expect(result).toBeNull();
-    expect(error).toBe('SlackDeliveryError: 1 of 1 message(s) not posted to Slack (Slack refused the message: HTTP 404 channel_not_found); the invocation will be retried');
+    expect(error).toMatch(
+      /^SlackDeliveryError: 1 of 1 message\(s\) not posted to Slack \(Slack did not take the message after \d attempt\(s\) \(HTTP 503 service_unavailable\); the message will be retried\); the invocation will be retried$/,
+    );
+    expect(output).not.toContain(WEBHOOK_TOKEN);
+  });
+
+  test('Slack refuses the webhook for good (404): not retried, logged, counted in SlackRejected as an embedded metric', async () => {
+    slack.reply({ status: 404, body: 'channel_not_found' });
+    const event = await throughTopic([forceDeletedFinding()], 1);
+    const { result, error, output } = await invoke(event);
+    expect(error).toBeNull();
+    expect(result).toEqual({ posted: 0, skipped: 0, invalid: 0, rejected: 1 });
+    const line = output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.message === 'Slack refused the message for good: not retried');
+    expect(line).toMatchObject({
+      status: 404,
+      slackError: 'channel_not_found',
+      SlackRejected: 1,
+      _aws: { CloudWatchMetrics: [{ Namespace: 'SecretWatch', Metrics: [{ Name: 'SlackRejected', Unit: 'Count' }] }] },
+    });
     expect(output).not.toContain(WEBHOOK_TOKEN);
   });
 
@@ -140,6 +162,6 @@ describeWithMoto('packaged slackNotifier zip against moto_server and a local web
   test('a malformed record is dropped without a retry', async () => {
     const { result, error } = await invoke({ Records: [{ EventSource: 'aws:sns', Sns: { MessageId: 'm', Message: 'not json' } }] });
     expect(error).toBeNull();
-    expect(result).toEqual({ posted: 0, skipped: 0, invalid: 1 });
+    expect(result).toEqual({ posted: 0, skipped: 0, invalid: 1, rejected: 0 });
   });
 });

@@ -4,6 +4,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { mockDeliveryClients } from '../helpers/deliveryMocks';
 import { DEFAULT_CONFIG } from '../../src/config/config';
 import { silentLog } from '../../src/delivery/log';
+import { secretDeletionScheduled } from '../../src/checks/registry';
 import { deletionMonitor, identityMonitor } from '../../src/monitors';
 import { handleMonitorEvent } from '../../src/runtime/eventHandler';
 import { sample } from '../helpers/fixtures';
@@ -38,7 +39,33 @@ test('a real force-deletion event is checked and delivered', async () => {
   expect(result.status).toBe('processed');
   if (result.status !== 'processed') return;
   expect(result.findings.map((f) => [f.check, f.severity])).toEqual([['secret-force-deleted', 'CRITICAL']]);
-  expect(result.delivery).toEqual({ metricCalls: 1, metricsFailed: false, published: 1, putOnBus: 1 });
+  expect(result.delivery).toMatchObject({ metricCalls: 1, metricsFailed: false, published: 1, putOnBus: 1 });
+  expect(result.failedChecks).toEqual([]);
+});
+
+test('a check that throws: logged with the event id, counted in InvalidEvents, not retried; the other checks are still delivered', async () => {
+  const errors: Record<string, unknown>[] = [];
+  const log = { ...silentLog, error: (message: string, extra: Record<string, unknown> = {}) => errors.push({ message, ...extra }) };
+  const thrower = jest.spyOn(secretDeletionScheduled, 'evaluate').mockImplementation(() => {
+    throw new RangeError('Invalid time value');
+  });
+  try {
+    const result = await handleMonitorEvent(envelope(sample('DeleteSecret/invictus-awsds-1.json')), deletionMonitor, { ...deps(), log });
+    expect(result).toMatchObject({ status: 'processed', failedChecks: ['secret-deletion-scheduled'], findings: [{ check: 'secret-force-deleted' }] });
+  } finally {
+    thrower.mockRestore();
+  }
+  expect(errors).toEqual([
+    {
+      message: 'check failed on this event: no finding from it, not retried',
+      check: 'secret-deletion-scheduled',
+      eventId: 'dbf59de5-4d63-4aca-9fce-a657f5df89c9',
+      eventName: 'DeleteSecret',
+      error: { name: 'RangeError', message: 'Invalid time value' },
+    },
+  ]);
+  expect(cw).toHaveReceivedCommandWith(PutMetricDataCommand, { MetricData: [{ MetricName: 'InvalidEvents', Value: 1, Unit: 'Count', Timestamp: NOW }] });
+  expect(sns).toHaveReceivedCommandTimes(PublishCommand, 1);
 });
 
 test('an invalid event is counted in InvalidEvents, not delivered and not retried', async () => {
@@ -72,7 +99,7 @@ test('a record that no rule of the function delivers is ignored: no check runs, 
 
 test('an SNS failure throws so that EventBridge retries the event', async () => {
   sns.on(PublishCommand).rejects(new Error('KMSAccessDenied'));
-  await expect(handleMonitorEvent(envelope(sample('DeleteSecret/invictus-awsds-1.json')), deletionMonitor, deps())).rejects.toThrow('notification(s) failed');
+  await expect(handleMonitorEvent(envelope(sample('DeleteSecret/invictus-awsds-1.json')), deletionMonitor, deps())).rejects.toThrow('delivery failed on alert-topic');
 });
 
 describe("a monitor's record context (identityMonitor reads the policy an event names)", () => {

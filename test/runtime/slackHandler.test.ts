@@ -55,7 +55,7 @@ test('reads the webhook secret once per container and posts each alert; the URL 
     await handler(event(), context);
     return handler(event(), context);
   });
-  expect(result).toEqual({ posted: 1, skipped: 0, invalid: 0 });
+  expect(result).toEqual({ posted: 1, skipped: 0, invalid: 0, rejected: 0 });
   expect(slack.requests).toHaveLength(2);
   expect(sm).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
   expect(sm).toHaveReceivedCommandWith(GetSecretValueCommand, { SecretId: ARN });

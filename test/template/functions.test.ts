@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { allChecks, checksRunBy } from '../../src/checks';
 import { CONFIG_KEYS, envName } from '../../src/config/config';
 import { monitors, type MonitorDeclaration } from '../../src/monitors';
-import { DELIVERY_SETTINGS } from '../../src/monitors/monitor';
+import { deliverySettingsOf } from '../../src/monitors/monitor';
 import {
   MODE_VARIANTS,
   type ModeVariantName,
@@ -54,7 +54,7 @@ function monitorOf(fn: Resource): MonitorDeclaration | undefined {
  * plus LOG_LEVEL and its fixed variables.
  */
 function expectedVariables(monitor: MonitorDeclaration): string[] {
-  const settings = [...DELIVERY_SETTINGS, ...checksRunBy(monitor.name).flatMap((c) => c.settings), ...(monitor.followUps ?? []).map((f) => f.enabledBy), ...(monitor.settings ?? [])];
+  const settings = [...deliverySettingsOf(monitor), ...checksRunBy(monitor.name).flatMap((c) => c.settings), ...(monitor.followUps ?? []).map((f) => f.enabledBy), ...(monitor.settings ?? [])];
   return [...new Set([...settings.map(envName), 'LOG_LEVEL', ...Object.keys(monitor.environment ?? {})])].sort();
 }
 
@@ -168,7 +168,8 @@ describe('functions', () => {
       writeFileSync(join(dir, modulePath), zipEntryContent(zipPathOf(fn), modulePath));
       const env: Record<string, string> = {};
       for (const [name, value] of Object.entries(fn.Properties?.Environment?.Variables ?? {})) {
-        env[name] = referencedId(value) === 'AlertTopic' ? `arn:aws:sns:${PSEUDO['AWS::Region']}:123456789012:secretwatch-${STAGE}-alerts` : render(value);
+        const id = referencedId(value);
+        env[name] = id === 'AlertTopic' ? `arn:aws:sns:${PSEUDO['AWS::Region']}:123456789012:secretwatch-${STAGE}-alerts` : id === 'DeliveryTable' ? `secretwatch-${STAGE}-deliveries` : render(value);
       }
       const exportName = handler.slice(handler.lastIndexOf('.') + 1);
       const out = spawnSync(process.execPath, ['-e', `const m=require(${JSON.stringify(join(dir, modulePath))});process.stdout.write(typeof m[${JSON.stringify(exportName)}])`], {
@@ -309,6 +310,8 @@ function expectedMonitorStatements(t: Template, fnId: string, fn: Resource, vari
           { actions: ['securityhub:GetFindings'], resource: `arn:aws:securityhub:${PSEUDO['AWS::Region']}:123456789012:hub/default` },
         ]
       : []),
+    // The delivery ledger of an event monitor: its own items only, no Scan or Query.
+    ...(env.DELIVERY_TABLE_NAME ? [{ actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resource: '<DeliveryTable.Arn>' }] : []),
   ];
 }
 

@@ -54,7 +54,7 @@ describe('a us-east-1 stack', () => {
 
   test('its role may read policies, and nothing else of IAM or of any secret', () => {
     const statements = statementsOf(t, 'IdentityMonitorRole');
-    expect(statements.map((s) => s.Sid)).toEqual(['OwnLogGroup', 'ReadManagedPolicies', 'Metrics', 'Alerts', 'AlertTopicKey', 'Findings', 'FailureDestination']);
+    expect(statements.map((s) => s.Sid)).toEqual(['OwnLogGroup', 'ReadManagedPolicies', 'Metrics', 'Alerts', 'AlertTopicKey', 'Findings', 'FailureDestination', 'DeliveryLedger']);
     const read = statements[1];
     expect(asArray(read.Action).sort()).toEqual(['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListEntitiesForPolicy', 'iam:ListPolicyVersions']);
     expect(asArray(read.Resource as unknown[]).map(render)).toEqual([`arn:aws:iam::123456789012:policy/*`, 'arn:aws:iam::aws:policy/*']);

@@ -54,7 +54,7 @@ describe('a monitor deployed in some regions only', () => {
     expect(fn).toMatchObject({ handler: 'handlers/deletionMonitor.handler', role: 'GlobalEventsMonitorRole', maximumRetryAttempts: 2, maximumEventAge: 21600 });
     expect(fn.environment).toMatchObject({ TRUSTED_ACCOUNTS: '', LOG_LEVEL: 'INFO' });
     const statements = us.resources.Resources.GlobalEventsMonitorRole.Properties.Policies[0].PolicyDocument.Statement;
-    expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual(['OwnLogGroup', 'ReadPolicies', 'Metrics', 'Alerts', 'AlertTopicKey', 'Findings', 'FailureDestination']);
+    expect(statements.map((s: { Sid: string }) => s.Sid)).toEqual(['OwnLogGroup', 'ReadPolicies', 'Metrics', 'Alerts', 'AlertTopicKey', 'Findings', 'FailureDestination', 'DeliveryLedger']);
     expect(statements[1]).toEqual({ Sid: 'ReadPolicies', Effect: 'Allow', Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'], Resource: '*' });
   });
 });

@@ -37,7 +37,13 @@ describe.each(slackVariants())('Slack notifier (%s)', (variant) => {
   test('a function of its own, named slackNotifier, with the secret ARN and the threshold in its environment', () => {
     expect(fn.Properties?.FunctionName).toBe(`secretwatch-${STAGE}-slackNotifier`);
     expect(fn.Properties?.Handler).toBe('handlers/slackNotifier.handler');
-    expect(fn.Properties?.Environment.Variables).toEqual({ SLACK_WEBHOOK_SECRET_ARN: params.slackWebhookSecretArn, SLACK_MIN_SEVERITY: minSeverity, LOG_LEVEL: expect.any(String) });
+    // METRIC_NAMESPACE: where its SlackRejected count goes (an embedded-metric log line).
+    expect(fn.Properties?.Environment.Variables).toEqual({
+      SLACK_WEBHOOK_SECRET_ARN: params.slackWebhookSecretArn,
+      SLACK_MIN_SEVERITY: minSeverity,
+      METRIC_NAMESPACE: expect.any(String),
+      LOG_LEVEL: expect.any(String),
+    });
     // In-function retries (429, 5xx) have room, bounded well below Lambda's limit.
     expect(fn.Properties?.Timeout).toBe(60);
   });

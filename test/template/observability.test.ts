@@ -5,7 +5,8 @@
  * JSON within CloudWatch's limits.
  */
 import { scanChecksRunBy } from '../../src/checks';
-import { findingMetrics, invalidEventsMetric } from '../../src/delivery/metrics';
+import { emfCount } from '../../src/delivery/emf';
+import { findingMetrics, invalidEventsMetric, SLACK_REJECTED_METRIC } from '../../src/delivery/metrics';
 import { scanGauges } from '../../src/delivery/scanMetrics';
 import type { Finding } from '../../src/findings/finding';
 import { SEVERITIES } from '../../src/findings/severity';
@@ -23,7 +24,9 @@ function publishedMetrics(): Set<string> {
     // Every gauge a scan check declares, as the scan publishes them.
     ...scanGauges({ secrets: 1, pendingDeletion: 0, byGauge: Object.fromEntries(scanChecksRunBy('inventoryScan').flatMap((c) => (c.gauge ? [[c.gauge, 0]] : []))) }, NOW),
   ];
-  return new Set(data.map((d) => [d.MetricName, ...(d.Dimensions ?? []).map((x) => `${x.Name}=${x.Value}`)].join('|')));
+  // The Slack notifier's count, logged in embedded metric format: its metric names are the line's keys besides _aws.
+  const embedded = Object.keys(emfCount('ns', SLACK_REJECTED_METRIC, 1, NOW)).filter((key) => key !== '_aws');
+  return new Set([...data.map((d) => [d.MetricName, ...(d.Dimensions ?? []).map((x) => `${x.Name}=${x.Value}`)].join('|')), ...embedded]);
 }
 
 interface Named {

@@ -1,5 +1,7 @@
 import * as z from '../../schema/zod';
+import { emfCount } from '../emf';
 import { errorField, type Log } from '../log';
+import { SLACK_REJECTED_METRIC } from '../metrics';
 import { digestSeverity } from '../../findings/digest';
 import { consoleLink } from '../../findings/links';
 import { firstIssue, InvalidAlertMessageError, parseAlertMessage, type AlertMessage } from '../../findings/schema';
@@ -34,6 +36,9 @@ export interface SlackNotifierDeps {
   log: Log;
   /** Epoch ms by which every post must be done: the invocation's deadline, less a margin. */
   deadlineMs: number;
+  /** Where the SlackRejected count goes (an embedded-metric log line). */
+  metricNamespace: string;
+  now?: () => Date;
   /** Tests shorten the back-off and timeouts; production uses postToSlack's defaults. */
   postOptions?: Partial<Omit<PostOptions, 'deadlineMs' | 'log'>>;
 }
@@ -44,6 +49,8 @@ export interface SlackNotifierResult {
   skipped: number;
   /** Not an SNS event, or a message that is neither a finding nor a digest: logged, not retried. */
   invalid: number;
+  /** Refused by Slack for good (4xx other than 429): logged, counted in SlackRejected, not retried. */
+  rejected: number;
 }
 
 export class SlackDeliveryError extends AggregateError {
@@ -75,7 +82,7 @@ function logFields(messageId: string, message: AlertMessage): Record<string, unk
 
 export async function notifySlack(event: unknown, deps: SlackNotifierDeps): Promise<SlackNotifierResult> {
   const { log } = deps;
-  const result: SlackNotifierResult = { posted: 0, skipped: 0, invalid: 0 };
+  const result: SlackNotifierResult = { posted: 0, skipped: 0, invalid: 0, rejected: 0 };
   const parsed = snsEventSchema.safeParse(event);
   if (!parsed.success) {
     log.error('not an SNS event: dropped, not retried', { reason: firstIssue(parsed.error) });
@@ -102,8 +109,8 @@ export async function notifySlack(event: unknown, deps: SlackNotifierDeps): Prom
       result.skipped++;
       continue;
     }
-    const rich = render(message);
     try {
+      const rich = render(message);
       const url = await deps.webhook.get();
       try {
         const { attempts } = await post(url, rich);
@@ -117,6 +124,18 @@ export async function notifySlack(event: unknown, deps: SlackNotifierDeps): Prom
       }
       result.posted++;
     } catch (error) {
+      if (error instanceof SlackPermanentError) {
+        // The same request can never succeed: a retry would only repeat the refusal twice more. The
+        // message is in this log line's fields and the alert topic's other subscribers have it.
+        log.error('Slack refused the message for good: not retried', {
+          ...fields,
+          status: error.status,
+          slackError: error.slackError,
+          ...emfCount(deps.metricNamespace, SLACK_REJECTED_METRIC, 1, (deps.now ?? (() => new Date()))()),
+        });
+        result.rejected++;
+        continue;
+      }
       const field = errorField(error);
       log.error('not posted to Slack', { ...fields, error: field });
       failures.push(error instanceof Error ? error : new Error(field.message));

@@ -1,3 +1,4 @@
+import { AWS_CLIENT_OPTIONS } from '../../config/awsClientOptions';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { ConfigError } from '../../config/config';
@@ -19,10 +20,10 @@ function required(env: Env, name: string, what: string): string {
 export function fanOutStoreFromEnv(env: Env): Pick<FanOutDeps, 'store' | 'trigger'> {
   const table = required(env, 'SCAN_RUNS_TABLE', "the table of the scan units' results");
   const assembler = required(env, 'SCAN_ASSEMBLY_FUNCTION', 'the inventoryScan function, which assembles a run');
-  return { store: new DynamoScanRunStore(new DynamoDBClient({}), table), trigger: lambdaAssemblyTrigger(assembler) };
+  return { store: new DynamoScanRunStore(new DynamoDBClient(AWS_CLIENT_OPTIONS), table), trigger: lambdaAssemblyTrigger(assembler) };
 }
 
 /** What the central stack's inventoryScan fans its scan out with: the store, the trigger and the scan workers' queue. */
 export function fanOutFromEnv(env: Env, central: CentralScanDeps): FanOutDeps {
-  return { ...fanOutStoreFromEnv(env), enqueue: sqsUnitQueue(new SQSClient({}), required(env, 'SCAN_UNIT_QUEUE_URL', "the scan workers' queue")), central };
+  return { ...fanOutStoreFromEnv(env), enqueue: sqsUnitQueue(new SQSClient(AWS_CLIENT_OPTIONS), required(env, 'SCAN_UNIT_QUEUE_URL', "the scan workers' queue")), central };
 }

@@ -1,3 +1,4 @@
+import { AWS_CLIENT_OPTIONS } from '../../config/awsClientOptions';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AssemblyTrigger } from './store';
 
@@ -11,7 +12,7 @@ export function lambdaAssemblyTrigger(functionName: string, given?: LambdaClient
   let client = given;
   return async (run: string) => {
     const { InvokeCommand, LambdaClient: Client } = await import('@aws-sdk/client-lambda');
-    client ??= new Client({});
+    client ??= new Client(AWS_CLIENT_OPTIONS);
     const out = await client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify({ assembleScan: run })) }));
     if (out.StatusCode !== 202) throw new Error(`the assembling invocation of ${functionName} was not accepted (status ${out.StatusCode})`);
   };

@@ -45,7 +45,16 @@ function deps(overrides: Partial<SlackNotifierDeps> = {}) {
     reads.count++;
     return slack.url;
   });
-  const d: SlackNotifierDeps = { webhook, minSeverity: 'MEDIUM', log, deadlineMs: Date.now() + 10_000, postOptions: { backoffMs: 5 }, ...overrides };
+  const d: SlackNotifierDeps = {
+    webhook,
+    minSeverity: 'MEDIUM',
+    metricNamespace: 'SecretWatch',
+    now: () => new Date('2024-06-01T00:00:00Z'),
+    log,
+    deadlineMs: Date.now() + 10_000,
+    postOptions: { backoffMs: 5 },
+    ...overrides,
+  };
   return { d, log, reads };
 }
 
@@ -60,7 +69,7 @@ const finding = forceDeletedFinding();
 
 test('a finding from the alert topic is posted as its Block Kit message, once', async () => {
   const { d, log } = deps();
-  await expect(notifySlack(findingEvent(finding), d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0 });
+  await expect(notifySlack(findingEvent(finding), d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0, rejected: 0 });
   expect(slack.payloads()).toEqual([JSON.parse(JSON.stringify(slackFindingMessage(finding)))]);
   expect(log.lines.find((l) => l.message === 'posted to Slack')?.extra).toEqual({
     messageId: 'msg-1',
@@ -76,13 +85,13 @@ test('a finding from the alert topic is posted as its Block Kit message, once', 
 test('a scan digest is posted as one message with its list', async () => {
   const digest = digestOf(30);
   const { d } = deps();
-  await expect(notifySlack({ Records: [snsRecord(digestPublishInput(TOPIC, digest))] }, d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0 });
+  await expect(notifySlack({ Records: [snsRecord(digestPublishInput(TOPIC, digest))] }, d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0, rejected: 0 });
   expect(slack.payloads()).toEqual([JSON.parse(JSON.stringify(slackDigestMessage(digest)))]);
 });
 
 test('below slackMinSeverity: not posted (the filter policy normally keeps it away)', async () => {
   const { d } = deps({ minSeverity: 'CRITICAL' });
-  await expect(notifySlack(findingEvent({ ...finding, severity: 'HIGH' }), d)).resolves.toEqual({ posted: 0, skipped: 1, invalid: 0 });
+  await expect(notifySlack(findingEvent({ ...finding, severity: 'HIGH' }), d)).resolves.toEqual({ posted: 0, skipped: 1, invalid: 0, rejected: 0 });
   expect(slack.requests).toHaveLength(0);
 });
 
@@ -96,7 +105,7 @@ describe('malformed input: logged, dropped, not retried (retrying cannot fix it)
     const { d, log } = deps();
     const record = snsRecord(publishInput(TOPIC, finding));
     record.Sns.Message = message;
-    await expect(notifySlack({ Records: [record] }, d)).resolves.toEqual({ posted: 0, skipped: 0, invalid: 1 });
+    await expect(notifySlack({ Records: [record] }, d)).resolves.toEqual({ posted: 0, skipped: 0, invalid: 1, rejected: 0 });
     expect(slack.requests).toHaveLength(0);
     const line = log.lines.find((l) => l.level === 'error');
     expect(line?.message).toBe('alert-topic message is neither a finding, a scan digest nor a resolved finding: dropped, not retried');
@@ -111,7 +120,7 @@ describe('malformed input: logged, dropped, not retried (retrying cannot fix it)
     ['not an object', 'hello'],
   ])('an event with %s', async (_name, event) => {
     const { d, log } = deps();
-    await expect(notifySlack(event, d)).resolves.toEqual({ posted: 0, skipped: 0, invalid: 1 });
+    await expect(notifySlack(event, d)).resolves.toEqual({ posted: 0, skipped: 0, invalid: 1, rejected: 0 });
     expect(log.lines.find((l) => l.level === 'error')?.message).toBe('not an SNS event: dropped, not retried');
   });
 
@@ -119,23 +128,37 @@ describe('malformed input: logged, dropped, not retried (retrying cannot fix it)
     const { d } = deps();
     const event = findingEvent(finding, finding);
     event.Records[0].Sns.Message = '{';
-    await expect(notifySlack(event, d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 1 });
+    await expect(notifySlack(event, d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 1, rejected: 0 });
   });
 });
 
 describe('failures fail the invocation (Lambda retries it, then dead-letters it)', () => {
-  test('Slack refuses the webhook (404): the error is thrown after every record was tried, and the URL is read again next time', async () => {
-    slack.reply({ status: 404, body: 'channel_not_found' });
+  test.each([403, 404, 410])('Slack refuses the webhook for good (%d): recorded, counted in SlackRejected, not retried; the URL is read again next time', async (status) => {
+    slack.reply({ status, body: 'channel_not_found' });
     const { d, log, reads } = deps();
-    const error = await notifySlack(findingEvent(finding, { ...finding, severity: 'HIGH' }), d).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SlackDeliveryError);
-    expect((error as Error).message).toBe(
-      '2 of 2 message(s) not posted to Slack (Slack refused the message: HTTP 404 channel_not_found; Slack refused the message: HTTP 404 channel_not_found); the invocation will be retried',
-    );
+    await expect(notifySlack(findingEvent(finding, { ...finding, severity: 'HIGH' }), d)).resolves.toEqual({ posted: 0, skipped: 0, invalid: 0, rejected: 2 });
     expect(slack.requests).toHaveLength(2);
+    const refusals = log.lines.filter((l) => l.message === 'Slack refused the message for good: not retried');
+    expect(refusals).toHaveLength(2);
+    expect(refusals[0].extra).toMatchObject({
+      messageId: 'msg-1',
+      check: 'secret-force-deleted',
+      status,
+      slackError: 'channel_not_found',
+      SlackRejected: 1,
+      _aws: { Timestamp: Date.parse('2024-06-01T00:00:00Z'), CloudWatchMetrics: [{ Namespace: 'SecretWatch', Dimensions: [[]], Metrics: [{ Name: 'SlackRejected', Unit: 'Count' }] }] },
+    });
     await d.webhook.get();
     expect(reads.count).toBe(3);
-    expectNoUrl(log, error);
+    expectNoUrl(log);
+  });
+
+  test('Slack refuses the blocks (400) and then the plain text too: rejected, not retried', async () => {
+    slack.reply({ status: 400, body: 'invalid_blocks' }, { status: 400, body: 'invalid_payload' });
+    const { d, log } = deps();
+    await expect(notifySlack(findingEvent(finding), d)).resolves.toEqual({ posted: 0, skipped: 0, invalid: 0, rejected: 1 });
+    expect(slack.requests).toHaveLength(2);
+    expect(log.lines.find((l) => l.message === 'Slack refused the message for good: not retried')?.extra).toMatchObject({ status: 400, slackError: 'invalid_payload' });
   });
 
   test('one record fails and one is posted: the invocation fails for the one', async () => {
@@ -155,19 +178,12 @@ describe('failures fail the invocation (Lambda retries it, then dead-letters it)
   test('Slack refuses the blocks (400): the alert goes out as plain text instead', async () => {
     slack.reply({ status: 400, body: 'invalid_blocks' }, { status: 200 });
     const { d, log } = deps();
-    await expect(notifySlack(findingEvent(finding), d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0 });
+    await expect(notifySlack(findingEvent(finding), d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0, rejected: 0 });
     const [, plain] = slack.payloads() as Record<string, unknown>[];
     expect(Object.keys(plain)).toEqual(['text']);
     expect(plain.text).toContain(`CRITICAL: ${finding.title}`);
     expect(plain.text).toContain('|Open in the Secrets Manager console>');
     expect(log.lines.find((l) => l.level === 'warn')?.extra).toMatchObject({ slackError: 'invalid_blocks' });
-  });
-
-  test('the plain-text fallback refused too: the invocation fails', async () => {
-    slack.reply({ status: 400, body: 'invalid_payload' });
-    const { d } = deps();
-    await expect(notifySlack(findingEvent(finding), d)).rejects.toThrow(/HTTP 400 invalid_payload/);
-    expect(slack.requests).toHaveLength(2);
   });
 });
 
@@ -188,7 +204,7 @@ describe('a finding that closed (slackResolved)', () => {
 
   test('is posted as a green "Resolved" message, judged by the severity it had', async () => {
     const { d, log } = deps();
-    await expect(notifySlack({ Records: [snsRecord(publishResolvedInput(TOPIC, resolved))] }, d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0 });
+    await expect(notifySlack({ Records: [snsRecord(publishResolvedInput(TOPIC, resolved))] }, d)).resolves.toEqual({ posted: 1, skipped: 0, invalid: 0, rejected: 0 });
     const [payload] = slack.payloads() as { text: string; attachments: { color: string; blocks: { text?: { text: string } }[] }[] }[];
     expect(payload).toEqual(JSON.parse(JSON.stringify(slackResolvedMessage(resolved))));
     expect(payload.text).toBe(':white_check_mark: Resolved: Secret prod/db made public by its resource policy');
@@ -201,7 +217,7 @@ describe('a finding that closed (slackResolved)', () => {
     const low = { ...resolved, severity: 'LOW' as const };
     const broken = { ...snsRecord(publishResolvedInput(TOPIC, resolved), 'msg-2') };
     broken.Sns.Message = JSON.stringify({ ...resolved, id: '' });
-    await expect(notifySlack({ Records: [snsRecord(publishResolvedInput(TOPIC, low)), broken] }, d)).resolves.toEqual({ posted: 0, skipped: 1, invalid: 1 });
+    await expect(notifySlack({ Records: [snsRecord(publishResolvedInput(TOPIC, low)), broken] }, d)).resolves.toEqual({ posted: 0, skipped: 1, invalid: 1, rejected: 0 });
     expect(slack.requests).toHaveLength(0);
   });
 
