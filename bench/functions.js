@@ -8,7 +8,7 @@ const { spawnSync } = require('node:child_process');
 const { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { basename, dirname, join } = require('node:path');
-const { extractZip } = require('../scripts/zip.js');
+const { extractZip } = require('../serverless/zip.js');
 const { processMs, median, round } = require('./measure');
 
 const ROOT = join(__dirname, '..');

@@ -9,7 +9,7 @@
 const { createWriteStream, existsSync, renameSync } = require('node:fs');
 const { resolve } = require('node:path');
 const archiver = require('archiver');
-const { zipEntries, zipEntryContent } = require('../scripts/zip');
+const { zipEntries, zipEntryContent } = require('./zip');
 
 const LEVEL = 9;
 /** The date serverless-esbuild gives every entry, for a zip that depends on its content only. */

@@ -351,9 +351,9 @@ export interface ZipEntry {
   method: number;
 }
 
-// One zip reader for the tests and the benchmark (scripts/zip.js).
+// One zip reader for the tests and the benchmark (serverless/zip.js).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const zip = require('../../scripts/zip.js') as {
+const zip = require('../../serverless/zip.js') as {
   zipEntries(zipPath: string): ZipEntry[];
   zipEntryContent(zipPath: string, name: string): Buffer;
   extractZip(zipPath: string, dest: string): string[];

@@ -1,6 +1,7 @@
 'use strict';
-// Reads the zips `serverless package` writes (stored and deflated entries), so that tests and the
-// benchmark can unpack a function the way Lambda does without an unzip binary or a dependency.
+// Reads the zips `serverless package` writes (stored and deflated entries): the recompression
+// step of packaging reads them back, and tests and the benchmark unpack a function the way Lambda
+// does, without an unzip binary or a dependency.
 const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
 const { dirname, join, resolve, sep } = require('node:path');
 const { inflateRawSync } = require('node:zlib');
