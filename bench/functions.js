@@ -111,7 +111,8 @@ function functionsInTemplate(dir) {
 
 /** What Lambda would set, with fake credentials and endpoint so that nothing can leave the machine. */
 function lambdaEnv(fn, taskRoot) {
-  const env = { PATH: process.env.PATH, LANG: 'en_US.UTF-8', TZ: ':UTC' };
+  // NODE_PATH: Lambda's own SDK v3 (/var/runtime/node_modules), which the repository's stands in for.
+  const env = { PATH: process.env.PATH, LANG: 'en_US.UTF-8', TZ: ':UTC', NODE_PATH: join(ROOT, 'node_modules') };
   const unresolved = [];
   for (const [k, v] of Object.entries(fn.variables)) {
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') env[k] = String(v);

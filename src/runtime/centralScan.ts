@@ -1,6 +1,6 @@
-import { IAMClient } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { accountUnreachableFinding, type UnreachableAccount, type UnreachableStep } from '../checks/central/scan-account-unreachable';
 import type { InventoryEvaluation } from '../checks/inventory/evaluate';
 import type { Finding } from '../findings/finding';
@@ -91,6 +91,8 @@ export function errorText(error: unknown): string {
 }
 
 async function assumeScanRole(deps: CentralScanDeps, roleArn: string): Promise<NonNullable<InventoryClientOptions['credentials']>> {
+  // STS's module is loaded by a central scan only; a standalone scan function never loads it.
+  const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
   const out = await deps.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'secretwatch-central-scan', DurationSeconds: 3600 }));
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('AssumeRole returned no credentials');
@@ -154,7 +156,10 @@ export async function scanTarget({ account, region, readsIam }: ScanTarget, opti
   try {
     const credentials = await assumeScanRole(deps, roleArn);
     inventory = createInventoryClient({ rateLimits: rateLimitsOf(options.config), ...deps.clientOptions, region: region ?? undefined, credentials });
-    if (readsIam) iam = new IAMClient({ ...CLIENT_OPTIONS, ...deps.clientOptions, region: region ?? undefined, credentials });
+    if (readsIam) {
+      const { IAMClient: Client } = await import('@aws-sdk/client-iam');
+      iam = new Client({ ...CLIENT_OPTIONS, ...deps.clientOptions, region: region ?? undefined, credentials });
+    }
   } catch (error) {
     return unreachable('AssumeRole', error);
   }
@@ -187,6 +192,7 @@ async function scanTargets(targets: readonly ScanTarget[], options: ScanOptions,
 
 /** The central account's id (GetCallerIdentity needs no permission). */
 export async function callerAccount(deps: Pick<CentralScanDeps, 'sts'>): Promise<string | null> {
+  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   return (await deps.sts.send(new GetCallerIdentityCommand({}))).Account ?? null;
 }
 

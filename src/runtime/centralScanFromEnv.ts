@@ -1,8 +1,21 @@
 import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { ConfigError, type Config } from '../config/config';
 import { isScanRoleName, memberAccountsOf, type CentralScanDeps } from './centralScan';
+
+/**
+ * STS's client, its module loaded at the first call (from the runtime's SDK): the scan function's
+ * cold start does not pay for it, and only its send is used.
+ */
+function lazyStsClient(): STSClient {
+  let client: Promise<STSClient> | undefined;
+  const send = async (command: Parameters<STSClient['send']>[0]) => {
+    client ??= import('@aws-sdk/client-sts').then((m) => new m.STSClient(AWS_CLIENT_OPTIONS));
+    return (await client).send(command);
+  };
+  return { send } as unknown as STSClient;
+}
 
 /**
  * Central mode: how to reach the member stacks' scan role (SCAN_ROLE_NAME, set by
@@ -19,7 +32,7 @@ export function centralScanDepsFromEnv(env: Record<string, string | undefined>, 
   }
   // Organizations has one endpoint per partition (us-east-1 in aws): the SDK resolves it from any region.
   return {
-    sts: new STSClient(AWS_CLIENT_OPTIONS),
+    sts: lazyStsClient(),
     roleName,
     region: env.AWS_REGION ?? null,
     regions: config.scanRegions,

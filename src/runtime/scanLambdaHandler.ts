@@ -3,7 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { configFromEnv } from '../config/config';
 import { createDeliveryClients } from '../delivery/clients';
-import { IAMClient } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { createInventoryClient, rateLimitsOf } from '../inventory/client';
 import type { CentralScanDeps } from './centralScan';
 import { centralScanDepsFromEnv } from './centralScanFromEnv';
@@ -30,12 +30,14 @@ export function createInventoryScanHandler(env: Record<string, string | undefine
   // Organizations' client only for a scan of the whole organization (scanOrganization), loaded then.
   const central = centralScanDepsFromEnv(env, config, () => import('@aws-sdk/client-organizations').then((m) => new m.OrganizationsClient(AWS_CLIENT_OPTIONS))) ?? undefined;
   const fanOut = central && fanOutOf ? fanOutOf(env, central) : undefined;
-  // IAM's authorization details, for the roles readable from other accounts (its client from the runtime's SDK).
-  const iam = new IAMClient(AWS_CLIENT_OPTIONS);
+  // IAM's authorization details, for the roles readable from other accounts: its client (the
+  // runtime's SDK) made at the first scan, not at every cold start.
+  let iam: IAMClient | undefined;
   return async (event: unknown, context?: Context): Promise<InventoryScanResult> => {
     if (context) log.addContext(context);
     // A fresh client per scan: its call counters are this scan's.
     const inventory = createInventoryClient({ rateLimits: rateLimitsOf(config) });
+    iam ??= new (await import('@aws-sdk/client-iam')).IAMClient(AWS_CLIENT_OPTIONS);
     try {
       return await handleInventoryScan(event, {
         config,
