@@ -15,6 +15,10 @@ function buildCli() {
     target: 'node20',
     format: 'cjs',
     packages: 'external',
+    // A dynamic import() of a package would load its ES module build, a second copy beside the
+    // CommonJS one the rest of the bundle requires (an SDK paginator then refuses the other copy's
+    // client): as require(), every import of a package is the same module.
+    supported: { 'dynamic-import': false },
     logLevel: 'error',
     legalComments: 'none',
   });

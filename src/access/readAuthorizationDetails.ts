@@ -5,7 +5,13 @@ import type { AuthorizationDetailsPage } from './types';
 export async function readAuthorizationDetails(iam: IAMClient): Promise<AuthorizationDetailsPage[]> {
   const pages: AuthorizationDetailsPage[] = [];
   // Loaded when first read, not at the scan function's cold start (its client is the runtime's).
-  const { paginateGetAccountAuthorizationDetails } = await import('@aws-sdk/client-iam');
-  for await (const page of paginateGetAccountAuthorizationDetails({ client: iam, pageSize: 1000 }, {})) pages.push(page);
+  // The pages are followed by hand: the SDK's paginator insists on a client of its own module copy.
+  const { GetAccountAuthorizationDetailsCommand } = await import('@aws-sdk/client-iam');
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new GetAccountAuthorizationDetailsCommand({ MaxItems: 1000, Marker: marker }));
+    pages.push(page);
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
   return pages;
 }
