@@ -21,21 +21,31 @@ const RUNTIME_CREDENTIAL_SOURCES = [
 const NAMESPACE = 'secretwatch-runtime-sdk';
 const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-const runtimeCredentialSources = {
-  name: 'secretwatch-runtime-credential-sources',
-  setup(build) {
-    const filter = new RegExp(`^(${RUNTIME_CREDENTIAL_SOURCES.map(escapeRegExp).join('|')})$`);
-    build.onResolve({ filter }, (args) => {
-      if (args.namespace === NAMESPACE) return { path: args.path, external: true };
-      if (args.kind !== 'dynamic-import') return undefined; // a static import is on the hot path: bundle it
-      return { path: args.path, namespace: NAMESPACE };
-    });
-    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
+/**
+ * Routes imports of `modules` to the Lambda runtime's SDK v3 on NODE_PATH. A dynamic import()
+ * goes through a require() stub, because the ES module resolver ignores NODE_PATH; a static import
+ * is bundled (`bundleStatic`) or left to a plain require(), which honours it.
+ */
+function runtimeSdk(name, modules, { bundleStatic }) {
+  return {
+    name,
+    setup(build) {
+      const filter = new RegExp(`^(${modules.map(escapeRegExp).join('|')})$`);
+      build.onResolve({ filter }, (args) => {
+        if (args.namespace === NAMESPACE) return { path: args.path, external: true };
+        if (args.kind !== 'dynamic-import') return bundleStatic ? undefined : { path: args.path, external: true };
+        return { path: args.path, namespace: NAMESPACE };
+      });
+      build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+// A static import of a credential source is on the hot path: bundled.
+const runtimeCredentialSources = runtimeSdk('secretwatch-runtime-credential-sources', RUNTIME_CREDENTIAL_SOURCES, { bundleStatic: true });
 
 // ownChecksOnly: a monitor finds its checks in the registry (each check names the function that
 // runs it), so a bundle that took the registry whole would carry every other function's checks
@@ -102,23 +112,7 @@ const ownChecksOnly = {
 // packaged functions with the repository's SDK on NODE_PATH in the runtime's place.
 const OPT_IN_CLIENTS = ['@aws-sdk/client-accessanalyzer', '@aws-sdk/client-iam', '@aws-sdk/client-lambda', '@aws-sdk/client-organizations', '@aws-sdk/client-securityhub', '@aws-sdk/client-sts'];
 
-// A static import becomes a plain require(), which honours NODE_PATH; a dynamic import() would
-// not (the ES module resolver ignores NODE_PATH), so it is routed through a require() stub, as
-// for the credential sources.
-const optInClients = {
-  name: 'secretwatch-opt-in-clients',
-  setup(build) {
-    const filter = new RegExp(`^(${OPT_IN_CLIENTS.map(escapeRegExp).join('|')})$`);
-    build.onResolve({ filter }, (args) => {
-      if (args.namespace === NAMESPACE || args.kind !== 'dynamic-import') return { path: args.path, external: true };
-      return { path: args.path, namespace: NAMESPACE };
-    });
-    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
-      contents: `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
+const optInClients = runtimeSdk('secretwatch-opt-in-clients', OPT_IN_CLIENTS, { bundleStatic: false });
 
 module.exports = [runtimeCredentialSources, optInClients, ownChecksOnly];
 module.exports.OPT_IN_CLIENTS = OPT_IN_CLIENTS;

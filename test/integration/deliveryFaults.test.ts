@@ -13,9 +13,9 @@ import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwat
 import { CreateEventBusCommand, EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { extractZip, loadTemplateFrom, runPackage, type Resource } from '../template/packaging';
+import { runPackage, type Resource } from '../template/packaging';
 import { envelopeOf, sampleRecord, type CloudTrailRecord } from './cloudtrail';
-import { invokePackaged, lambdaEnvironment, logLines } from './lambdaProcess';
+import { invokePackaged, lambdaEnvironment, logLines, unpackHandler } from './lambdaProcess';
 import { createDeliveryTable } from './deliveryTable';
 import { describeWithMoto, MOTO_ACCOUNT, MOTO_REGION, receiveMessages } from './motoServer';
 
@@ -45,12 +45,7 @@ describeWithMoto('delivery exactly once per channel, under faults and retries (p
     const out = join(work, 'package');
     const packaged = runPackage({}, out);
     if (packaged.status !== 0) throw new Error(`serverless package failed:\n${packaged.output}`);
-    const template = loadTemplateFrom(out);
-    [, fn] = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::Lambda::Function' && String(r.Properties?.FunctionName).endsWith('-deletionMonitor'))!;
-    const root = join(work, 'deletionMonitor');
-    extractZip(join(out, 'deletionMonitor.zip'), root);
-    const handler = String(fn.Properties?.Handler);
-    moduleFile = join(root, `${handler.slice(0, handler.lastIndexOf('.'))}.js`);
+    ({ fn, moduleFile } = unpackHandler(out, 'deletionMonitor', join(work, 'deletionMonitor')));
 
     const config = moto.clientConfig();
     sns = new SNSClient(config);
