@@ -98,7 +98,7 @@ async function writeFile(root, plan, templates, stats) {
       const template = rng.weighted(templates.map((t) => [t, t.weight]));
       const record = makeNeedle(template, ctx, plan.index * 100_000 + needles.length, rng);
       text = JSON.stringify(record);
-      needles.push({ text, source: template.source, expected: expectedFindings(record), eventID: record.eventID });
+      needles.push({ text, source: template.source, expected: expectedFindings(record, template.source), eventID: record.eventID });
     } else {
       text = haystackRecord(ctx, rng);
       if (text.includes('secretsmanager')) decoys++;

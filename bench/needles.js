@@ -18,6 +18,39 @@ for (const check of allChecks.filter((c) => c.kind === 'event')) {
 }
 const FAMILY_OF = Object.fromEntries(allChecks.map((c) => [c.id, c.family]));
 
+/**
+ * What the checks' own test cases say a fixture must give, per family: each check folder's
+ * events/*.expected.json names the fixture it judges ("record") and the finding it must give, or
+ * null. IAM's records are counted this way: whether an attached policy reaches every secret is
+ * the analyzer's judgement, which a second hand-written model here could only copy.
+ */
+function findingsByFixture() {
+  const checksRoot = join(__dirname, '..', 'src', 'checks');
+  const out = {};
+  for (const family of readdirSync(checksRoot, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    for (const check of readdirSync(join(checksRoot, family.name), { withFileTypes: true }).filter((d) => d.isDirectory())) {
+      const events = join(checksRoot, family.name, check.name, 'events');
+      let files;
+      try {
+        files = readdirSync(events).filter((f) => f.endsWith('.expected.json'));
+      } catch {
+        continue;
+      }
+      for (const file of files) {
+        const { record, finding, findings } = JSON.parse(readFileSync(join(events, file), 'utf8'));
+        const prefix = 'test/fixtures/cloudtrail/';
+        if (typeof record !== 'string' || !record.startsWith(prefix)) continue;
+        const count = Array.isArray(findings) ? findings.length : finding ? 1 : 0;
+        const source = record.slice(prefix.length);
+        out[source] ??= {};
+        out[source][FAMILY_OF[check.name] ?? family.name] = (out[source][FAMILY_OF[check.name] ?? family.name] ?? 0) + count;
+      }
+    }
+  }
+  return out;
+}
+const FIXTURE_FINDINGS = findingsByFixture();
+
 /** AWS's own error text for a call on a secret scheduled for deletion. */
 const MARKED_FOR_DELETION = "You can't perform this operation on the secret because it was marked for deletion.";
 
@@ -113,11 +146,19 @@ function needleTemplates() {
   return templates;
 }
 
-/** What the event checks must give for one record: the number of findings per check family (at most one per check). */
-function expectedFindings(r) {
+/**
+ * What the event checks must give for one record, made from the fixture `source` (its path under
+ * test/fixtures/cloudtrail, with a "+derivation" suffix for the derived ones): the number of
+ * findings per check family (at most one per check).
+ */
+function expectedFindings(r, source) {
   const ok = !r.errorCode;
   // Replication needs approvedRegions, which the bench leaves empty: none of its records may report it.
-  const exp = { deletion: 0, replication: 0, 'resource-policy': 0, rotation: 0 };
+  const exp = Object.fromEntries(Object.keys(FAMILIES).map((family) => [family, 0]));
+  if (r.eventSource === 'iam.amazonaws.com') {
+    if (source.includes('+')) throw new Error(`bench: no expectation for the derived IAM needle ${source}`);
+    return { ...exp, ...FIXTURE_FINDINGS[source] };
+  }
   switch (r.eventName) {
     case 'DeleteSecret': // force-deleted, deletion-scheduled or deletion-denied: exactly one
     case 'DeleteResourcePolicy': // policy-deleted or policy-change-denied

@@ -6,12 +6,7 @@ import { loadCliConfig } from './config';
 import { EXIT, type CliIO } from './io';
 import type { MemberAccounts } from '../runtime/centralScan';
 import { accountsOption, asOfOption, collect, endpointOption, formatOption, jobsOption, regionsOption, roleNameOption, severityOption, stageOption, timeOption } from './options';
-import { runAccessCommand } from './access/command';
-import { runReplay } from './replay/command';
-import { defaultJobs } from './replay/parallel';
-import { runScanCommand } from './scan/command';
-import { runTestPattern } from './testPattern';
-
+import { availableParallelism } from 'node:os';
 import { VERSION } from './version';
 
 const FORMAT_HELP = 'table | json | markdown | asff (a Security Hub BatchImportFindings array) | ocsf (OCSF 1.1 events, one a line); default: table on a terminal, else json';
@@ -48,7 +43,10 @@ interface ReplayFlags {
   jobs?: number;
 }
 
-/** The `secretwatch` command. Returns the exit code; never calls process.exit itself. */
+/**
+ * The `secretwatch` command. Returns the exit code; never calls process.exit itself. Each command's
+ * code is loaded when it runs: a replay never loads the AWS clients a scan needs, and --help none.
+ */
 export async function main(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode: number = EXIT.ok;
   const program = new Command('secretwatch')
@@ -78,6 +76,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('-q, --quiet', 'no summary line on stderr')
     .action(async (paths: string[], flags: ReplayFlags) => {
       const config = loadCliConfig(io.cwd, flags.config, flags.set);
+      const { runReplay } = await import('./replay/command');
       exitCode = await runReplay(
         paths,
         {
@@ -89,7 +88,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
           until: flags.until,
           progress: flags.progress && Boolean(io.stderr.isTTY),
           quiet: Boolean(flags.quiet),
-          jobs: flags.jobs ?? defaultJobs(),
+          jobs: flags.jobs ?? availableParallelism(),
         },
         io,
       );
@@ -133,6 +132,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         ? { ...settings, scanAccounts: 'accounts' in flags.accounts ? [...flags.accounts.accounts] : [], scanOrganization: 'organization' in flags.accounts }
         : settings;
       const config = flags.regions ? { ...withAccounts, scanRegions: flags.regions } : withAccounts;
+      const { runScanCommand } = await import('./scan/command');
       exitCode = await runScanCommand(
         {
           config,
@@ -166,6 +166,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       "\nReads DescribeSecret, GetResourcePolicy, iam:GetAccountAuthorizationDetails and, for a customer managed key, kms:DescribeKey and kms:GetKeyPolicy.\nExit codes: 0 answered; 2 usage error; 3 the secret or the account's IAM could not be read.",
     )
     .action(async (secret: string, flags: { region?: string; profile?: string; endpoint?: string; format?: OutputFormat }) => {
+      const { runAccessCommand } = await import('./access/command');
       exitCode = await runAccessCommand(secret, { format: flags.format ?? (io.stdout.isTTY ? 'table' : 'json'), region: flags.region, profile: flags.profile, endpoint: flags.endpoint }, io);
     });
 
@@ -175,6 +176,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .argument('<pattern>', 'a JSON file holding an EventBridge event pattern')
     .argument('<events...>', 'files holding one JSON event each, or JSON Lines')
     .action(async (pattern: string, events: string[]) => {
+      const { runTestPattern } = await import('./testPattern');
       exitCode = await runTestPattern(pattern, events, io);
     });
 

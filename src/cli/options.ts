@@ -2,7 +2,8 @@ import { InvalidArgumentError } from 'commander';
 import { OUTPUT_FORMATS, type OutputFormat } from '../findings/render';
 import { parseSeverity, SEVERITIES, type Severity } from '../findings/severity';
 import { ACCOUNT_ID, REGION_NAME } from '../resources/arn';
-import { isScanRoleName, type MemberAccounts } from '../runtime/centralScan';
+import type { MemberAccounts } from '../runtime/centralScan';
+import { isScanRoleName } from '../runtime/scanRoleName';
 
 export function severityOption(value: string): Severity {
   const s = parseSeverity(value);

@@ -14,10 +14,25 @@ const BACKSLASH = 0x5c;
 const NEWLINE = 0x0a;
 const RECORDS_KEY = Buffer.from('Records');
 
-function indexOrEnd(chunk: Buffer, byte: number, from: number): number {
-  const at = chunk.indexOf(byte, from);
-  return at === -1 ? chunk.length : at;
-}
+/** What a byte is to the body of a record: most are nothing, and a lookup says so in one step. */
+const OTHER = 0;
+const STRING_START = 1;
+const OPENS = 2;
+const CLOSES = 3;
+const LINE_BREAK = 4;
+const BYTE_CLASS = new Uint8Array(256);
+BYTE_CLASS[QUOTE] = STRING_START;
+BYTE_CLASS[OPEN_OBJECT] = OPENS;
+BYTE_CLASS[OPEN_ARRAY] = OPENS;
+BYTE_CLASS[CLOSE_OBJECT] = CLOSES;
+BYTE_CLASS[CLOSE_ARRAY] = CLOSES;
+BYTE_CLASS[NEWLINE] = LINE_BREAK;
+
+/** 1 for the bytes a string goes on over; 0 for the quote, backslash and newline, which end, escape or cut it short. */
+const PLAIN_IN_STRING = new Uint8Array(256).fill(1);
+PLAIN_IN_STRING[QUOTE] = 0;
+PLAIN_IN_STRING[BACKSLASH] = 0;
+PLAIN_IN_STRING[NEWLINE] = 0;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === NEWLINE || c === 0x0d || c === 0x09;
@@ -84,18 +99,10 @@ export class RecordSplitter {
     const n = chunk.length;
     let start = this.inRecord ? 0 : -1;
     let i = 0;
-    // Most bytes are inside strings; jumping to the next byte that can end or escape one (or cut
-    // a line short) with native indexOf is what keeps the splitter near gunzip's speed.
-    let nextQuote = -1;
-    let nextBackslash = -1;
-    let nextNewline = -1;
     this.findNeedles(chunk);
     while (i < n) {
-      if (this.inString && !this.escape && this.keyIndex < 0) {
-        if (nextQuote < i) nextQuote = indexOrEnd(chunk, QUOTE, i);
-        if (nextBackslash < i) nextBackslash = indexOrEnd(chunk, BACKSLASH, i);
-        if (nextNewline < i) nextNewline = indexOrEnd(chunk, NEWLINE, i);
-        i = Math.min(nextQuote, nextBackslash, nextNewline);
+      if (this.inRecord && this.depth >= 2) {
+        i = this.skipRecordBody(chunk, i);
         if (i >= n) break;
       }
       const c = chunk[i];
@@ -186,6 +193,61 @@ export class RecordSplitter {
     this.lineCursor = 0;
     this.nextLineBreak = -2;
     this.consumed += n;
+  }
+
+  /**
+   * The inside of a record, below its top level, where only nesting and strings matter: nearly
+   * every byte of the input. One tight loop with the state in locals and a table lookup per byte,
+   * rather than the general path's tests (and a native search per string, which costs more than
+   * the few bytes most strings hold), is what keeps the splitter ahead of gunzip. It stops, without
+   * consuming it, at the first byte the general path must judge: the close that would leave the
+   * record's nested part, a line break (outside a string it may end a JSON Lines record; inside one
+   * it cuts the line short), or the chunk's end.
+   */
+  private skipRecordBody(chunk: Buffer, from: number): number {
+    const n = chunk.length;
+    const floor = this.recordDepth > 2 ? this.recordDepth : 2;
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escape;
+    let i = from;
+    while (i < n) {
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          i++;
+          continue;
+        }
+        // Four bytes a step while all four go on with the string (fewer branches), then one at a time.
+        const last4 = n - 4;
+        while (i <= last4 && (PLAIN_IN_STRING[chunk[i]] & PLAIN_IN_STRING[chunk[i + 1]] & PLAIN_IN_STRING[chunk[i + 2]] & PLAIN_IN_STRING[chunk[i + 3]]) === 1) i += 4;
+        while (i < n && PLAIN_IN_STRING[chunk[i]] === 1) i++;
+        if (i >= n) break;
+        const c = chunk[i];
+        if (c === QUOTE) inString = false;
+        else if (c === BACKSLASH) escaped = true;
+        else break;
+        i++;
+        continue;
+      }
+      const kind = BYTE_CLASS[chunk[i]];
+      if (kind === OTHER) i++;
+      else if (kind === STRING_START) {
+        inString = true;
+        i++;
+      } else if (kind === OPENS) {
+        depth++;
+        i++;
+      } else if (kind === CLOSES && depth > floor) {
+        depth--;
+        i++;
+      } else break;
+    }
+    this.depth = depth;
+    this.inString = inString;
+    this.escape = escaped;
+    if (inString) this.keyIndex = -1;
+    return i;
   }
 
   /** Call once at the end of the input. */

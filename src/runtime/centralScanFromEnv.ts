@@ -2,7 +2,8 @@ import { AWS_CLIENT_OPTIONS } from '../config/awsClientOptions';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { ConfigError, type Config } from '../config/config';
-import { isScanRoleName, memberAccountsOf, type CentralScanDeps } from './centralScan';
+import { memberAccountsOf, type CentralScanDeps } from './centralScan';
+import { isScanRoleName } from './scanRoleName';
 
 /**
  * STS's client, its module loaded at the first call (from the runtime's SDK): the scan function's

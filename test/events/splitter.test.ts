@@ -126,4 +126,25 @@ describe('RecordSplitter', () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
     expect(() => split(deep)).not.toThrow();
   });
+
+  test('every chunking of tricky input gives the items of one chunk: escapes, nesting and strings across boundaries', () => {
+    const tricky = sm(1, {
+      policy: '{"Statement":[{"Effect":"Allow","Principal":"*"}]}',
+      escapes: 'a\\"b\\\\c\\n"\\',
+      nested: { a: [{ b: { c: ['}', ']', '{', '['] } }, [], {}], d: '\\u007d' },
+      long: 'x'.repeat(37),
+    });
+    const inputs = [
+      JSON.stringify({ Records: [other(0), tricky, other(2), sm(3, { s: '\\' }), other(4)] }),
+      JSON.stringify({ Records: [tricky] }, null, 2),
+      `${JSON.stringify(tricky)}\n${JSON.stringify(other(5))}\n{"eventSource":"secretsmanager","cut":"no end\n${JSON.stringify(sm(6))}\n`,
+      JSON.stringify([other(7), tricky, [1, { x: '}' }], sm(8)]),
+    ];
+    for (const input of inputs) {
+      const whole = split(input);
+      for (let chunk = 1; chunk <= 40; chunk++) expect(split(input, chunk)).toEqual(whole);
+      for (const item of whole.items) if (item.kind === 'record') expect(() => JSON.parse(item.text)).not.toThrow();
+    }
+    expect(records(inputs[0]).map((r) => (r as { n?: number }).n)).toEqual([1, 3]);
+  });
 });

@@ -7,7 +7,7 @@ import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secre
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { memberScanRoleName } from '../../src/runtime/centralScan';
+import { memberScanRoleName } from '../../src/runtime/scanRoleName';
 import { MOTO_ACCOUNT, MOTO_REGION, type Moto } from './motoServer';
 
 export const MEMBER_A = '222233334444';

@@ -5,7 +5,8 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { Account, allowRead, doc, OWNER, trustAccount } from '../access/accountFixture';
 import { DEFAULT_CONFIG, configFromEnv } from '../../src/config/config';
-import { accountSummaries, memberAccountsOf, mergeScans, memberScanRoleArn, partitionOf, memberScanRoleName, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
+import { accountSummaries, memberAccountsOf, mergeScans, scanMemberAccounts, scanMembers } from '../../src/runtime/centralScan';
+import { memberScanRoleArn, partitionOf, memberScanRoleName } from '../../src/runtime/scanRoleName';
 import { listOrganizationAccounts } from '../../src/runtime/organizationAccounts';
 import { runScan } from '../../src/runtime/scan';
 import * as inventoryClient from '../../src/inventory/client';

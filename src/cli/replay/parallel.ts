@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InputFileError, listInputFiles } from '../../events/files';
@@ -13,11 +12,6 @@ export interface ParallelReplayOptions extends ReplayOptions {
   jobs: number;
   /** The worker entry (the bundled dist/replay-worker.js). */
   workerScript: string;
-}
-
-/** The default --jobs: every core the process may use. */
-export function defaultJobs(): number {
-  return availableParallelism();
 }
 
 /**
@@ -49,24 +43,30 @@ interface RunnerEvents {
   done(index: number, outcome: FileOutcome): void;
 }
 
-/** Replays one file at a time, on this thread or on a worker thread. */
+/** Replays files, on this thread or on a worker thread. */
 interface Runner {
-  /** The file it is replaying (its index in the listing), or null. */
-  busy: number | null;
+  /** The files it holds (their indices in the listing), in the order it replays them. */
+  held: number[];
+  /** How many files it may hold at once. */
+  capacity: number;
   start(index: number, file: string): void;
   stop(): void;
 }
 
-/** This thread's runner: its replay waits on the same I/O as the workers', so the main thread does its share. */
+/**
+ * This thread's runner, one file at a time: its replay waits on the same I/O as the workers', so
+ * the main thread does its share.
+ */
 function threadRunner(options: FileReplayOptions, events: RunnerEvents): Runner {
   const runner: Runner = {
-    busy: null,
+    held: [],
+    capacity: 1,
     start(index, file) {
-      runner.busy = index;
+      runner.held.push(index);
       replayFileOutcome(file, options, { started: (size) => events.started(index, size), progress: (n) => events.progress(index, n) })
         .catch((error: unknown) => failedOutcome(file, error))
         .then((outcome) => {
-          runner.busy = null;
+          runner.held.splice(runner.held.indexOf(index), 1);
           events.done(index, outcome);
         });
     },
@@ -75,16 +75,21 @@ function threadRunner(options: FileReplayOptions, events: RunnerEvents): Runner 
   return runner;
 }
 
-/** A worker thread's runner. One that dies fails its file and is replaced (`replace`). */
+/**
+ * A worker thread's runner. It holds the file it replays and the next one, so that it never waits
+ * for this thread, which may be busy with a file of its own, to send more. One that dies fails the
+ * files it held and is replaced (`replace`).
+ */
 function workerRunner(script: string, options: FileReplayOptions, events: RunnerEvents, replace: (dead: Runner) => void): Runner {
   const worker = new Worker(script, { workerData: settingsOf(options) });
   let stopped = false;
-  let file = '';
+  const paths = new Map<number, string>();
   const runner: Runner = {
-    busy: null,
+    held: [],
+    capacity: 2,
     start(index, path) {
-      runner.busy = index;
-      file = path;
+      runner.held.push(index);
+      paths.set(index, path);
       const request: WorkerRequest = { index, file: path };
       worker.postMessage(request);
     },
@@ -97,17 +102,17 @@ function workerRunner(script: string, options: FileReplayOptions, events: Runner
     if (reply.type === 'started') events.started(reply.index, reply.size);
     else if (reply.type === 'progress') events.progress(reply.index, reply.bytesRead);
     else {
-      runner.busy = null;
+      runner.held.splice(runner.held.indexOf(reply.index), 1);
+      paths.delete(reply.index);
       events.done(reply.index, reply.outcome);
     }
   });
   const died = (error: unknown) => {
     if (stopped) return;
     stopped = true;
-    const index = runner.busy;
-    runner.busy = null;
+    const lost = runner.held.splice(0);
     replace(runner);
-    if (index !== null) events.done(index, failedOutcome(file, error));
+    for (const index of lost) events.done(index, failedOutcome(paths.get(index) ?? '', error));
   };
   worker.on('error', died);
   worker.on('exit', (code) => died(new Error(`the worker thread exited with code ${code}`)));
@@ -169,12 +174,15 @@ export async function replayInParallel(paths: readonly string[], options: Parall
 
     const pump = () => {
       if (settled) return;
-      for (const runner of runners) {
-        if (runner.busy !== null) continue;
-        const index = waiting[0];
-        if (index === undefined || index - nextToEmit >= jobs * LOOKAHEAD_PER_JOB) break;
-        waiting.shift();
-        runner.start(index, files[index]);
+      // The emptiest runner first: a file goes to a runner with nothing to do before one with a file in hand.
+      for (let filled = 0; filled < 2; filled++) {
+        for (const runner of runners) {
+          if (runner.held.length !== filled || runner.held.length >= runner.capacity) continue;
+          const index = waiting[0];
+          if (index === undefined || index - nextToEmit >= jobs * LOOKAHEAD_PER_JOB) break;
+          waiting.shift();
+          runner.start(index, files[index]);
+        }
       }
       if (listingDone && nextToEmit === files.length) finish();
     };

@@ -18,7 +18,11 @@ async function replayFile({ index, file }: WorkerRequest): Promise<void> {
   send({ type: 'done', index, outcome });
 }
 
-// One file at a time: the main thread sends the next when this one is done. A replay that throws
-// (a fault, not bad input, which replay reports itself) ends the thread with the error, and the
-// main thread reports the file as failed.
-parentPort?.on('message', (request: WorkerRequest) => void replayFile(request));
+// One file at a time, in the order they came: the main thread sends the next one while this one is
+// replayed, so the thread never waits between files. A replay that throws (a fault, not bad input,
+// which replay reports itself) ends the thread with the error, and the main thread reports the
+// files it held as failed.
+let queue = Promise.resolve();
+parentPort?.on('message', (request: WorkerRequest) => {
+  queue = queue.then(() => replayFile(request));
+});
