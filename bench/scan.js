@@ -18,8 +18,6 @@ const DATA = join(__dirname, '.data');
 const CLI = join(ROOT, 'bin', 'secretwatch.js');
 const SIZES = [10_000, 50_000];
 const MOTO_SIZE = 10_000;
-/** The inventoryScan function's V8 setting (its NODE_OPTIONS in serverless.yml): measured as it runs. */
-const FUNCTION_NODE_OPTIONS = '--max-semi-space-size=32';
 /** Timed runs per size, after one warm-up run in the same process. */
 const RUNS = 3;
 const TARGET_CPU_MS_50K = 2000;
@@ -52,7 +50,7 @@ function buildInProcess() {
 function inProcess(entry, n) {
   const r = spawnSync(process.execPath, [entry, String(n), String(RUNS)], {
     cwd: ROOT,
-    env: offlineEnv({ NODE_OPTIONS: FUNCTION_NODE_OPTIONS }),
+    env: offlineEnv({}),
     encoding: 'utf8',
     maxBuffer: 16 << 20,
     timeout: 600_000,
@@ -185,4 +183,4 @@ async function scanBench({ log = (s) => process.stderr.write(s), moto = true } =
   return report;
 }
 
-module.exports = { scanBench, TARGET_CPU_MS_50K, RUNS, SIZES, FUNCTION_NODE_OPTIONS, freePort, waitReady };
+module.exports = { scanBench, TARGET_CPU_MS_50K, RUNS, SIZES, freePort, waitReady };

@@ -21,7 +21,4 @@ export const inventoryScan: MonitorDeclaration = {
   // minutes before the timeout so that a bigger inventory is still reported.
   memorySize: 1024,
   timeout: 900,
-  // A scan allocates a finding per problem on tens of thousands of secrets: a 32 MB young
-  // generation cuts the garbage collector's share of its CPU by a third (npm run bench).
-  environment: { NODE_OPTIONS: '--max-semi-space-size=32' },
 };
