@@ -8,18 +8,7 @@ import { parseAlertMessage } from '../../src/findings/schema';
 import type { Finding } from '../../src/findings/finding';
 import type { InventorySecret } from '../../src/resources/secret';
 import { DAY, HOUR, NOW, NOW_MS, rotating, secret } from '../helpers/inventory';
-
-/** A small deterministic generator (mulberry32): the same inventory on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../helpers/random';
 
 const SIM_DAYS = 200;
 
@@ -29,7 +18,7 @@ const SIM_DAYS = 200;
  * fixed; the clock moves, so each secret crosses its thresholds at its own moment.
  */
 function inventory(): InventorySecret[] {
-  const rand = prng(20240601);
+  const rand = seededRandom(20240601);
   const at = (fromDay: number, toDay: number) => NOW_MS + Math.floor((fromDay + rand() * (toDay - fromDay)) * DAY) + Math.floor(rand() * 3600) * 1000;
   const out: InventorySecret[] = [];
   for (let i = 0; i < 400; i++) {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { InputFileError, listInputFiles } from '../../events/files';
@@ -209,6 +209,12 @@ export async function replayInParallel(paths: readonly string[], options: Parall
       if (!settled) runners.splice(runners.indexOf(dead), 1, workerRunner(workerScript, replayOptions, events, replace));
     };
 
+    // Every thread from the start, so that the workers start up while the files are listed (a
+    // directory tree of an organisation trail is many reads deep); a single file needs no worker.
+    if (!(paths.length === 1 && statSync(paths[0], { throwIfNoEntry: false })?.isFile())) {
+      while (runners.length < jobs) runners.push(runners.length === 0 ? threadRunner(replayOptions, events) : workerRunner(workerScript, replayOptions, events, replace));
+    }
+
     (async () => {
       let index = 0;
       for await (const entry of listInputFiles(paths)) {
@@ -220,7 +226,6 @@ export async function replayInParallel(paths: readonly string[], options: Parall
         } else {
           files.push(entry);
           waiting.push(index);
-          // Threads only as the files need them: a single file needs no worker.
           if (runners.length < jobs) runners.push(runners.length === 0 ? threadRunner(replayOptions, events) : workerRunner(workerScript, replayOptions, events, replace));
         }
         index++;
