@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../config/config';
 import type { OutputFormat } from '../findings/render';
@@ -6,7 +7,6 @@ import { loadCliConfig } from './config';
 import { EXIT, type CliIO } from './io';
 import type { MemberAccounts } from '../runtime/centralScan';
 import { accountsOption, asOfOption, collect, endpointOption, formatOption, jobsOption, regionsOption, roleNameOption, severityOption, stageOption, timeOption } from './options';
-import { availableParallelism } from 'node:os';
 import { VERSION } from './version';
 
 const FORMAT_HELP = 'table | json | markdown | asff (a Security Hub BatchImportFindings array) | ocsf (OCSF 1.1 events, one a line); default: table on a terminal, else json';

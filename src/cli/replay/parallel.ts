@@ -29,6 +29,9 @@ export function replayWorkerScript(): string | null {
  */
 const LOOKAHEAD_PER_JOB = 4;
 
+/** A worker holds the file it replays and the next one. */
+const WORKER_FILES_IN_HAND = 2;
+
 /** A file whose replay broke down (a worker that died, a fault): reported as failed, never silently dropped. */
 function failedOutcome(file: string, error: unknown): FileOutcome {
   // A worker's error comes from another realm: read its message rather than test its class.
@@ -86,7 +89,7 @@ function workerRunner(script: string, options: FileReplayOptions, events: Runner
   const paths = new Map<number, string>();
   const runner: Runner = {
     held: [],
-    capacity: 2,
+    capacity: WORKER_FILES_IN_HAND,
     start(index, path) {
       runner.held.push(index);
       paths.set(index, path);
@@ -175,7 +178,7 @@ export async function replayInParallel(paths: readonly string[], options: Parall
     const pump = () => {
       if (settled) return;
       // The emptiest runner first: a file goes to a runner with nothing to do before one with a file in hand.
-      for (let filled = 0; filled < 2; filled++) {
+      for (let filled = 0; filled < WORKER_FILES_IN_HAND; filled++) {
         for (const runner of runners) {
           if (runner.held.length !== filled || runner.held.length >= runner.capacity) continue;
           const index = waiting[0];
