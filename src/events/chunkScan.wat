@@ -2,10 +2,11 @@
 ;; (where it stops, the nesting depth, whether it is in a string or after a backslash), for the
 ;; bytes the splitter copied to the start of this module's memory.
 ;;
-;; A block of 16 bytes with no backslash and no line break is judged at once: which bytes are
-;; quotes, brackets and braces are bit masks (one compare each); the bytes inside strings are the
-;; running XOR of the quote mask; and only the brackets and braces outside strings are looked at one
-;; by one. Any other block (a backslash, a line break, an escape carried over) goes byte by byte.
+;; A block of 32 (or, near the end, 16) bytes with no backslash and no line break is judged at
+;; once: which bytes are quotes, brackets and braces are bit masks (one compare each); the bytes
+;; inside strings are the running XOR of the quote mask; and only the brackets and braces outside
+;; strings are looked at one by one. Any other block (a backslash, a line break, an escape carried
+;; over) goes byte by byte.
 ;;
 ;; `find` is Buffer.indexOf for every place at once: the blocks where a needle's first and last
 ;; bytes both sit at the right distance are found 16 positions a step, and only those are compared
@@ -24,6 +25,8 @@
   (func (export "scan") (param $i i32) (param $end i32) (param $depth i32) (param $state i32) (param $floor i32) (result i32)
     (local $v v128)
     (local $lower v128)
+    (local $w v128)
+    (local $lower2 v128)
     (local $quotes i32)
     (local $opens i32)
     (local $closes i32)
@@ -36,6 +39,67 @@
     (block $stop
       (loop $next
         (br_if $stop (i32.ge_u (local.get $i) (local.get $end)))
+        ;; Two blocks at once, not after a backslash: the same, with 32-bit masks.
+        (if (i32.and
+              (i32.le_u (i32.add (local.get $i) (i32.const 32)) (local.get $end))
+              (i32.eqz (i32.and (local.get $state) (i32.const 2))))
+          (then
+            (local.set $v (v128.load align=1 (local.get $i)))
+            (local.set $w (v128.load offset=16 align=1 (local.get $i)))
+            (if (i32.eqz
+                  (i8x16.bitmask
+                    (v128.or
+                      (v128.or
+                        (i8x16.eq (local.get $v) (i8x16.splat (i32.const 92)))
+                        (i8x16.eq (local.get $v) (i8x16.splat (i32.const 10))))
+                      (v128.or
+                        (i8x16.eq (local.get $w) (i8x16.splat (i32.const 92)))
+                        (i8x16.eq (local.get $w) (i8x16.splat (i32.const 10)))))))
+              (then
+                (local.set $quotes
+                  (i32.or
+                    (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 34))))
+                    (i32.shl (i8x16.bitmask (i8x16.eq (local.get $w) (i8x16.splat (i32.const 34)))) (i32.const 16))))
+                (local.set $lower (v128.or (local.get $v) (i8x16.splat (i32.const 32))))
+                (local.set $lower2 (v128.or (local.get $w) (i8x16.splat (i32.const 32))))
+                (local.set $opens
+                  (i32.or
+                    (i8x16.bitmask (i8x16.eq (local.get $lower) (i8x16.splat (i32.const 123))))
+                    (i32.shl (i8x16.bitmask (i8x16.eq (local.get $lower2) (i8x16.splat (i32.const 123)))) (i32.const 16))))
+                (local.set $closes
+                  (i32.or
+                    (i8x16.bitmask (i8x16.eq (local.get $lower) (i8x16.splat (i32.const 125))))
+                    (i32.shl (i8x16.bitmask (i8x16.eq (local.get $lower2) (i8x16.splat (i32.const 125)))) (i32.const 16))))
+                (local.set $inside (local.get $quotes))
+                (local.set $inside (i32.xor (local.get $inside) (i32.shl (local.get $inside) (i32.const 1))))
+                (local.set $inside (i32.xor (local.get $inside) (i32.shl (local.get $inside) (i32.const 2))))
+                (local.set $inside (i32.xor (local.get $inside) (i32.shl (local.get $inside) (i32.const 4))))
+                (local.set $inside (i32.xor (local.get $inside) (i32.shl (local.get $inside) (i32.const 8))))
+                (local.set $inside (i32.xor (local.get $inside) (i32.shl (local.get $inside) (i32.const 16))))
+                (if (i32.and (local.get $state) (i32.const 1))
+                  (then (local.set $inside (i32.xor (local.get $inside) (i32.const -1)))))
+                (local.set $structural
+                  (i32.and
+                    (i32.or (local.get $opens) (local.get $closes))
+                    (i32.xor (local.get $inside) (i32.const -1))))
+                (block $pairDone
+                  (loop $each2
+                    (br_if $pairDone (i32.eqz (local.get $structural)))
+                    (local.set $bit (i32.and (local.get $structural) (i32.sub (i32.const 0) (local.get $structural))))
+                    (if (i32.and (local.get $opens) (local.get $bit))
+                      (then (local.set $depth (i32.add (local.get $depth) (i32.const 1))))
+                      (else
+                        (if (i32.le_s (local.get $depth) (local.get $floor))
+                          (then
+                            (global.set $depthOut (local.get $depth))
+                            (global.set $stateOut (i32.const 0))
+                            (return (i32.add (local.get $i) (i32.ctz (local.get $structural))))))
+                        (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))))
+                    (local.set $structural (i32.xor (local.get $structural) (local.get $bit)))
+                    (br $each2)))
+                (local.set $state (i32.xor (local.get $state) (i32.and (i32.popcnt (local.get $quotes)) (i32.const 1))))
+                (local.set $i (i32.add (local.get $i) (i32.const 32)))
+                (br $next)))))
         ;; A whole block, not after a backslash: maybe judged at once.
         (if (i32.and
               (i32.le_u (i32.add (local.get $i) (i32.const 16)) (local.get $end))
