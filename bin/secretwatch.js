@@ -25,7 +25,32 @@ function stale() {
   return newestSource(join(root, 'src')) > built || newestSource(join(root, 'rules')) > built;
 }
 
+/**
+ * A replay on several cores: its worker threads are started now, before the CLI is loaded, so
+ * that they boot meanwhile; the replay sends them their settings (src/cli/replay/earlyWorkers.ts).
+ * Read from the raw arguments, so this is a guess: a worker the replay does not take ends with
+ * the process.
+ */
+function startReplayWorkersEarly(args) {
+  if (args[0] !== 'replay' || args.includes('--help') || args.includes('-h')) return [];
+  const at = args.findIndex((a) => a === '--jobs' || a.startsWith('--jobs='));
+  const jobs = at === -1 ? require('node:os').availableParallelism() : Number(args[at].startsWith('--jobs=') ? args[at].slice(7) : args[at + 1]);
+  if (!Number.isInteger(jobs) || jobs < 2 || jobs > 256) return [];
+  const { Worker } = require('node:worker_threads');
+  return Array.from({ length: jobs - 1 }, () => {
+    // Unreferenced until the replay takes it: one it does not take holds nothing open.
+    const worker = new Worker(workerScript, { workerData: null });
+    worker.unref();
+    return worker;
+  });
+}
+
+const workerScript = join(root, 'dist', 'replay-worker.js');
+const early = existsSync(workerScript) ? startReplayWorkersEarly(process.argv.slice(2)) : [];
+
 if (stale()) {
+  // The early workers run the old build.
+  for (const worker of early.splice(0)) void worker.terminate();
   try {
     require(join(root, 'scripts', 'build-cli.js')).buildCli();
   } catch (error) {
@@ -33,4 +58,5 @@ if (stale()) {
     process.exit(70);
   }
 }
+globalThis[Symbol.for('secretwatch.earlyReplayWorkers')] = { script: workerScript, workers: early };
 require(bundle);

@@ -12,7 +12,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_CONFIG } from '../../src/config/config';
 import type { ReplayStats } from '../../src/cli/replay/engine';
+import { offerEarlyWorkers, startedEarly } from '../../src/cli/replay/earlyWorkers';
 import { replayInParallel } from '../../src/cli/replay/parallel';
+import { Worker } from 'node:worker_threads';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'secretwatch.js');
@@ -110,5 +112,31 @@ describe('a worker thread that dies', () => {
     expect(failed.length + found.length).toBe(4);
     for (const message of failed) expect(message).toMatch(/the replay of this file failed: worker fault/);
     expect(stats).toMatchObject({ files: 4, filesFailed: failed.length, findings: found.length });
+  });
+});
+
+describe('worker threads started before the command line is read', () => {
+  test('are told their settings, replay their share, and are all taken', async () => {
+    const script = join(ROOT, 'dist', 'replay-worker.js');
+    const early = [0, 1].map(() => {
+      const worker = new Worker(script, { workerData: null });
+      worker.unref();
+      return worker;
+    });
+    offerEarlyWorkers(script, early);
+    const one: string[] = [];
+    await replayInParallel([TRAIL], { config: DEFAULT_CONFIG, jobs: 1, workerScript: script }, { finding: (f) => one.push(JSON.stringify(f)) });
+    const many: string[] = [];
+    const failed: string[] = [];
+    const stats = await replayInParallel(
+      [TRAIL],
+      { config: DEFAULT_CONFIG, jobs: 3, workerScript: script },
+      { finding: (f) => many.push(JSON.stringify(f)), fileFailed: (error) => failed.push(error.message) },
+    );
+    // A worker without its settings would fail every file it was given.
+    expect(failed).toEqual([]);
+    expect(stats.filesFailed).toBe(0);
+    expect(many).toEqual(one);
+    expect(startedEarly(script)).toBeNull();
   });
 });

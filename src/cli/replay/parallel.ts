@@ -5,7 +5,8 @@ import { InputFileError, listInputFiles } from '../../events/files';
 import { FindingWindow } from './dedup';
 import { addFileStats, emptyFileStats, emptyStats, type FileReplayOptions, itemDeliverer, replay, type ReplayListener, type ReplayOptions, type ReplayStats } from './engine';
 import { fromWire, replayFileOutcome, settingsOf } from './fileOutcome';
-import type { FileOutcome, WorkerReply, WorkerRequest } from './workerProtocol';
+import type { FileOutcome, WorkerMessage, WorkerReply, WorkerRequest } from './workerProtocol';
+import { startedEarly } from './earlyWorkers';
 
 export interface ParallelReplayOptions extends ReplayOptions {
   /** Files replayed at once: this thread's one and each further one on a worker thread; 1: as `replay` does. */
@@ -84,7 +85,9 @@ function threadRunner(options: FileReplayOptions, events: RunnerEvents): Runner 
  * files it held and is replaced (`replace`).
  */
 function workerRunner(script: string, options: FileReplayOptions, events: RunnerEvents, replace: (dead: Runner) => void): Runner {
-  const worker = new Worker(script, { workerData: settingsOf(options) });
+  const early = startedEarly(script);
+  const worker = early ?? new Worker(script, { workerData: settingsOf(options) });
+  if (early) early.postMessage({ settings: settingsOf(options) } satisfies WorkerMessage);
   let stopped = false;
   const paths = new Map<number, string>();
   const runner: Runner = {

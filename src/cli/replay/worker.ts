@@ -2,15 +2,19 @@
 // sends, one at a time, and answers with what each gave.
 import { parentPort, workerData } from 'node:worker_threads';
 import { optionsOf, replayFileOutcome } from './fileOutcome';
-import type { WorkerReply, WorkerRequest, WorkerSettings } from './workerProtocol';
+import type { FileReplayOptions } from './engine';
+import type { WorkerMessage, WorkerReply, WorkerRequest, WorkerSettings } from './workerProtocol';
 
-const options = optionsOf(workerData as WorkerSettings);
+// A thread started ahead of the command line being read (bin/secretwatch.js) is told its settings
+// by its first message; one started by the replay has them from the start.
+let options: FileReplayOptions | null = workerData ? optionsOf(workerData as WorkerSettings) : null;
 
 function send(reply: WorkerReply): void {
   parentPort?.postMessage(reply);
 }
 
 async function replayFile({ index, file }: WorkerRequest): Promise<void> {
+  if (!options) throw new Error('a file to replay came before the settings');
   const outcome = await replayFileOutcome(file, options, {
     started: (size) => send({ type: 'started', index, size }),
     progress: (bytesRead) => send({ type: 'progress', index, bytesRead }),
@@ -23,6 +27,7 @@ async function replayFile({ index, file }: WorkerRequest): Promise<void> {
 // which replay reports itself) ends the thread with the error, and the main thread reports the
 // files it held as failed.
 let queue = Promise.resolve();
-parentPort?.on('message', (request: WorkerRequest) => {
-  queue = queue.then(() => replayFile(request));
+parentPort?.on('message', (message: WorkerMessage) => {
+  if ('settings' in message) options = optionsOf(message.settings);
+  else queue = queue.then(() => replayFile(message));
 });

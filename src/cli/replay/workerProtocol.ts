@@ -12,6 +12,9 @@ export interface WorkerSettings {
   nowMs: number;
 }
 
+/** What the main thread sends a worker: its settings (to a thread started before they were known), then files. */
+export type WorkerMessage = { settings: WorkerSettings } | WorkerRequest;
+
 /** One file to replay; `index` is its place in the listing, which orders the output. */
 export interface WorkerRequest {
   index: number;
