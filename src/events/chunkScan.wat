@@ -1,4 +1,4 @@
-;; The inside of a record, 16 bytes a step: RecordSplitter's skipRecordBody, with the same result
+;; The inside of a record, 32 or 16 bytes a step: RecordSplitter's skipRecordBody, with the same result
 ;; (where it stops, the nesting depth, whether it is in a string or after a backslash), for the
 ;; bytes the splitter copied to the start of this module's memory.
 ;;

@@ -49,7 +49,7 @@ let loadedBy: object | null = null;
 
 /**
  * A chunk of input in chunkScan.wat's memory, where it is searched for needles and the inside of
- * its records scanned 16 bytes a step: the chunk is copied in once (a copy costs far less than the
+ * its records scanned 32 or 16 bytes a step: the chunk is copied in once (a copy costs far less than the
  * byte-by-byte loops it saves) and each scan says where it stopped and in what state, as the
  * splitter's own loop would. Where the module cannot run, or a chunk cannot be had in its memory,
  * `load` says so and the splitter keeps to its own loops.

@@ -46,7 +46,7 @@ function isSpace(c: number): boolean {
  * bytes; a record is handed on (and later parsed) only when its bytes contain `needle`, which is
  * how a replay of an organisation trail skips the 999 in 1,000 records that are not Secrets
  * Manager's. Where WebAssembly runs, the needles are found and the inside of each record is
- * scanned 16 bytes a step (ChunkScanner): three times the speed of the byte loops beside it,
+ * scanned 32 or 16 bytes a step (ChunkScanner): three times the speed of the byte loops beside it,
  * which do the same where it does not and are what the tests hold it to.
  *
  * Memory is bounded by the chunk size plus one record (at most MAX_RECORD_BYTES): a larger
@@ -86,7 +86,7 @@ export class RecordSplitter {
   private needleCursor = 0;
   private readonly needleList: readonly Buffer[];
 
-  /** Searches for needles and scans the inside of records 16 bytes a step, where WebAssembly runs; else this class's own loops do. */
+  /** Searches for needles and scans the inside of records many bytes a step, where WebAssembly runs; else this class's own loops do. */
   private readonly scanner: ChunkScanner | null;
   /** Whether the current chunk is in the scanner's memory. */
   private scannerHolds = false;
@@ -215,7 +215,7 @@ export class RecordSplitter {
     return Math.max(this.recordDepth, 2);
   }
 
-  /** skipRecordBody, 16 bytes a step where the WebAssembly scanner holds the chunk. */
+  /** skipRecordBody, many bytes a step where the WebAssembly scanner holds the chunk. */
   private scanRecordBody(chunk: Buffer, from: number): number {
     const scanner = this.scanner;
     if (!this.scannerHolds || !scanner?.holds(chunk)) return this.skipRecordBody(chunk, from);
@@ -231,7 +231,7 @@ export class RecordSplitter {
    * The inside of a record, below its top level, where only nesting and strings matter: nearly
    * every byte of the input. One tight loop with the state in locals and a table lookup per byte,
    * rather than the general path's tests (and a native search per string, which costs more than
-   * the few bytes most strings hold); ChunkScanner does the same 16 bytes a step. It stops, without
+   * the few bytes most strings hold); ChunkScanner does the same many bytes a step. It stops, without
    * consuming it, at the first byte the general path must judge: the close that would leave the
    * record's nested part, a line break (outside a string it may end a JSON Lines record; inside one
    * it cuts the line short), or the chunk's end.
