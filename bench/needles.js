@@ -42,8 +42,9 @@ function findingsByFixture() {
         if (typeof record !== 'string' || !record.startsWith(prefix)) continue;
         const count = Array.isArray(findings) ? findings.length : finding ? 1 : 0;
         const source = record.slice(prefix.length);
+        const checkFamily = FAMILY_OF[check.name] ?? family.name;
         out[source] ??= {};
-        out[source][FAMILY_OF[check.name] ?? family.name] = (out[source][FAMILY_OF[check.name] ?? family.name] ?? 0) + count;
+        out[source][checkFamily] = (out[source][checkFamily] ?? 0) + count;
       }
     }
   }

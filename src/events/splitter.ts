@@ -243,6 +243,7 @@ export class RecordSplitter {
     let inString = this.inString;
     let escaped = this.escape;
     let i = from;
+    const last4 = n - 4;
     while (i < n) {
       if (inString) {
         if (escaped) {
@@ -251,7 +252,6 @@ export class RecordSplitter {
           continue;
         }
         // Four bytes a step while all four go on with the string (fewer branches), then one at a time.
-        const last4 = n - 4;
         while (i <= last4 && (PLAIN_IN_STRING[chunk[i]] & PLAIN_IN_STRING[chunk[i + 1]] & PLAIN_IN_STRING[chunk[i + 2]] & PLAIN_IN_STRING[chunk[i + 3]]) === 1) i += 4;
         while (i < n && PLAIN_IN_STRING[chunk[i]] === 1) i++;
         if (i >= n) break;
@@ -369,27 +369,16 @@ export class RecordSplitter {
     this.needles.length = 0;
     this.needleEnds.length = 0;
     this.needleCursor = 0;
+    // Where each needle starts: the scanner finds them all in one call, else Buffer.indexOf one by one.
     const scanner = this.scannerHolds ? this.scanner : null;
-    if (scanner) {
-      const found = this.needleList.flatMap((needle) => scanner.find(needle).map((p) => [p, p + needle.length] as const));
-      if (this.needleList.length > 1) found.sort((a, b) => a[0] - b[0]);
-      for (const [p, e] of found) {
-        this.needles.push(p);
-        this.needleEnds.push(e);
-      }
-      return;
-    }
-    if (this.needleList.length === 1) {
-      const needle = this.needleList[0];
-      for (let p = chunk.indexOf(needle); p !== -1; p = chunk.indexOf(needle, p + 1)) {
-        this.needles.push(p);
-        this.needleEnds.push(p + needle.length);
-      }
-      return;
-    }
-    const found: [number, number][] = [];
-    for (const needle of this.needleList) for (let p = chunk.indexOf(needle); p !== -1; p = chunk.indexOf(needle, p + 1)) found.push([p, p + needle.length]);
-    found.sort((a, b) => a[0] - b[0]);
+    const placesOf = (needle: Buffer): number[] => {
+      if (scanner) return scanner.find(needle);
+      const places: number[] = [];
+      for (let p = chunk.indexOf(needle); p !== -1; p = chunk.indexOf(needle, p + 1)) places.push(p);
+      return places;
+    };
+    const found = this.needleList.flatMap((needle) => placesOf(needle).map((p) => [p, p + needle.length] as const));
+    if (this.needleList.length > 1) found.sort((x, y) => x[0] - y[0]);
     for (const [p, e] of found) {
       this.needles.push(p);
       this.needleEnds.push(e);

@@ -215,10 +215,12 @@ export async function replayInParallel(paths: readonly string[], options: Parall
       if (!settled) runners.splice(runners.indexOf(dead), 1, workerRunner(workerScript, replayOptions, events, replace));
     };
 
+    // This thread first, then workers.
+    const addRunner = () => runners.push(runners.length === 0 ? threadRunner(replayOptions, events) : workerRunner(workerScript, replayOptions, events, replace));
     // Every thread from the start, so that the workers start up while the files are listed (a
     // directory tree of an organisation trail is many reads deep); a single file needs no worker.
     if (!(paths.length === 1 && statSync(paths[0], { throwIfNoEntry: false })?.isFile())) {
-      while (runners.length < jobs) runners.push(runners.length === 0 ? threadRunner(replayOptions, events) : workerRunner(workerScript, replayOptions, events, replace));
+      while (runners.length < jobs) addRunner();
     }
 
     (async () => {
@@ -232,7 +234,7 @@ export async function replayInParallel(paths: readonly string[], options: Parall
         } else {
           files.push(entry);
           waiting.push(index);
-          if (runners.length < jobs) runners.push(runners.length === 0 ? threadRunner(replayOptions, events) : workerRunner(workerScript, replayOptions, events, replace));
+          if (runners.length < jobs) addRunner();
         }
         index++;
         flush();
