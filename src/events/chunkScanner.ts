@@ -44,6 +44,9 @@ function chunkScanModule(): ChunkScanExports | null {
   return instance;
 }
 
+/** The module's memory from its start, as `area` last gave it (a view is remade only when the memory grows). */
+let areaView: Buffer | null = null;
+
 /** Who put the bytes now in the module's memory there: a scanner reloads its chunk when another scanner came in between. */
 let loadedBy: object | null = null;
 
@@ -62,28 +65,54 @@ export class ChunkScanner {
     return this.wasm !== null;
   }
 
-  /** Copies `chunk` into the module's memory; false when it does not fit (the caller's loops do the work). */
+  /**
+   * Memory of `bytes` in the module, where a chunk can be written to be loaded without a copy;
+   * null when the module cannot run or have that much. What is there is the next loader's: a
+   * chunk written there must be loaded before any other.
+   */
+  area(bytes: number): Buffer | null {
+    const wasm = this.wasm;
+    if (!wasm || !this.room(bytes)) return null;
+    if (!areaView || areaView.buffer !== wasm.memory.buffer || areaView.length < bytes) areaView = Buffer.from(wasm.memory.buffer, 0, bytes);
+    return areaView.length === bytes ? areaView : areaView.subarray(0, bytes);
+  }
+
+  /** Grows the memory to hold a chunk of `bytes` and what find needs after it; false when it cannot. */
+  private room(bytes: number): boolean {
+    const wasm = this.wasm as ChunkScanExports;
+    const missing = this.needleAt(bytes) + NEEDLE_ROOM + PLACES_PER_CALL * 4 - wasm.memory.buffer.byteLength;
+    if (missing <= 0) return true;
+    try {
+      wasm.memory.grow(Math.ceil(missing / PAGE_BYTES));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Puts `chunk` in the module's memory: copied, unless it was written in place (`area`); false when
+   * it does not fit (the caller's loops do the work).
+   */
   load(chunk: Buffer): boolean {
     const wasm = this.wasm;
     if (!wasm) return false;
-    const needed = this.needleAt(chunk) + NEEDLE_ROOM + PLACES_PER_CALL * 4;
-    const missing = needed - wasm.memory.buffer.byteLength;
-    if (missing > 0) {
-      try {
-        wasm.memory.grow(Math.ceil(missing / PAGE_BYTES));
-      } catch {
+    const inPlace = chunk.buffer === wasm.memory.buffer && chunk.byteOffset === 0;
+    if (!inPlace) {
+      if (!this.room(chunk.length)) {
         this.chunk = null;
         return false;
       }
+      new Uint8Array(wasm.memory.buffer, 0, chunk.length).set(chunk);
     }
-    new Uint8Array(wasm.memory.buffer, 0, chunk.length).set(chunk);
     this.chunk = chunk;
     loadedBy = this;
     return true;
   }
 
-  private needleAt(chunk: Buffer): number {
-    return (chunk.length + 15) & ~15;
+  /** Where the needle goes, after a chunk of `bytes`. */
+  private needleAt(bytes: number): number {
+    return (bytes + 15) & ~15;
   }
 
   /** Whether `chunk` is the one in the module's memory, put there by this scanner. */
@@ -96,7 +125,7 @@ export class ChunkScanner {
     const wasm = this.wasm as ChunkScanExports;
     const chunk = this.chunk as Buffer;
     if (needle.length > NEEDLE_ROOM) throw new RangeError(`a needle of ${needle.length} bytes is over ${NEEDLE_ROOM}`);
-    const needleAt = this.needleAt(chunk);
+    const needleAt = this.needleAt(chunk.length);
     const out = needleAt + NEEDLE_ROOM;
     new Uint8Array(wasm.memory.buffer, needleAt, needle.length).set(needle);
     const places: number[] = [];

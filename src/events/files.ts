@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { GunzipMembers } from './gunzip';
+import { GunzipMembers, type InflatedSink } from './gunzip';
 
 /** Extensions picked up when a directory is given; a file named on the command line is read whatever its name. */
 const DATA_FILE = /\.(json|jsonl|ndjson)(\.gz)?$/i;
@@ -51,19 +49,13 @@ async function* walk(dir: string): AsyncGenerator<string | InputFileError> {
   }
 }
 
-async function isGzip(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
-}
-
 export interface OpenedInput {
-  stream: Readable;
+  /**
+   * Reads the file to its end, handing its data (inflated, when it is gzip) to `sink` piece by
+   * piece; a piece is valid only until the sink returns. Rejects with what stopped it, after every
+   * piece before.
+   */
+  read(sink: InflatedSink): Promise<void>;
   /** Compressed bytes read so far: what progress is measured in. */
   bytesRead(): number;
   size: number;
@@ -72,22 +64,67 @@ export interface OpenedInput {
 /** Something worth telling the reader that loses no record: bytes after the last gzip member, say. */
 export type InputWarning = (message: string) => void;
 
+export interface InputOptions {
+  /** Bytes read from the file at a time. */
+  readBytes?: number;
+  warn?: InputWarning;
+  /** Called after each read from the file, with the bytes read so far. */
+  progress?(bytesRead: number): void;
+  /** Memory to inflate into (the sink's own, where it reads fastest); see GunzipOptions.area. */
+  area?: () => Buffer;
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b];
+
 /** Opens a data file, gunzipping by content (magic bytes), not by name. */
-export async function openInput(path: string, highWaterMark = 1 << 20, warn: InputWarning = () => {}): Promise<OpenedInput> {
-  let gz: boolean;
+export async function openInput(path: string, { readBytes = 1 << 20, warn = () => {}, progress, area }: InputOptions = {}): Promise<OpenedInput> {
+  let handle: FileHandle;
   let size: number;
+  let head: Buffer;
   try {
-    size = (await stat(path)).size;
-    gz = await isGzip(path);
+    handle = await open(path, 'r');
   } catch (error) {
     throw new InputFileError(path, 'unreadable', (error as Error).message);
   }
-  if (!gz && /\.gz$/i.test(path)) throw new InputFileError(path, 'not-gzip', 'name ends in .gz but the content is not gzip');
-  const file = createReadStream(path, { highWaterMark });
-  if (!gz) return { stream: file, bytesRead: () => file.bytesRead, size };
-  // A deep readable buffer lets zlib inflate ahead on the thread pool while the main thread splits.
-  const gunzip = new GunzipMembers((bytes, members) => warn(`${bytes} byte(s) after the last of ${members} gzip member(s) are not gzip data: ignored, as gzip -d does`), highWaterMark);
-  file.on('error', (error) => gunzip.destroy(error));
-  file.pipe(gunzip);
-  return { stream: gunzip, bytesRead: () => file.bytesRead, size };
+  try {
+    size = (await handle.stat()).size;
+    head = Buffer.alloc(GZIP_MAGIC.length);
+    await handle.read(head, 0, head.length, 0);
+  } catch (error) {
+    await handle.close();
+    throw new InputFileError(path, 'unreadable', (error as Error).message);
+  }
+  const gz = head.equals(Buffer.from(GZIP_MAGIC));
+  if (!gz && /\.gz$/i.test(path)) {
+    await handle.close();
+    throw new InputFileError(path, 'not-gzip', 'name ends in .gz but the content is not gzip');
+  }
+  let bytesRead = 0;
+  const read = async (sink: InflatedSink) => {
+    const gunzip = gz
+      ? new GunzipMembers(sink, {
+          onTrailingGarbage: (bytes, members) => warn(`${bytes} byte(s) after the last of ${members} gzip member(s) are not gzip data: ignored, as gzip -d does`),
+          area,
+        })
+      : null;
+    try {
+      for (;;) {
+        // A buffer per read: what the gunzip keeps of one (a header cut in two) outlives it.
+        // Sized to what the file holds, so a small file costs a small buffer; one that grew is read on.
+        const want = Math.min(readBytes, Math.max(size - bytesRead, 4096));
+        const buffer = Buffer.allocUnsafe(want);
+        const { bytesRead: n } = await handle.read(buffer, 0, want, bytesRead);
+        if (n === 0) break;
+        bytesRead += n;
+        const data = buffer.subarray(0, n);
+        if (gunzip) await gunzip.write(data);
+        else sink(data);
+        progress?.(bytesRead);
+      }
+      gunzip?.end();
+    } finally {
+      await handle.close();
+    }
+  };
+  return { read, bytesRead: () => bytesRead, size };
 }

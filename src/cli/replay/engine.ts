@@ -233,17 +233,21 @@ export async function replayFile(file: string, options: FileReplayOptions, emit:
   const items: SplitItem[] = [];
   let opened;
   try {
-    opened = await openInput(file, undefined, (message) => {
-      stats.warnings++;
-      emit({ kind: 'warning', file, message });
+    opened = await openInput(file, {
+      warn: (message) => {
+        stats.warnings++;
+        emit({ kind: 'warning', file, message });
+      },
+      progress: (bytesRead) => hooks.progress?.(bytesRead),
+      // Inflated where the splitter scans it, instead of in fresh memory copied there.
+      area: () => splitter.inputArea(),
     });
     hooks.started?.(opened.size);
-    for await (const chunk of opened.stream) {
-      splitter.push(chunk as Buffer, items);
+    await opened.read((chunk) => {
+      splitter.push(chunk, items);
       for (const item of items) handleItem(item);
       items.length = 0;
-      hooks.progress?.(opened.bytesRead());
-    }
+    });
     splitter.end(items);
     for (const item of items) handleItem(item);
   } catch (error) {
