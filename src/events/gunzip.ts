@@ -56,8 +56,8 @@ interface ZlibHandle {
  * Inflates on this thread, straight into memory the reader gives (`area`), with the handle under
  * node's zlib stream, as node's inflateRawSync does: no thread-pool hand-off, no fresh buffer per
  * piece, and the bytes still in this core's cache when they are checked and split. On a 2-core
- * machine that makes a replay of 230 MB a third faster than zlib's stream (npm run bench), whose
- * inflating on the thread pool competes with the replay's own threads for the same cores.
+ * machine a replay of 230 MB takes a fifth less time than with zlib's stream (npm run bench),
+ * whose inflating on the thread pool competes with the replay's own threads for the same cores.
  */
 class HandleInflater implements MemberInflater {
   constructor(
@@ -74,6 +74,8 @@ class HandleInflater implements MemberInflater {
     let left = input.length;
     for (;;) {
       const out = this.area();
+      // No room would have zlib make no progress, and this loop never end.
+      if (out.length === 0) throw new RangeError('no memory to inflate into');
       this.handle.writeSync(constants.Z_NO_FLUSH, input, offset, left, out, 0, out.length);
       // zlib's error destroys the stream (and its handle) before writeSync returns.
       if (this.stream.errored) throw this.stream.errored;
