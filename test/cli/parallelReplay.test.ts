@@ -88,6 +88,24 @@ describe('--jobs gives what one thread gives, byte for byte', () => {
   });
 });
 
+describe('progress', () => {
+  test('climbs to every compressed byte of the input, files smaller than a progress step included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secretwatch-parallel-'));
+    const record = JSON.parse(require('node:fs').readFileSync(join(ROOT, 'test/fixtures/cloudtrail/DeleteSecret/permiso-ccc-1.json'), 'utf8'));
+    for (let n = 0; n < 6; n++) writeFileSync(join(dir, `${n}.json.gz`), gzipSync(JSON.stringify({ Records: [{ ...record, eventID: `event-${n}` }] })));
+    let total = 0;
+    const reported: number[] = [];
+    await replayInParallel(
+      [dir],
+      { config: DEFAULT_CONFIG, jobs: 3, workerScript: join(ROOT, 'dist', 'replay-worker.js') },
+      { finding: () => undefined, fileStarted: (_file, size) => (total += size), progress: (read) => reported.push(read) },
+    );
+    expect(total).toBeGreaterThan(0);
+    expect(reported.at(-1)).toBe(total);
+    expect(reported).toEqual([...reported].sort((a, b) => a - b));
+  });
+});
+
 describe('a worker thread that dies', () => {
   test('fails only the files it had, each reported; the others are replayed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'secretwatch-parallel-'));

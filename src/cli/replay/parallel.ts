@@ -163,6 +163,13 @@ export async function replayInParallel(paths: readonly string[], options: Parall
     }
   };
 
+  /** Compressed bytes read: of the files passed on, and of those being replayed or waiting their turn. */
+  const reportProgress = () => {
+    let inFlight = 0;
+    for (const read of bytesRead.values()) inFlight += read;
+    listener.progress?.(compressedDone + inFlight);
+  };
+
   return new Promise<ReplayStats>((resolve, reject) => {
     const runners: Runner[] = [];
     let settled = false;
@@ -200,14 +207,15 @@ export async function replayInParallel(paths: readonly string[], options: Parall
       },
       progress(index, n) {
         bytesRead.set(index, n);
-        let inFlight = 0;
-        for (const read of bytesRead.values()) inFlight += read;
-        listener.progress?.(compressedDone + inFlight);
+        reportProgress();
       },
       done(index, outcome) {
+        // A file read whole counts whole, even one that ended before any progress of its own was reported.
+        bytesRead.set(index, sizes.get(index) ?? 0);
         outcomes.set(index, outcome);
         flush();
         pump();
+        reportProgress();
       },
     };
     // A worker that dies takes only its file with it: a new one takes its place.
