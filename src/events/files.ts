@@ -107,13 +107,13 @@ export async function openInput(path: string, { readBytes = 1 << 20, warn = () =
           area,
         })
       : null;
+    // One buffer for every read: the gunzip and the sink are done with a read's bytes (what the
+    // gunzip keeps, it copies) before the next. Sized to what the file holds, so a small file costs a
+    // small buffer; one that grew is read on.
+    const buffer = Buffer.allocUnsafe(Math.min(readBytes, Math.max(size, 4096)));
     try {
       for (;;) {
-        // A buffer per read: what the gunzip keeps of one (a header cut in two) outlives it.
-        // Sized to what the file holds, so a small file costs a small buffer; one that grew is read on.
-        const want = Math.min(readBytes, Math.max(size - bytesRead, 4096));
-        const buffer = Buffer.allocUnsafe(want);
-        const { bytesRead: n } = await handle.read(buffer, 0, want, bytesRead);
+        const { bytesRead: n } = await handle.read(buffer, 0, buffer.length, bytesRead);
         if (n === 0) break;
         bytesRead += n;
         const data = buffer.subarray(0, n);

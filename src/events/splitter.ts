@@ -90,8 +90,6 @@ export class RecordSplitter {
 
   /** Searches for needles and scans the inside of records many bytes a step, where WebAssembly runs; else this class's own loops do. */
   private readonly scanner: ChunkScanner | null;
-  /** Whether the current chunk is in the scanner's memory. */
-  private scannerHolds = false;
   /** The input area where the scanner cannot give one. */
   private ownArea: Buffer | null = null;
 
@@ -128,7 +126,8 @@ export class RecordSplitter {
     const n = chunk.length;
     let start = this.inRecord ? 0 : -1;
     let i = 0;
-    this.scannerHolds = this.scanner?.load(chunk) ?? false;
+    // Where the chunk cannot be had in the scanner's memory, holds() says so and this class's loops do the work.
+    this.scanner?.load(chunk);
     this.findNeedles(chunk);
     while (i < n) {
       if (this.inRecord && this.depth >= 2) {
@@ -233,7 +232,7 @@ export class RecordSplitter {
   /** skipRecordBody, many bytes a step where the WebAssembly scanner holds the chunk. */
   private scanRecordBody(chunk: Buffer, from: number): number {
     const scanner = this.scanner;
-    if (!this.scannerHolds || !scanner?.holds(chunk)) return this.skipRecordBody(chunk, from);
+    if (!scanner?.holds(chunk)) return this.skipRecordBody(chunk, from);
     const scanned = scanner.scan(from, this.depth, this.inString, this.escape, this.bodyFloor);
     this.depth = scanned.depth;
     this.inString = scanned.inString;
@@ -385,7 +384,7 @@ export class RecordSplitter {
     this.needleEnds.length = 0;
     this.needleCursor = 0;
     // Where each needle starts: the scanner finds them all in one call, else Buffer.indexOf one by one.
-    const scanner = this.scannerHolds ? this.scanner : null;
+    const scanner = this.scanner?.holds(chunk) ? this.scanner : null;
     const placesOf = (needle: Buffer): number[] => {
       if (scanner) return scanner.find(needle);
       const places: number[] = [];

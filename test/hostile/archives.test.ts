@@ -6,13 +6,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
+import { gzipSync } from 'node:zlib';
 import { FindingWindow } from '../../src/cli/replay/dedup';
 import { replay } from '../../src/cli/replay/engine';
 import { DEFAULT_CONFIG } from '../../src/config/config';
 import type { Finding } from '../../src/findings/finding';
 import { survivor } from '../fixtures/hostile/corpus';
 import { runCli } from '../helpers/cli';
+import { gzipWithEveryHeaderField } from '../helpers/gzip';
 
 jest.setTimeout(60_000);
 
@@ -42,18 +43,6 @@ async function replayed(path: string) {
 
 function ids(from: number, to: number): string[] {
   return Array.from({ length: to - from }, (_, k) => `survivor-${from + k}`);
-}
-
-/** A gzip member written by hand with every optional header field (FEXTRA, FNAME, FCOMMENT, FHCRC). */
-function gzipWithEveryHeaderField(data: Buffer): Buffer {
-  const extra = Buffer.from([0x41, 0x70, 0x02, 0x00, 0x01, 0x02]);
-  const head = Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0x02 | 0x04 | 0x08 | 0x10, 0, 0, 0, 0, 0, 3]), Buffer.from([extra.length, 0]), extra, Buffer.from('trail.json\0comment\0', 'latin1')]);
-  const hcrc = Buffer.alloc(2);
-  hcrc.writeUInt16LE(crc32(head) & 0xffff);
-  const trailer = Buffer.alloc(8);
-  trailer.writeUInt32LE(crc32(data), 0);
-  trailer.writeUInt32LE(data.length, 4);
-  return Buffer.concat([head, hcrc, deflateRawSync(data), trailer]);
 }
 
 describe('gzip read as gzip -d reads it', () => {
